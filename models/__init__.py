@@ -1,0 +1,33 @@
+"""The Eligo contract: pydantic models of an eligibility encoding (no NLP imports)."""
+
+from models.encoding import (
+    SCHEMA_VERSION,
+    AgeLimit,
+    Assertion,
+    Comparator,
+    Criterion,
+    Demographics,
+    Group,
+    Mention,
+    ParseWarning,
+    Protocol,
+    Quantity,
+    TextSpan,
+    TimeWindow,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AgeLimit",
+    "Assertion",
+    "Comparator",
+    "Criterion",
+    "Demographics",
+    "Group",
+    "Mention",
+    "ParseWarning",
+    "Protocol",
+    "Quantity",
+    "TextSpan",
+    "TimeWindow",
+]

@@ -1,0 +1,207 @@
+"""The Eligo encoding: the contract between the parser, rule files, audits and other tools.
+
+Pydantic v2 models only; nothing here imports NLP code. Every model forbids unknown fields so
+that a typo in a hand-written rule file is an error rather than a silently dropped value.
+
+Offsets: every ``span`` is ``[start, end)`` in the *eligibility text* of the record (the
+``Protocol.eligibility_text``), as found in the source, markdown escapes included. The ``text``
+fields are what a user reads: markdown escapes (``\\<``, ``\\>``, ``\\^``, ``1\\.``) undone and
+continuation lines joined by a single space.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+Comparator = Literal["<", "<=", ">", ">=", "=", "range"]
+"""How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive)."""
+
+Assertion = Literal["present", "negated", "historical", "hypothetical"]
+Logic = Literal["all", "any"]
+Relation = Literal["before", "after", "at", "during", "around"]
+GroupKind = Literal["inclusion", "exclusion"]
+QuantityKind = Literal["value", "count", "score", "titre", "class", "grade", "age"]
+MentionCategory = Literal[
+    "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other"
+]
+Sex = Literal["all", "female", "male"]
+
+Span = Annotated[
+    tuple[int, int],
+    Field(description="[start, end) character offsets into Protocol.eligibility_text"),
+]
+
+
+class Model(BaseModel):
+    """Base: strict about unknown keys, so hand-written encodings fail loudly on typos."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TextSpan(Model):
+    """A piece of the criterion's text, e.g. an exception or an optional part."""
+
+    text: str
+    span: Span | None = None
+
+
+class Quantity(Model):
+    """One numeric limit on one measure: ``platelet count < 100,000/mm^3`` → one Quantity.
+
+    ``kind`` separates plain values from counts ("≥ 2 prior therapies"), scores on a scale
+    ("≥4/24": value 4, ``scale_max`` 24), titres ("≥ 1:80": value 80), classes and grades
+    ("Class III": value 3), and ages. A limit relative to a reference ("≥ 3 × ULN") has
+    ``value`` 3, ``relative_to`` "ULN" and no unit.
+    """
+
+    kind: QuantityKind = "value"
+    measure: str | None = Field(None, description="what is measured, as written")
+    comparator: Comparator
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = Field(None, description="UCUM code, e.g. mg/d, g/dL, /mm3, %, mm[Hg]")
+    relative_to: str | None = Field(None, description="reference of a relative limit, e.g. ULN")
+    scale_max: float | None = Field(None, description="top of the scale for scores: 4/24 → 24")
+    text: str | None = None
+    span: Span | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _value_matches_comparator(self) -> Quantity:
+        if self.comparator == "range":
+            if self.low is None or self.high is None:
+                raise ValueError("a 'range' quantity needs both low and high")
+        elif self.value is None:
+            raise ValueError(f"a {self.comparator!r} quantity needs a value")
+        return self
+
+
+class TimeWindow(Model):
+    """When something must (not) have happened, relative to an anchor event.
+
+    "within 12 weeks prior to the first dose" → comparator ``<=``, value 12, unit ``wk``,
+    relation ``before``, anchor ``first_dose``. "for at least 90 days" → ``>=`` 90 ``d`` with
+    no anchor (a duration). "during screening" → relation ``during``, anchor ``screening``, no
+    value. Alternatives ("within 14 days or 5 half-lives, whichever is shorter") are two
+    windows that share ``whichever``.
+    """
+
+    comparator: Comparator | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = Field(None, description="UCUM: min, h, d, wk, mo, a, or {half-lives}")
+    relation: Relation | None = None
+    anchor: str | None = Field(
+        None, description="normalised event id: screening, first_dose, lymphodepletion, ..."
+    )
+    whichever: Literal["shorter", "longer", "earlier", "later"] | None = None
+    text: str | None = None
+    span: Span | None = None
+    notes: str | None = None
+
+
+class Mention(Model):
+    """A concept named in a criterion, with its ConText assertion.
+
+    ``result`` records a required test outcome: "Negative SARS-CoV-2 test" is a present
+    mention of the test with result ``negative``, not a negated criterion.
+    """
+
+    text: str
+    category: MentionCategory
+    span: Span | None = None
+    assertion: Assertion = "present"
+    result: Literal["positive", "negative"] | None = None
+
+
+class Criterion(Model):
+    """One printed item of the eligibility list, with its nested sub-items."""
+
+    id: str = Field(description="stable readable path: group id + printed labels, e.g. exc.8.3")
+    label: str | None = Field(None, description="numbering as printed: '8', 'a', 'iii', '•'")
+    text: str
+    span: Span | None = None
+    quantities: list[Quantity] = Field(default_factory=list)
+    time_windows: list[TimeWindow] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+    assertion: Assertion = "present"
+    logic: Logic | None = Field(None, description="how the parts combine: all (and) / any (or)")
+    optional: list[TextSpan] = Field(
+        default_factory=list, description="parts after 'with or without'"
+    )
+    exceptions: list[TextSpan] = Field(
+        default_factory=list, description="parts after 'with the exception of', 'except'"
+    )
+    children: list[Criterion] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class Group(Model):
+    """A list of criteria under one heading (or one restarted numbering)."""
+
+    id: str = Field(description="'inc', 'exc', then 'inc2', 'inc3' ... for further lists")
+    kind: GroupKind
+    label: str | None = Field(None, description="heading as printed, or null when none")
+    cohort: str | None = Field(None, description="cohort inferred from the content, if honest")
+    span: Span | None = None
+    criteria: list[Criterion] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class AgeLimit(Model):
+    value: float
+    unit: str = Field("a", description="UCUM: a (years), mo, wk, d, h")
+    text: str | None = None
+
+
+class Demographics(Model):
+    min_age: AgeLimit | None = None
+    max_age: AgeLimit | None = None
+    sex: Sex | None = None
+    healthy_volunteers: bool | None = None
+    notes: str | None = None
+
+
+class ParseWarning(Model):
+    """Something a careful reader would flag; ``code`` is stable (see docs/warnings.md)."""
+
+    code: str
+    message: str
+    span: Span | None = None
+    criterion_id: str | None = None
+
+
+class Protocol(Model):
+    """The encoding of one trial's eligibility criteria: the content of a rule file."""
+
+    schema_version: str = SCHEMA_VERSION
+    trial_id: str | None = Field(None, description="registry id, e.g. NCT06557265")
+    org_study_id: str | None = None
+    title: str | None = None
+    source_format: str | None = Field(None, description="page | ctgov_json | ctgov_xml | text")
+    demographics: Demographics = Field(default_factory=Demographics)
+    groups: list[Group] = Field(default_factory=list)
+    warnings: list[ParseWarning] = Field(default_factory=list)
+    eligibility_text: str | None = Field(
+        None, description="the eligibility text that every span points into"
+    )
+    notes: str | None = None
+
+    def iter_criteria(self) -> list[tuple[Group, Criterion, int]]:
+        """All criteria depth-first with their group and depth (0 = top level)."""
+        out: list[tuple[Group, Criterion, int]] = []
+
+        def walk(group: Group, items: list[Criterion], depth: int) -> None:
+            for item in items:
+                out.append((group, item, depth))
+                walk(group, item.children, depth + 1)
+
+        for group in self.groups:
+            walk(group, group.criteria, 0)
+        return out

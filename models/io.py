@@ -1,0 +1,82 @@
+"""Reading and writing rule files (YAML or JSON) with errors that name the file and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from models.encoding import Protocol
+
+
+class EncodingFileError(Exception):
+    """A rule file that cannot be read or does not fit the schema; the message names the file."""
+
+
+def _yaml_line(path: Path, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+    return f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}"
+
+
+def load_data(path: Path) -> Any:
+    """Read a YAML or JSON file into plain data (JSON is valid YAML, but its errors are clearer)."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise EncodingFileError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise EncodingFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise EncodingFileError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise EncodingFileError(_yaml_line(path, exc)) from None
+
+
+def protocol_from_data(data: Any, origin: str) -> Protocol:
+    """Validate plain data as a Protocol; errors list each bad field by its path."""
+    try:
+        return Protocol.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            for err in exc.errors()[:10]
+        )
+        more = "" if exc.error_count() <= 10 else f" (+{exc.error_count() - 10} more)"
+        raise EncodingFileError(f"{origin}: not a valid Eligo encoding: {problems}{more}") from None
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Load a rule file written by Eligo or by hand."""
+    path = Path(path)
+    return protocol_from_data(load_data(path), str(path))
+
+
+def dump_protocol(protocol: Protocol, fmt: str = "yaml", *, include_text: bool = True) -> str:
+    """Serialise a Protocol as YAML or JSON, omitting empty and default-valued fields."""
+    exclude = None if include_text else {"eligibility_text"}
+    data = protocol.model_dump(mode="json", exclude_none=True, exclude=exclude)
+    data = _prune_empty(data)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    raise ValueError(f"unknown format {fmt!r}; use yaml or json")
+
+
+def _prune_empty(value: Any) -> Any:
+    """Drop empty lists and dicts so rule files stay readable."""
+    if isinstance(value, dict):
+        pruned = {k: _prune_empty(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ([], {})}
+    if isinstance(value, list):
+        return [_prune_empty(v) for v in value]
+    return value

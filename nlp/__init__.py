@@ -1,0 +1,1 @@
+"""Eligo's NLP: registry text → outline → annotated docs → :class:`models.Protocol`."""
