@@ -117,6 +117,9 @@ class Mention(Model):
     category: MentionCategory
     span: Span | None = None
     assertion: Assertion = "present"
+    cue: TextSpan | None = Field(
+        None, description="the words that set the assertion: 'no', 'history of'"
+    )
     result: Literal["positive", "negative"] | None = None
 
 
