@@ -1,0 +1,380 @@
+"""Record readers: registry files → :class:`Record` (ids, demographics, raw eligibility text).
+
+Four inputs are understood (see :func:`detect_format`):
+
+- ``page``: a registry page scraped to text, like ``gold/NCT06557265/source.txt``;
+- ``ctgov_json``: ClinicalTrials.gov API v2 JSON: one study, a list of studies, a
+  ``{"studies": [...]}`` bulk file, or JSON Lines with one study per line;
+- ``ctgov_xml``: the legacy ClinicalTrials.gov ``<clinical_study>`` XML record;
+- ``text``: a plain eligibility text.
+
+The eligibility text is kept exactly as in the source (``\\r\\n`` stays, markdown escapes stay),
+because every span the parser reports points into it. Files are decoded as UTF-8 without
+newline translation; a leading byte-order mark is dropped, so offsets count from after it.
+
+A file with several studies yields one record per study, its ``source`` ending in ``#N``
+(1-based). A study without eligibility text raises :class:`~nlp.errors.InputError` naming
+``path#N`` when the reader reaches it, after the good records before it have been yielded;
+pass ``on_error`` to have such studies reported and skipped instead (the batch job does this)::
+
+    failures = []
+    records = list(read_records("bulk.json", on_error=failures.append))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp.errors import InputError
+
+FORMATS = ("page", "ctgov_json", "ctgov_xml", "text")
+
+ErrorHandler = Callable[[InputError], None]
+
+
+@dataclass
+class Record:
+    """One registry record: what the outline and the encoder need, as written in the source."""
+
+    eligibility_text: str
+    source: str
+    source_format: str
+    trial_id: str | None = None
+    org_study_id: str | None = None
+    title: str | None = None
+    min_age: str | None = None
+    max_age: str | None = None
+    sex: str | None = None
+    healthy_volunteers: str | None = None
+    eligibility_offset: int | None = None
+
+
+# --- format detection -------------------------------------------------------------------------
+
+_NCT_LINE = re.compile(r"^NCT ID:[ \t]*(NCT\d{8})[ \t]*\r?$", re.MULTILINE)
+_ELIGIBILITY_SECTION = re.compile(r"^Eligibility Criteria[ \t]*\r?$", re.MULTILINE)
+
+
+def detect_format(content: str) -> str:
+    """Guess the format of a file's content: ``page``, ``ctgov_json``, ``ctgov_xml`` or ``text``.
+
+    JSON and XML are recognised by their first character; a scraped page by its ``NCT ID:``
+    line and ``Eligibility Criteria`` section heading; anything else is plain text.
+    """
+    head = content.lstrip("\ufeff \t\r\n")
+    if head.startswith(("{", "[")):
+        return "ctgov_json"
+    if head.startswith("<"):
+        return "ctgov_xml"
+    if _NCT_LINE.search(content) and _ELIGIBILITY_SECTION.search(content):
+        return "page"
+    return "text"
+
+
+# --- public readers ---------------------------------------------------------------------------
+
+
+def record_from_text(text: str, source: str = "<text>") -> Record:
+    """Wrap a plain eligibility text: the whole text is the eligibility text."""
+    return Record(eligibility_text=text, source=source, source_format="text", eligibility_offset=0)
+
+
+def records_from_string(
+    content: str,
+    source: str = "<string>",
+    input_format: str | None = None,
+    *,
+    on_error: ErrorHandler | None = None,
+) -> list[Record]:
+    """All records in ``content``; ``input_format`` forces a format instead of detecting it."""
+    return list(_iter_records(content, source, input_format, on_error))
+
+
+def read_records(
+    path: str | Path,
+    input_format: str | None = None,
+    *,
+    on_error: ErrorHandler | None = None,
+) -> Iterator[Record]:
+    """Read the records of one file, lazily; see the module docstring for errors."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    content = _decode(data, str(path))
+    yield from _iter_records(content, str(path), input_format, on_error)
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(
+            f"{source}: line {line}: not UTF-8 text (byte 0x{data[err.start]:02x} at byte "
+            f"offset {err.start})"
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _iter_records(
+    content: str, source: str, input_format: str | None, on_error: ErrorHandler | None
+) -> Iterator[Record]:
+    fmt = input_format or detect_format(content)
+    if fmt == "page":
+        yield _page_record(content, source)
+    elif fmt == "ctgov_json":
+        yield from _json_records(content, source, on_error)
+    elif fmt == "ctgov_xml":
+        yield from _xml_records(content, source, on_error)
+    elif fmt == "text":
+        if not content.strip():
+            raise InputError(f"{source}: no eligibility text (the file is empty)")
+        yield record_from_text(content, source)
+    else:
+        raise InputError(f"{source}: unknown input format {fmt!r} (expected one of {FORMATS})")
+
+
+def _report(err: InputError, on_error: ErrorHandler | None) -> None:
+    if on_error is None:
+        raise err
+    on_error(err)
+
+
+# --- scraped registry page --------------------------------------------------------------------
+
+_CRITERIA_HEADING = re.compile(
+    r"^[ \t]*(?:key[ \t]+)?(?:inclusion|exclusion)[ \t]+criteria\b[^\n]{0,80}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_AGE_LINE = re.compile(
+    r"(?:\d+(?:\.\d+)?[ \t]+(?:Years?|Months?|Weeks?|Days?|Hours?|Minutes?)|N/?A)", re.IGNORECASE
+)
+_SEX_LINE = re.compile(r"(?:ALL|FEMALE|MALE|BOTH)", re.IGNORECASE)
+_HV_LINE = re.compile(r"(?:Yes|No|Accepts Healthy Volunteers)", re.IGNORECASE)
+
+
+def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int, str]]:
+    """(start, end, text) of each line from ``start``; ``end`` excludes the line break."""
+    pos = start
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        body_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        yield pos, body_end, text[pos:body_end]
+        pos = end + 1
+
+
+def _page_record(content: str, source: str) -> Record:
+    section = _ELIGIBILITY_SECTION.search(content)
+    if section is None:
+        raise InputError(f"{source}: no 'Eligibility Criteria' section in the page")
+    heading = _CRITERIA_HEADING.search(content, section.end())
+    if heading is None:
+        line = content.count("\n", 0, section.start()) + 1
+        raise InputError(
+            f"{source}: line {line}: no Inclusion/Exclusion Criteria heading after "
+            "'Eligibility Criteria'"
+        )
+    start = heading.start()
+    lines = list(_lines(content, start))
+    # The structured fields: [min age] [max age] sex healthy-volunteers, one per line.
+    end_index = None
+    for i in range(1, len(lines) - 1):
+        if _SEX_LINE.fullmatch(lines[i][2].strip()) and _HV_LINE.fullmatch(lines[i + 1][2].strip()):
+            end_index = i
+            break
+    if end_index is None:
+        line = content.count("\n", 0, start) + 1
+        raise InputError(
+            f"{source}: line {line}: the eligibility section has no sex / healthy volunteers "
+            "lines after the criteria"
+        )
+    ages: list[str] = []
+    first = end_index
+    while first - 1 > 0 and len(ages) < 2 and _AGE_LINE.fullmatch(lines[first - 1][2].strip()):
+        first -= 1
+        ages.insert(0, lines[first][2].strip())
+    # Text ends before the line break that precedes the first structured line.
+    end = lines[first - 1][1]
+    text = content[start:end]
+    if not text.strip():
+        raise InputError(f"{source}: no eligibility text under 'Eligibility Criteria'")
+    title_line = next(_lines(content), (0, 0, ""))[2].strip()
+    nct = _NCT_LINE.search(content)
+    return Record(
+        eligibility_text=text,
+        source=source,
+        source_format="page",
+        trial_id=nct.group(1) if nct else None,
+        org_study_id=_page_org_study_id(content),
+        title=title_line or None,
+        min_age=ages[0] if ages else None,
+        max_age=ages[1] if len(ages) > 1 else None,
+        sex=lines[end_index][2].strip(),
+        healthy_volunteers=lines[end_index + 1][2].strip(),
+        eligibility_offset=start,
+    )
+
+
+def _page_org_study_id(content: str) -> str | None:
+    lines = [line for _, _, line in _lines(content)]
+    for i, line in enumerate(lines):
+        if line.strip() == "Identifier Source: org_study_id":
+            for j in range(i - 1, max(i - 3, 0), -1):
+                if lines[j].startswith("Identifier Type:") and j > 0:
+                    value = lines[j - 1].strip()
+                    return value or None
+    return None
+
+
+# --- ClinicalTrials.gov API v2 JSON -----------------------------------------------------------
+
+
+def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as err:
+        if err.msg == "Extra data":  # JSON Lines: one study per line
+            yield from _jsonl_records(content, source, on_error)
+            return
+        raise InputError(f"{source}: line {err.lineno}: malformed JSON ({err.msg})") from None
+    if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
+        data = data["studies"]
+        if not isinstance(data, list):
+            raise InputError(f"{source}: 'studies' is not a list")
+    if isinstance(data, dict):
+        yield _study_record(data, source)
+        return
+    if not isinstance(data, list):
+        raise InputError(f"{source}: expected a study object or a list of studies")
+    for n, study in enumerate(data, 1):
+        try:
+            yield _study_record(study, f"{source}#{n}")
+        except InputError as err:
+            _report(err, on_error)
+
+
+def _jsonl_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
+    n = 0
+    for lineno, line in enumerate(content.splitlines(), 1):
+        if not line.strip():
+            continue
+        n += 1
+        try:
+            study = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{source}: line {lineno}: malformed JSON ({err.msg})") from None
+        try:
+            yield _study_record(study, f"{source}#{n}")
+        except InputError as err:
+            _report(err, on_error)
+
+
+def _get(obj: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _as_written(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _study_record(study: Any, source: str) -> Record:
+    if not isinstance(study, dict):
+        raise InputError(f"{source}: not a study object")
+    protocol = study.get("protocolSection")
+    if not isinstance(protocol, dict):
+        raise InputError(f"{source}: no protocolSection: not a ClinicalTrials.gov API v2 study")
+    ident = protocol.get("identificationModule") or {}
+    elig = protocol.get("eligibilityModule") or {}
+    nct = _as_written(_get(ident, "nctId"))
+    text = elig.get("eligibilityCriteria") if isinstance(elig, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        name = f" ({nct})" if nct else ""
+        raise InputError(f"{source}{name}: study has no eligibilityCriteria text")
+    return Record(
+        eligibility_text=text,
+        source=source,
+        source_format="ctgov_json",
+        trial_id=nct,
+        org_study_id=_as_written(_get(ident, "orgStudyIdInfo", "id")),
+        title=_as_written(ident.get("briefTitle") or ident.get("officialTitle")),
+        min_age=_as_written(elig.get("minimumAge")),
+        max_age=_as_written(elig.get("maximumAge")),
+        sex=_as_written(elig.get("sex")),
+        healthy_volunteers=_as_written(elig.get("healthyVolunteers")),
+    )
+
+
+# --- legacy ClinicalTrials.gov XML ------------------------------------------------------------
+
+
+def _xml_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as err:
+        line, _col = err.position
+        reason = str(err).split(":")[0]
+        raise InputError(f"{source}: line {line}: malformed XML ({reason})") from None
+    if root.tag == "clinical_study":
+        yield _xml_study(root, source)
+        return
+    studies = list(root.iter("clinical_study"))
+    if not studies:
+        raise InputError(f"{source}: no <clinical_study> element")
+    for n, study in enumerate(studies, 1):
+        try:
+            yield _xml_study(study, f"{source}#{n}")
+        except InputError as err:
+            _report(err, on_error)
+
+
+def _xml_text(elem: ET.Element, path: str) -> str | None:
+    found = elem.find(path)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip() or None
+
+
+def _xml_study(study: ET.Element, source: str) -> Record:
+    nct = _xml_text(study, "id_info/nct_id")
+    block = study.find("eligibility/criteria/textblock")
+    text = block.text if block is not None else None
+    if not text or not text.strip():
+        name = f" ({nct})" if nct else ""
+        raise InputError(f"{source}{name}: study has no eligibility/criteria/textblock text")
+    return Record(
+        eligibility_text=text,
+        source=source,
+        source_format="ctgov_xml",
+        trial_id=nct,
+        org_study_id=_xml_text(study, "id_info/org_study_id"),
+        title=_xml_text(study, "brief_title") or _xml_text(study, "official_title"),
+        min_age=_xml_text(study, "eligibility/minimum_age"),
+        max_age=_xml_text(study, "eligibility/maximum_age"),
+        sex=_xml_text(study, "eligibility/gender"),
+        healthy_volunteers=_xml_text(study, "eligibility/healthy_volunteers"),
+    )
