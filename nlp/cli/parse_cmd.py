@@ -1,0 +1,65 @@
+"""``eligo parse``: one record → one rule file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from models.io import dump_protocol
+
+HELP = """\
+Parse one registry record and write its encoding (YAML by default).
+
+FILE may be a registry page scraped to text, a ClinicalTrials.gov API v2 study JSON, a legacy
+ClinicalTrials.gov XML record, or plain eligibility text ("Inclusion Criteria: ..."); the format
+is detected from the content (force it with --input-format). Without FILE, the embedded
+reference trial NKX019-102 (NCT06557265) is parsed.
+
+examples:
+  eligo parse                                  the reference trial, YAML on stdout
+  eligo parse NCT01234567.json -o rules.yaml   a CT.gov API v2 study
+  eligo parse criteria.txt --format json --no-text
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "parse",
+        help="parse one record into a rule file",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="record to parse (default: NKX019-102)")
+    parser.add_argument("--format", choices=["yaml", "json"], default="yaml", help="output format")
+    parser.add_argument(
+        "--input-format",
+        choices=["page", "ctgov_json", "ctgov_xml", "text"],
+        help="force the input format instead of detecting it",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    parser.add_argument(
+        "--no-text", action="store_true", help="leave the eligibility text out of the output"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nlp import default_source, parse_file, parse_text
+
+    if args.file is None:
+        source, content = default_source()
+        protocol = parse_text(content, input_format=args.input_format, source=source)
+    else:
+        protocol = parse_file(args.file, input_format=args.input_format)
+    rendered = dump_protocol(protocol, args.format, include_text=not args.no_text)
+    if args.output:
+        args.output.write_text(rendered, encoding="utf-8")
+        print(
+            f"wrote {args.output}: {sum(1 for _ in protocol.iter_criteria())} criteria, "
+            f"{len(protocol.warnings)} warnings",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(rendered)
+    return 0

@@ -1,0 +1,36 @@
+"""``eligo schema``: the JSON Schema of the encoding, for editors and validators."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = """\
+Print the JSON Schema of an Eligo encoding (the rule file), generated from the pydantic models.
+
+examples:
+  eligo schema > eligo.schema.json
+  # then, in a YAML file:  # yaml-language-server: $schema=eligo.schema.json
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of the encoding",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from models import Protocol
+
+    schema = Protocol.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Eligo eligibility encoding"
+    json.dump(schema, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0

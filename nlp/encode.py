@@ -1,0 +1,156 @@
+"""Annotated docs + outline → :class:`models.Protocol`.
+
+The pipeline sees each item's *clean* text; everything it finds is mapped back here to spans in
+the record's eligibility text, so a reviewer can always point at the words behind a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models import (
+    Criterion,
+    Group,
+    Mention,
+    ParseWarning,
+    Protocol,
+    Quantity,
+    TextSpan,
+    TimeWindow,
+)
+from nlp.demographics import build_demographics
+from nlp.errors import W_MISSING_SEPARATOR
+from nlp.ingest import Record
+from nlp.outline import Outline, OutlineItem
+from nlp.textutil import CleanText
+
+
+@dataclass
+class ItemAnalysis:
+    """What the pipeline found in one item, in clean-text coordinates."""
+
+    quantities: list[Quantity] = field(default_factory=list)
+    time_windows: list[TimeWindow] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    assertion: str = "present"
+    logic: str | None = None
+    optional: list[tuple[int, int]] = field(default_factory=list)
+    exceptions: list[tuple[int, int]] = field(default_factory=list)
+    run_together: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _span(clean: CleanText, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    return None if span is None else clean.source_span(*span)
+
+
+def _part(clean: CleanText, span: tuple[int, int]) -> TextSpan:
+    return TextSpan(text=clean.text[span[0] : span[1]], span=clean.source_span(*span))
+
+
+def _map_mention(clean: CleanText, mention: Mention) -> Mention:
+    cue = mention.cue
+    if cue is not None and cue.span is not None:
+        cue = TextSpan(text=cue.text, span=clean.source_span(*cue.span))
+    return mention.model_copy(update={"span": _span(clean, mention.span), "cue": cue})
+
+
+def encode_item(
+    item: OutlineItem, clean: CleanText, analysis: ItemAnalysis, children: list[Criterion]
+) -> Criterion:
+    """One outline item and its analysis as a Criterion with source spans."""
+    return Criterion(
+        id=item.id,
+        label=item.label,
+        text=clean.text,
+        span=item.span,
+        quantities=[
+            q.model_copy(update={"span": _span(clean, q.span)}) for q in analysis.quantities
+        ],
+        time_windows=[
+            w.model_copy(update={"span": _span(clean, w.span)}) for w in analysis.time_windows
+        ],
+        mentions=[_map_mention(clean, m) for m in analysis.mentions],
+        assertion=analysis.assertion,  # type: ignore[arg-type]
+        logic=analysis.logic,  # type: ignore[arg-type]
+        optional=[_part(clean, s) for s in analysis.optional],
+        exceptions=[_part(clean, s) for s in analysis.exceptions],
+        children=children,
+    )
+
+
+def _run_together_warnings(
+    item: OutlineItem, clean: CleanText, analysis: ItemAnalysis
+) -> list[ParseWarning]:
+    return [
+        ParseWarning(
+            code=W_MISSING_SEPARATOR,
+            message=(
+                f"two values run together without a separator near "
+                f"{clean.text[max(0, s - 12) : e + 12]!r}; read as separate limits"
+            ),
+            span=clean.source_span(s, e),
+            criterion_id=item.id,
+        )
+        for s, e in analysis.run_together
+    ]
+
+
+def encode_protocol(
+    record: Record,
+    outline: Outline,
+    cleans: dict[str, CleanText],
+    analyses: dict[str, ItemAnalysis],
+    extra_warnings: list[ParseWarning],
+) -> Protocol:
+    """Assemble the Protocol: groups in order, criteria nested as printed, warnings collected."""
+    warnings = list(outline.warnings)
+
+    def build(item: OutlineItem) -> Criterion:
+        children = [build(child) for child in item.children]
+        analysis = analyses[item.id]
+        warnings.extend(_run_together_warnings(item, cleans[item.id], analysis))
+        return encode_item(item, cleans[item.id], analysis, children)
+
+    groups = [
+        Group(
+            id=group.id,
+            kind=group.kind,  # type: ignore[arg-type]
+            label=group.label,
+            cohort=group.cohort,
+            span=group.span,
+            criteria=[build(item) for item in group.items],
+        )
+        for group in outline.groups
+    ]
+    inclusion_quantities = [
+        q
+        for group in groups
+        if group.kind == "inclusion"
+        for item in _walk(group.criteria)
+        for q in item.quantities
+    ]
+    warnings.extend(extra_warnings)
+    return Protocol(
+        trial_id=record.trial_id,
+        org_study_id=record.org_study_id,
+        title=record.title,
+        source_format=record.source_format,
+        demographics=build_demographics(
+            record.min_age,
+            record.max_age,
+            record.sex,
+            record.healthy_volunteers,
+            inclusion_quantities,
+        ),
+        groups=groups,
+        warnings=sorted(warnings, key=lambda w: (w.span or (0, 0), w.code)),
+        eligibility_text=record.eligibility_text,
+    )
+
+
+def _walk(items: list[Criterion]) -> list[Criterion]:
+    out: list[Criterion] = []
+    for item in items:
+        out.append(item)
+        out.extend(_walk(item.children))
+    return out

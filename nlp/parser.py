@@ -1,0 +1,166 @@
+"""The parser: records in, Protocols out, with the spaCy pipeline built once and reused.
+
+Records are parsed in chunks so that the items of several records go through ``nlp.pipe``
+together; one bad item never loses the record (it is kept with its text and a W106 warning),
+and one bad record never loses the chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Literal, overload
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from models import ParseWarning, Protocol
+from nlp.encode import ItemAnalysis, encode_protocol
+from nlp.errors import W_UNPARSED_ITEM, EligoError
+from nlp.ingest import Record
+from nlp.outline import Outline, OutlineItem, build_outline
+from nlp.textutil import CleanText
+
+CHUNK_RECORDS = 32
+
+
+class RecordError(EligoError):
+    """A record that could not be parsed; names the record's source."""
+
+
+def _flatten(items: list[OutlineItem]) -> Iterator[OutlineItem]:
+    for item in items:
+        yield item
+        yield from _flatten(item.children)
+
+
+def analyse_doc(doc: Doc) -> ItemAnalysis:
+    """Read the pipeline's annotations off one item's doc."""
+    from nlp.assertion import criterion_assertion
+    from nlp.logic import find_logic
+    from nlp.mentions import mentions_from_doc
+    from nlp.quantities import find_run_together
+
+    logic = find_logic(doc)
+    return ItemAnalysis(
+        quantities=list(doc._.quantities),
+        time_windows=list(doc._.time_windows),
+        mentions=mentions_from_doc(doc),
+        assertion=criterion_assertion(doc),
+        logic=logic.logic,
+        optional=list(logic.optional),
+        exceptions=list(logic.exceptions),
+        run_together=find_run_together(doc.text),
+    )
+
+
+class _Prepared:
+    """One record between outline and encoding."""
+
+    def __init__(self, record: Record, outline: Outline, aliases: dict[str, str]) -> None:
+        self.record = record
+        self.outline = outline
+        self.aliases = aliases
+        self.items = [i for g in outline.groups for i in _flatten(g.items)]
+        self.cleans: dict[str, CleanText] = {
+            item.id: item.clean(record.eligibility_text) for item in self.items
+        }
+        self.analyses: dict[str, ItemAnalysis] = {}
+        self.warnings: list[ParseWarning] = []
+
+
+class Parser:
+    """Build once, parse many: ``Parser().parse_record(record)``."""
+
+    def __init__(self, nlp: Language | None = None) -> None:
+        from nlp.pipeline import build_nlp
+
+        self.nlp = nlp if nlp is not None else build_nlp()
+
+    def parse_record(self, record: Record) -> Protocol:
+        result = next(self.parse_records([record], errors="return"))
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    @overload
+    def parse_records(
+        self, records: Iterable[Record], errors: Literal["raise"] = ...
+    ) -> Iterator[Protocol]: ...
+    @overload
+    def parse_records(
+        self, records: Iterable[Record], errors: Literal["return"]
+    ) -> Iterator[Protocol | RecordError]: ...
+
+    def parse_records(
+        self, records: Iterable[Record], errors: Literal["raise", "return"] = "raise"
+    ) -> Iterator[Protocol | RecordError]:
+        """Parse records in order; with ``errors="return"`` a failed record yields its error."""
+        iterator = iter(records)
+        while chunk := list(islice(iterator, CHUNK_RECORDS)):
+            for result in self._parse_chunk(chunk):
+                if isinstance(result, RecordError) and errors == "raise":
+                    raise result
+                yield result
+
+    def _parse_chunk(self, records: list[Record]) -> list[Protocol | RecordError]:
+        from nlp.temporal import find_abbreviations
+
+        prepared: list[_Prepared | RecordError] = []
+        for record in records:
+            try:
+                text = record.eligibility_text
+                prepared.append(_Prepared(record, build_outline(text), find_abbreviations(text)))
+            except Exception as exc:  # one record's failure is reported, not fatal
+                prepared.append(RecordError(f"{record.source}: cannot outline: {exc!r}"))
+        self._annotate([p for p in prepared if isinstance(p, _Prepared)])
+        results: list[Protocol | RecordError] = []
+        for p in prepared:
+            if isinstance(p, RecordError):
+                results.append(p)
+                continue
+            try:
+                results.append(
+                    encode_protocol(p.record, p.outline, p.cleans, p.analyses, p.warnings)
+                )
+            except Exception as exc:
+                results.append(RecordError(f"{p.record.source}: cannot encode: {exc!r}"))
+        return results
+
+    def _annotate(self, prepared: list[_Prepared]) -> None:
+        """Run all items of the chunk through the pipeline in one ``nlp.pipe`` call."""
+        docs: list[Doc] = []
+        owners: list[tuple[_Prepared, OutlineItem]] = []
+        for p in prepared:
+            for item in p.items:
+                doc = self.nlp.make_doc(p.cleans[item.id].text)
+                doc.user_data["eligo_aliases"] = p.aliases
+                docs.append(doc)
+                owners.append((p, item))
+        try:
+            annotated = list(self.nlp.pipe(docs, batch_size=256))
+        except Exception:  # find the item that fails; the others are still analysed
+            annotated = [self._annotate_one(doc.text, doc.user_data) for doc in docs]
+        for (p, item), doc in zip(owners, annotated, strict=True):
+            try:
+                if doc is None:
+                    raise ValueError("pipeline failed on this item")
+                p.analyses[item.id] = analyse_doc(doc)
+            except Exception as exc:
+                p.analyses[item.id] = ItemAnalysis()
+                p.warnings.append(
+                    ParseWarning(
+                        code=W_UNPARSED_ITEM,
+                        message=f"item kept with its text but not analysed: {exc}",
+                        span=item.span,
+                        criterion_id=item.id,
+                    )
+                )
+
+    def _annotate_one(self, text: str, user_data: dict) -> Doc | None:
+        doc = self.nlp.make_doc(text)
+        doc.user_data.update(user_data)
+        try:
+            return self.nlp(doc)
+        except Exception:
+            return None
