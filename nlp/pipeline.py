@@ -1,0 +1,207 @@
+"""The spaCy/medspaCy pipeline that annotates one criterion's clean text.
+
+Components, in order:
+
+1. medspaCy's tokenizer (``nlp.tokenizer``), more aggressive than spaCy's on clinical text;
+2. spaCy's rule ``sentencizer`` (medspaCy's PyRuSH is ~8x slower on short items);
+3. ``medspacy_target_matcher`` with the concept lexicon ``rules/mentions.csv`` (lower-case
+   phrase matching; results in ``doc.ents``, labels = mention categories);
+4. ``medspacy_context`` with medspaCy's default English rules, minus the literals listed in
+   ``rules/context_rules.json`` → ``remove_default``, plus that file's ``context_rules``;
+5. ``eligo_quantities`` → ``doc._.quantities`` (:func:`nlp.quantities.find_quantities`);
+6. ``eligo_time_windows`` → ``doc._.time_windows`` (:func:`nlp.temporal.find_time_windows`),
+   with the record's abbreviations from ``doc.user_data["eligo_aliases"]``.
+
+Example::
+
+    >>> docs = annotate(["History of myocardial infarction within 12 weeks"])
+    >>> [(e.text, e.label_, e._.is_historical) for e in docs[0].ents]
+    [('myocardial infarction', 'condition', True)]
+"""
+
+import csv
+import importlib.resources
+import json
+from functools import lru_cache
+from typing import Any, Literal
+
+import spacy
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.tokens import Doc
+
+ALIASES_KEY = "eligo_aliases"
+MENTION_CATEGORIES = (
+    "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other",
+)  # fmt: skip
+
+for _name in ("quantities", "time_windows"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+# --- rule files ------------------------------------------------------------------------------
+
+
+class ContextRuleSpec(BaseModel):
+    """One ConText rule as written in ``context_rules.json`` (medspaCy's keys, validated)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    literal: str
+    category: Literal[
+        "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
+        "TERMINATE", "PSEUDO",
+    ]  # fmt: skip
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    pattern: list[dict[str, Any]] | str | None = None
+    max_scope: int | None = Field(None, gt=0)
+    max_targets: int | None = Field(None, gt=0)
+    allowed_types: list[str] | None = None
+    excluded_types: list[str] | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class ContextRuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = ""
+    remove_default: list[str] = Field(default_factory=list)
+    context_rules: list[ContextRuleSpec]
+
+
+class LexiconRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    literal: str = Field(min_length=1)
+    category: Literal[
+        "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other"
+    ]
+    source: str = ""
+    docs: str = ""
+    pattern: str = ""  # optional JSON token pattern; empty → phrase match on the literal
+
+
+def _rules_file(name: str) -> str:
+    return (importlib.resources.files("nlp") / "rules" / name).read_text(encoding="utf-8")
+
+
+def load_context_rules() -> ContextRuleFile:
+    """Read and validate ``rules/context_rules.json``."""
+    return ContextRuleFile.model_validate(json.loads(_rules_file("context_rules.json")))
+
+
+def load_lexicon() -> list[LexiconRow]:
+    """Read and validate ``rules/mentions.csv`` (built by ``scripts/build_lexicon.py``)."""
+    reader = csv.DictReader(_rules_file("mentions.csv").splitlines())
+    return [LexiconRow.model_validate(row) for row in reader]
+
+
+# --- Eligo components ------------------------------------------------------------------------
+
+
+class QuantitiesComponent:
+    """Numeric limits of the criterion → ``doc._.quantities``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from nlp.quantities import find_quantities
+
+        doc._.quantities = find_quantities(doc.text)
+        return doc
+
+
+class TimeWindowsComponent:
+    """Time windows of the criterion → ``doc._.time_windows``, using the record's aliases."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from nlp.temporal import find_time_windows
+
+        doc._.time_windows = find_time_windows(doc.text, doc.user_data.get(ALIASES_KEY))
+        return doc
+
+
+@Language.factory("eligo_quantities", assigns=["doc._.quantities"])
+def make_quantities(nlp: Language, name: str) -> QuantitiesComponent:
+    return QuantitiesComponent()
+
+
+@Language.factory("eligo_time_windows", assigns=["doc._.time_windows"])
+def make_time_windows(nlp: Language, name: str) -> TimeWindowsComponent:
+    return TimeWindowsComponent()
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def build_nlp() -> Language:
+    """A fresh pipeline (~1 s to build: the lexicon is tokenised once). Prefer :func:`get_nlp`."""
+    from loguru import logger
+
+    logger.disable("PyRuSH")
+    import medspacy
+    from medspacy.context import ConTextRule
+    from medspacy.target_matcher import TargetRule
+
+    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    nlp.add_pipe("sentencizer")
+    matcher = nlp.add_pipe("medspacy_target_matcher")
+    context = nlp.add_pipe("medspacy_context", config={"rules": None})
+
+    target_rules = [
+        TargetRule(
+            row.literal,
+            row.category,
+            pattern=json.loads(row.pattern) if row.pattern else None,
+        )
+        for row in load_lexicon()
+    ]
+    spec = load_context_rules()
+    removed = {lit.lower() for lit in spec.remove_default}
+    defaults = importlib.resources.files("resources") / "en" / "context_rules.json"
+    with importlib.resources.as_file(defaults) as path:
+        context_rules = [r for r in ConTextRule.from_json(str(path)) if r.literal not in removed]
+    for rule in spec.context_rules:
+        kwargs = rule.model_dump(exclude_none=True)
+        for key in ("allowed_types", "excluded_types"):
+            if key in kwargs:
+                kwargs[key] = set(kwargs[key])
+        context_rules.append(ConTextRule(**kwargs))
+
+    # medspaCy runs nlp(literal) for every phrase rule: with only the tokenizer, that is cheap.
+    with nlp.select_pipes(enable=[]):
+        matcher.add(target_rules)
+        context.add(context_rules)
+
+    nlp.add_pipe("eligo_quantities")
+    nlp.add_pipe("eligo_time_windows")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The process-wide pipeline, built on first use."""
+    return build_nlp()
+
+
+def annotate(
+    texts: list[str], aliases: dict[str, str] | None = None, batch_size: int = 256
+) -> list[Doc]:
+    """Run the pipeline over criterion texts (each one criterion's clean text), in order.
+
+    ``aliases`` (the record's abbreviations, e.g. ``{"LD": "lymphodepletion"}``) reach the
+    time-window component through ``doc.user_data["eligo_aliases"]``.
+    """
+    nlp = get_nlp()
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data[ALIASES_KEY] = aliases
+        docs.append(doc)
+    return list(nlp.pipe(docs, batch_size=batch_size))
+
+
+def blank_nlp() -> Language:
+    """Tokenizer and sentencizer only: a base for small test pipelines."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp

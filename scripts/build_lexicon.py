@@ -1,0 +1,279 @@
+"""Build ``nlp/rules/mentions.csv``, the concept lexicon of the target matcher, reproducibly.
+
+Sources
+    * the annotated entity strings of the development corpora in ``/work/shared/corpora``
+      (LCT: Condition, Drug, Procedure, Observation and their ``-Name`` heads; Chia:
+      Condition, Drug, Procedure, Measurement, Observation, Device);
+    * a short hand-written list of common eligibility concepts (``HAND_WRITTEN`` below).
+
+Rules
+    * strings are lower-cased and their whitespace collapsed;
+    * a corpus string is kept when it is annotated in at least ``MIN_DOCS`` distinct trials
+      (a Chia trial's ``_inc`` and ``_exc`` files count once), so one annotator's one-off
+      choice does not become a rule, and the lexicon generalises to unseen trials;
+    * junk is dropped: pure numbers and punctuation, 1–2 letter strings other than known
+      abbreviations, discontinuous spans, strings longer than ``MAX_TOKENS`` words, and a small
+      stop list of words that are not concepts by themselves ("patients", "study", ...);
+    * a string's category is the one annotated most often (ties: the order of ``CATEGORIES``);
+      strings ending in "test"/"testing" become ``test``;
+    * hand-written rows win over corpus rows for the same literal.
+
+Usage::
+
+    python scripts/build_lexicon.py [--corpora /work/shared/corpora] [--out nlp/rules/mentions.csv]
+
+The output is sorted, so re-running on the same corpora gives the same file byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+MIN_DOCS = 2
+MAX_TOKENS = 6
+
+LCT_TYPES = {
+    "Condition": "condition",
+    "Condition-Name": "condition",
+    "Drug": "drug",
+    "Drug-Name": "drug",
+    "Immunization-Name": "drug",
+    "Procedure": "procedure",
+    "Procedure-Name": "procedure",
+    "Observation": "observation",
+    "Observation-Name": "observation",
+}
+CHIA_TYPES = {
+    "Condition": "condition",
+    "Drug": "drug",
+    "Procedure": "procedure",
+    "Measurement": "measurement",
+    "Observation": "observation",
+    "Device": "device",
+}
+CATEGORIES = ["condition", "drug", "procedure", "measurement", "test", "observation", "device"]
+
+# Short strings worth keeping: common abbreviations in eligibility text.
+SHORT_OK = {
+    "af", "bp", "ca", "cd", "ct", "ms", "mi", "ra", "tb", "uc", "hb", "gi", "ad", "pe", "dm",
+    "cf", "ic", "ln", "pd", "sle", "iv", "rt", "ef", "ekg", "ecg", "hiv", "copd", "hbv", "hcv",
+}  # fmt: skip
+# Annotated, but not concepts by themselves: they would tag half of every criterion.
+STOP = {
+    "patient", "patients", "subject", "subjects", "participant", "participants", "study",
+    "studies", "any", "other", "others", "disease", "diseases", "condition", "conditions",
+    "disorder", "disorders", "illness", "treatment", "treatments", "therapy", "therapies",
+    "drug", "drugs", "medication", "medications", "agent", "agents", "procedure",
+    "procedures", "history", "use", "status", "level", "levels", "value", "values", "result",
+    "results", "evidence", "criteria", "diagnosis", "medical condition", "medical conditions",
+    "the", "and", "or", "with", "without", "signs", "symptoms", "type", "stage", "grade",
+    "treated", "documented", "histologically", "operative", "ill", "known", "severe",
+}  # fmt: skip
+
+# Common eligibility concepts, written by hand (literal, category).
+HAND_WRITTEN: list[tuple[str, str]] = [
+    ("pregnancy", "condition"),
+    ("pregnant", "condition"),
+    ("breast feeding", "condition"),
+    ("breast-feeding", "condition"),
+    ("breastfeeding", "condition"),
+    ("lactating", "condition"),
+    ("lactation", "condition"),
+    ("nursing", "condition"),
+    ("hiv", "condition"),
+    ("human immunodeficiency virus", "condition"),
+    ("hiv infection", "condition"),
+    ("hiv antibody", "test"),
+    ("hepatitis", "condition"),
+    ("hepatitis b", "condition"),
+    ("hepatitis c", "condition"),
+    ("hepatitis b or c", "condition"),
+    ("hbv", "condition"),
+    ("hcv", "condition"),
+    ("tuberculosis", "condition"),
+    ("tb", "condition"),
+    ("latent tb", "condition"),
+    ("dialysis", "procedure"),
+    ("renal dialysis", "procedure"),
+    ("hemodialysis", "procedure"),
+    ("haemodialysis", "procedure"),
+    ("peritoneal dialysis", "procedure"),
+    ("transplant", "procedure"),
+    ("transplantation", "procedure"),
+    ("solid organ transplant", "procedure"),
+    ("organ transplant", "procedure"),
+    ("hematopoietic cell transplant", "procedure"),
+    ("stem cell transplant", "procedure"),
+    ("myocardial infarction", "condition"),
+    ("angina", "condition"),
+    ("unstable angina", "condition"),
+    ("arrhythmia", "condition"),
+    ("arrhythmias", "condition"),
+    ("heart failure", "condition"),
+    ("congestive heart failure", "condition"),
+    ("hypertension", "condition"),
+    ("uncontrolled hypertension", "condition"),
+    ("malignancy", "condition"),
+    ("malignancies", "condition"),
+    ("cancer", "condition"),
+    ("infection", "condition"),
+    ("infections", "condition"),
+    ("active infection", "condition"),
+    ("contraception", "drug"),
+    ("contraceptive", "drug"),
+    ("contraceptive precautions", "drug"),
+    ("stroke", "condition"),
+    ("diabetes", "condition"),
+    ("diabetes mellitus", "condition"),
+    ("cirrhosis", "condition"),
+    ("liver disease", "condition"),
+    ("renal disease", "condition"),
+    ("kidney disease", "condition"),
+    ("asthma", "condition"),
+    ("chronic obstructive pulmonary disease", "condition"),
+    ("pulmonary embolism", "condition"),
+    ("deep vein thrombosis", "condition"),
+    ("seizure", "condition"),
+    ("seizures", "condition"),
+    ("epilepsy", "condition"),
+    ("dementia", "condition"),
+    ("alcohol abuse", "condition"),
+    ("drug abuse", "condition"),
+    ("substance abuse", "condition"),
+    ("covid-19", "condition"),
+    ("sars-cov-2", "condition"),
+    ("sars-cov-2 test", "test"),
+    ("pregnancy test", "test"),
+    ("serum pregnancy test", "test"),
+    ("urine pregnancy test", "test"),
+    ("surgery", "procedure"),
+    ("major surgery", "procedure"),
+    ("chemotherapy", "drug"),
+    ("radiotherapy", "procedure"),
+    ("radiation therapy", "procedure"),
+    ("immunotherapy", "drug"),
+    ("corticosteroids", "drug"),
+    ("corticosteroid", "drug"),
+    ("steroids", "drug"),
+    ("prednisone", "drug"),
+    ("immunosuppressive therapy", "drug"),
+    ("investigational drug", "drug"),
+    ("investigational product", "drug"),
+    ("biopsy", "procedure"),
+    ("kidney biopsy", "procedure"),
+    ("renal biopsy", "procedure"),
+    ("platelet count", "measurement"),
+    ("hemoglobin", "measurement"),
+    ("absolute neutrophil count", "measurement"),
+    ("white blood cell count", "measurement"),
+    ("creatinine clearance", "measurement"),
+    ("serum creatinine", "measurement"),
+    ("bilirubin", "measurement"),
+    ("total bilirubin", "measurement"),
+    ("alanine aminotransferase", "measurement"),
+    ("aspartate aminotransferase", "measurement"),
+    ("ejection fraction", "measurement"),
+    ("egfr", "measurement"),
+    ("hba1c", "measurement"),
+    ("body mass index", "measurement"),
+    ("bmi", "measurement"),
+    ("qtc", "measurement"),
+    ("blood pressure", "measurement"),
+    ("ecog performance status", "measurement"),
+    ("karnofsky performance status", "measurement"),
+    ("informed consent", "observation"),
+    ("childbearing potential", "observation"),
+    ("pacemaker", "device"),
+]
+
+_JUNK = re.compile(r"^[\W\d_]+$")  # numbers, punctuation, nothing else
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    return _SPACES.sub(" ", text).strip().lower().strip(" .,;:()[]")
+
+
+def keep(literal: str) -> bool:
+    if not literal or _JUNK.match(literal) or literal in STOP:
+        return False
+    if len(literal) <= 2 and literal not in SHORT_OK:
+        return False
+    if len(literal.split()) > MAX_TOKENS:
+        return False
+    # unbalanced brackets are cut-off spans
+    return literal.count("(") == literal.count(")")
+
+
+def read_entities(ann: Path, types: dict[str, str]) -> list[tuple[str, str]]:
+    """``(string, category)`` of each continuous entity of the wanted types in a brat file."""
+    out = []
+    with ann.open(encoding="utf-8", newline="") as fh:
+        for line in fh:
+            if not line.startswith("T"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3:
+                continue
+            kind, _, offsets = parts[1].partition(" ")
+            if kind not in types or ";" in offsets:
+                continue
+            out.append((parts[2], types[kind]))
+    return out
+
+
+def collect(corpora: Path) -> dict[str, tuple[str, int]]:
+    """literal → (category, number of distinct trials annotating it)."""
+    docs: dict[str, set[str]] = defaultdict(set)
+    cats: dict[str, Counter[str]] = defaultdict(Counter)
+    sources = [("lct", LCT_TYPES), ("chia", CHIA_TYPES)]
+    for name, types in sources:
+        for ann in sorted((corpora / name).glob("*.ann")):
+            trial = ann.stem.split("_")[0]
+            for text, category in read_entities(ann, types):
+                literal = normalise(text)
+                if not keep(literal):
+                    continue
+                docs[literal].add(f"{name}:{trial}")
+                cats[literal][category] += 1
+    out = {}
+    for literal, trials in docs.items():
+        if len(trials) < MIN_DOCS:
+            continue
+        counts = cats[literal]
+        best = max(CATEGORIES, key=lambda c: (counts[c], -CATEGORIES.index(c)))
+        if re.search(r"\btest(ing|s)?$", literal):
+            best = "test"
+        out[literal] = (best, len(trials))
+    return out
+
+
+def build(corpora: Path) -> list[dict[str, str]]:
+    rows = {lit: {"literal": lit, "category": c, "source": "corpus", "docs": str(n)}
+            for lit, (c, n) in collect(corpora).items()}  # fmt: skip
+    for literal, category in HAND_WRITTEN:
+        rows[literal] = {"literal": literal, "category": category, "source": "hand", "docs": ""}
+    return [rows[k] for k in sorted(rows)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
+    root = Path(__file__).resolve().parents[1]
+    ap.add_argument("--out", type=Path, default=root / "nlp" / "rules" / "mentions.csv")
+    args = ap.parse_args()
+    rows = build(args.corpora)
+    with args.out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["literal", "category", "source", "docs"])
+        writer.writeheader()
+        writer.writerows(rows)
+    by_cat = Counter(r["category"] for r in rows)
+    print(f"{len(rows)} rows → {args.out}: {dict(sorted(by_cat.items()))}")
+
+
+if __name__ == "__main__":
+    main()
