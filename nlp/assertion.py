@@ -1,0 +1,137 @@
+"""Assertions from ConText: of one mention, of a whole criterion, and the negation cues found.
+
+ConText category → schema assertion (precedence when a mention has several, highest first):
+
+================== ============== ========================================================
+NEGATED_EXISTENCE  negated        "No history of stroke", "not using contraception"
+HYPOTHETICAL       hypothetical   "planned transplant", "expected to require dialysis"
+HISTORICAL         historical     "History of myocardial infarction", "Prior cellular therapy"
+POSSIBLE_EXISTENCE present        "suspected or confirmed COVID-19": the schema has no
+                                  *possible*; a suspected finding is still what the
+                                  criterion is about, so it stays present
+FAMILY             present        "family history of long QT": the finding is about a
+                                  relative; the schema has no *family* value, so the
+                                  mention stays present (the cue is not recorded)
+================== ============== ========================================================
+
+A required test result is not a negation: "Negative SARS-CoV-2 test", "HIV negative",
+"negative for hepatitis B" give a *present* mention with ``result`` negative (see
+:func:`result_of`); "Positive anti-PLA2R antibodies" gives result positive.
+
+Criterion assertion (:func:`criterion_assertion`), in order:
+
+1. a criterion-initial cue: a ConText modifier in the first two tokens ("No ...", "History of
+   ...", "Prior ...", "Previous ...", "Planned ...") decides the criterion;
+2. otherwise the assertion of the principal finding, i.e. the first mention of the criterion;
+3. otherwise ``present``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from models import Assertion
+
+ASSERTION_OF: dict[str, Assertion] = {
+    "NEGATED_EXISTENCE": "negated",
+    "HYPOTHETICAL": "hypothetical",
+    "HISTORICAL": "historical",
+    "POSSIBLE_EXISTENCE": "present",
+    "FAMILY": "present",
+}
+PRECEDENCE: tuple[Assertion, ...] = ("negated", "hypothetical", "historical", "present")
+NON_MODIFYING = {"TERMINATE", "PSEUDO"}
+
+RESULT_WORDS = {
+    "negative": "negative",
+    "seronegative": "negative",
+    "positive": "positive",
+    "seropositive": "positive",
+}
+RESULT_WINDOW = 3  # tokens between a result word and the mention it qualifies
+# cues that are result words in disguise: "negative for HIV" is a required negative result
+RESULT_CUES = {"negative for", "was negative", "has been negative", "negative on"}
+
+
+def _modifying(modifiers) -> list:
+    return [
+        m
+        for m in modifiers
+        if m.direction.upper() not in NON_MODIFYING and m.category.upper() in ASSERTION_OF
+    ]
+
+
+def result_of(span: Span) -> str | None:
+    """``negative``/``positive`` when a result word qualifies the mention.
+
+    The word may stand just before it ("Negative serum pregnancy test", up to
+    ``RESULT_WINDOW`` tokens, not across punctuation) or just after it ("HIV negative",
+    "Hepatitis B or C positive at screening").
+    """
+    doc = span.doc
+    sent_start, sent_end = span.sent.start, span.sent.end
+    for i in range(span.start - 1, max(sent_start, span.start - RESULT_WINDOW) - 1, -1):
+        tok = doc[i]
+        if tok.is_punct:
+            break
+        if tok.lower_ in RESULT_WORDS:
+            return RESULT_WORDS[tok.lower_]
+    for i in range(span.end, min(sent_end, span.end + RESULT_WINDOW)):
+        tok = doc[i]
+        if tok.is_punct or (tok.ent_iob_ == "B" and tok.lower_ not in ("or", "and")):
+            break
+        if tok.lower_ in RESULT_WORDS:
+            return RESULT_WORDS[tok.lower_]
+    return None
+
+
+def span_assertion(span: Span) -> tuple[Assertion, tuple[int, int] | None]:
+    """The assertion of one target span and the char span of the cue that set it.
+
+    A mention with a test result ignores "negative for"-style cues: the result is recorded
+    instead (:func:`result_of`).
+    """
+    doc = span.doc
+    has_result = result_of(span) is not None
+    best: Assertion = "present"
+    cue: tuple[int, int] | None = None
+    for mod in _modifying(span._.modifiers):
+        start, end = mod.modifier_span
+        if has_result and doc[start:end].text.lower() in RESULT_CUES:
+            continue
+        value = ASSERTION_OF[mod.category.upper()]
+        if PRECEDENCE.index(value) < PRECEDENCE.index(best):
+            best = value
+            cue = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+    return best, cue
+
+
+def criterion_assertion(doc: Doc) -> Assertion:
+    """The assertion of the criterion's principal finding (rule in the module docstring)."""
+    graph = doc._.context_graph
+    modifiers = _modifying(graph.modifiers) if graph is not None else []
+    initial = [m for m in modifiers if m.modifier_span[0] <= 1]
+    for mod in sorted(initial, key=lambda m: m.modifier_span):
+        start, end = mod.modifier_span
+        if doc[start:end].text.lower() in RESULT_CUES:
+            continue
+        value = ASSERTION_OF[mod.category.upper()]
+        if value != "present":
+            return value
+    if doc.ents:
+        return span_assertion(doc.ents[0])[0]
+    return "present"
+
+
+def negation_cues(doc: Doc) -> list[tuple[int, int]]:
+    """Char spans of the negation cues ConText found (NEGATED_EXISTENCE modifiers)."""
+    graph = doc._.context_graph
+    if graph is None:
+        return []
+    spans = set()
+    for mod in graph.modifiers:
+        if mod.category.upper() != "NEGATED_EXISTENCE" or mod.direction.upper() in NON_MODIFYING:
+            continue
+        start, end = mod.modifier_span
+        spans.add((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+    return sorted(spans)
