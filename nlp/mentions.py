@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from models import Mention, TextSpan
-from nlp.assertion import span_assertion, result_of
+from nlp.assertion import result_of, span_assertion
 
 
 def mentions_from_doc(doc: Doc) -> list[Mention]:
