@@ -1,0 +1,61 @@
+"""``eligo eval``: score the parser against an annotated corpus (LCT or Chia)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from nlp.errors import InputError
+
+EPILOG = """\
+examples:
+  eligo eval --corpus lct /work/shared/corpora/lct
+  eligo eval --corpus chia /work/shared/corpora/chia --errors 20
+  eligo eval --corpus lct tests/fixtures/corpora/lct --format json > lct.json
+  eligo eval --corpus chia DIR --limit 50          first 50 trials (both files of each)
+
+Levels: span (overlap, one-to-one), +operator, +value (numeric), +unit (LCT, where the
+annotated unit normalises to UCUM). Matching rules: docs/accuracy.md.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "eval",
+        help="precision/recall/F1 against an annotated corpus (LCT, Chia)",
+        description="Parse every document of an annotated corpus and report precision, recall "
+        "and F1 of quantities, time windows and negation cues, with the most frequent errors.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--corpus", choices=["lct", "chia"], required=True, help="corpus layout")
+    parser.add_argument("directory", metavar="DIR", help="folder of .txt + .ann files")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=10,
+        metavar="N",
+        help="show the N most frequent error patterns",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="only the first N documents (trials)"
+    )
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from nlp.evaluate import report, run
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a folder")
+    if not any(directory.glob("*.txt")):
+        raise InputError(f"{directory}: no .txt files")
+    result = run(args.corpus, directory, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps(report.as_json(result, args.errors), indent=2, ensure_ascii=False))
+    else:
+        print(report.as_text(result, args.errors))
+    return 0

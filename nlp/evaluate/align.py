@@ -1,0 +1,179 @@
+"""Eligo's output as scoreable items, and one-to-one alignment to gold by character overlap.
+
+Predicted families (what in a :class:`models.Protocol` is compared with what):
+
+==================  ============================================================
+LCT ``comparison``  quantities that are not ages
+LCT ``temporal``    ages (kind ``age``) and time windows that carry a number
+Chia ``value``      all quantities, ages included (Chia annotates "aged 18-65" as a Value)
+Chia ``temporal``   time windows that carry a number (``temporal_novalue``: the others,
+                    used only for the secondary all-Temporal span recall)
+``negation``        the cue spans of mentions asserted ``negated``, each span once
+==================  ============================================================
+
+LCT comparisons are aligned across their two numeric families together: an age quantity
+that overlaps an annotation without a temporal unit ("age > 21") is scored in the gold's
+family; predictions left unmatched stay in their own family as spurious.
+
+Alignment is greedy one-to-one: all overlapping (gold, prediction) pairs of compatible
+families are ranked by overlap (Jaccard of character sets, then fewer characters apart at the
+start) and taken best first, so each gold and each prediction is used at most once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import Protocol
+from nlp.evaluate.corpora import GoldItem
+
+# Which predicted families may align with which gold families, per corpus.
+COMPATIBLE = {
+    "lct": {
+        "comparison": {"comparison", "temporal"},
+        "temporal": {"comparison", "temporal"},
+        "negation": {"negation"},
+    },
+    "chia": {"value": {"value"}, "temporal": {"temporal"}, "negation": {"negation"}},
+    # secondary, span recall only: every Chia Value / Temporal, with or without a number
+    "chia_all": {
+        "value": {"value"},
+        "value_text": {"value"},
+        "temporal": {"temporal", "temporal_novalue"},
+        "temporal_text": {"temporal", "temporal_novalue"},
+    },
+}
+
+
+@dataclass
+class PredItem:
+    """One thing Eligo found, reduced to what is scored."""
+
+    family: str
+    span: tuple[int, int]
+    text: str
+    comparator: str | None = None
+    values: tuple[float, ...] | None = None
+    unit: str | None = None
+    kind: str = ""  # quantity kind, "time_window" or "cue"
+    criterion_id: str = ""
+
+
+@dataclass
+class Pair:
+    gold: GoldItem
+    pred: PredItem
+
+
+@dataclass
+class Alignment:
+    pairs: list[Pair]
+    missed: list[GoldItem]
+    spurious: list[PredItem]
+
+
+def _values(value: float | None, low: float | None, high: float | None) -> tuple[float, ...] | None:
+    if low is not None and high is not None:
+        return (low, high)
+    if value is not None:
+        return (value,)
+    return None
+
+
+def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
+    """The scoreable items of a parsed document, in the families of ``corpus``."""
+    text = protocol.eligibility_text or ""
+    out: list[PredItem] = []
+    cues: dict[tuple[int, int], PredItem] = {}
+    for _group, criterion, _depth in protocol.iter_criteria():
+        for q in criterion.quantities:
+            if q.span is None:
+                continue
+            if corpus == "lct":
+                family = "temporal" if q.kind == "age" else "comparison"
+            else:
+                family = "value"
+            out.append(
+                PredItem(
+                    family,
+                    tuple(q.span),
+                    text[q.span[0] : q.span[1]],
+                    q.comparator,
+                    _values(q.value, q.low, q.high),
+                    q.unit,
+                    q.kind,
+                    criterion.id,
+                )
+            )
+        for w in criterion.time_windows:
+            values = _values(w.value, w.low, w.high)
+            if w.span is None or (values is None and corpus != "chia"):
+                continue
+            out.append(
+                PredItem(
+                    "temporal" if values is not None else "temporal_novalue",
+                    tuple(w.span),
+                    text[w.span[0] : w.span[1]],
+                    w.comparator,
+                    values,
+                    w.unit,
+                    "time_window",
+                    criterion.id,
+                )
+            )
+        for m in criterion.mentions:
+            if m.assertion != "negated" or m.cue is None or m.cue.span is None:
+                continue
+            span = tuple(m.cue.span)
+            if span not in cues:
+                cues[span] = PredItem(
+                    "negation", span, text[span[0] : span[1]], kind="cue", criterion_id=criterion.id
+                )
+    # the same span reported twice (e.g. a parent and its child) counts once
+    seen: set[tuple[str, tuple[int, int], str | None, tuple[float, ...] | None]] = set()
+    unique = []
+    for p in out:
+        key = (p.family, p.span, p.comparator, p.values)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return sorted(unique + list(cues.values()), key=lambda p: (p.span, p.family))
+
+
+def overlap(gold: GoldItem, span: tuple[int, int]) -> int:
+    """Characters shared by the gold fragments and ``span``."""
+    return sum(max(0, min(e, span[1]) - max(s, span[0])) for s, e in gold.fragments)
+
+
+def align(golds: list[GoldItem], preds: list[PredItem], corpus: str) -> Alignment:
+    """Greedy one-to-one alignment by overlap; see the module docstring."""
+    compatible = COMPATIBLE[corpus]
+    candidates = []
+    for gi, g in enumerate(golds):
+        allowed = compatible.get(g.family, set())
+        g_len = sum(e - s for s, e in g.fragments)
+        for pi, p in enumerate(preds):
+            if p.family not in allowed:
+                continue
+            shared = overlap(g, p.span)
+            if shared <= 0:
+                continue
+            union = g_len + (p.span[1] - p.span[0]) - shared
+            same_family = p.family == g.family
+            candidates.append(
+                (-(shared / union), not same_family, abs(g.span[0] - p.span[0]), gi, pi)
+            )
+    candidates.sort()
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    pairs: list[Pair] = []
+    for *_, gi, pi in candidates:
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        pairs.append(Pair(golds[gi], preds[pi]))
+    missed = [g for i, g in enumerate(golds) if i not in used_g]
+    spurious = [p for i, p in enumerate(preds) if i not in used_p]
+    pairs.sort(key=lambda pr: pr.gold.span)
+    return Alignment(pairs, missed, spurious)

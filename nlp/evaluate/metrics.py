@@ -1,0 +1,138 @@
+"""Precision, recall and F1 at cumulative levels, and the errors behind them.
+
+Levels (each requires the ones before it):
+
+- ``span``: the prediction overlaps the gold span (one-to-one, see :mod:`nlp.evaluate.align`);
+- ``operator``: same comparator (LCT EQ/LT/LTEQ/GT/GTEQ/BETWEEN ↔ ``=``/``<``/``<=``/``>``/
+  ``>=``/``range``; a Chia comparator is read from the Value text);
+- ``value``: same number(s), compared numerically (1e-6 relative); a range needs both ends;
+  a gold value that is not a number Eligo could write is not checked;
+- ``unit``: same UCUM unit where the gold has a unit that normalises (LCT ``Unit``/``Per`` via
+  :func:`nlp.units.normalise_unit`, LCT temporal units via ``Eq-Temporal-Unit-Value``);
+  elsewhere not checked. Chia is not scored on units.
+
+At a level, ``tp`` is the aligned pairs that pass it; precision is ``tp / predicted`` and
+recall ``tp / gold``, so a pair with the wrong operator counts against both at ``operator``.
+Negation cues are scored at ``span`` only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from nlp.evaluate.align import Alignment, Pair
+
+LEVELS = ("span", "operator", "value", "unit")
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    gold: int = 0
+    predicted: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "tp": self.tp,
+            "gold": self.gold,
+            "predicted": self.predicted,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+@dataclass
+class FamilyScore:
+    """Scores of one family at each level it is measured at."""
+
+    family: str
+    levels: tuple[str, ...]
+    scores: dict[str, Score] = field(default_factory=dict)
+    unit_checked: int = 0  # aligned pairs whose gold unit could be compared
+    value_unchecked: int = 0  # aligned pairs whose gold value is not a number
+
+    def __post_init__(self) -> None:
+        for level in self.levels:
+            self.scores.setdefault(level, Score())
+
+
+def operator_ok(pair: Pair) -> bool:
+    return pair.gold.comparator == pair.pred.comparator
+
+
+def values_ok(pair: Pair) -> bool:
+    gold, pred = pair.gold.values, pair.pred.values
+    if gold is None:
+        return True
+    if pred is None or len(gold) != len(pred):
+        return False
+    if len(gold) == 2:
+        gold, pred = tuple(sorted(gold)), tuple(sorted(pred))
+    return all(
+        math.isclose(g, p, rel_tol=1e-6, abs_tol=1e-9) for g, p in zip(gold, pred, strict=True)
+    )
+
+
+def unit_ok(pair: Pair) -> bool:
+    gold, pred = pair.gold.unit, pair.pred.unit
+    if gold is None or gold == pred:
+        return True
+    if pred is None:
+        return False
+    from nlp.units import same_amount
+
+    return same_amount(1.0, gold, 1.0, pred)
+
+
+CHECKS = {"operator": operator_ok, "value": values_ok, "unit": unit_ok}
+
+
+def first_failure(pair: Pair, levels: tuple[str, ...]) -> str | None:
+    """The first level after ``span`` that the pair fails, or None when it passes all."""
+    for level in levels[1:]:
+        if not CHECKS[level](pair):
+            return level
+    return None
+
+
+def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyScore:
+    """Score one family's alignment (pairs, misses and spurious of that gold family)."""
+    result = FamilyScore(family, levels)
+    n_gold = len(alignment.pairs) + len(alignment.missed)
+    n_pred = len(alignment.pairs) + len(alignment.spurious)
+    for level in levels:
+        result.scores[level].gold += n_gold
+        result.scores[level].predicted += n_pred
+    for pair in alignment.pairs:
+        failed = first_failure(pair, levels)
+        passed = levels if failed is None else levels[: levels.index(failed)]
+        for level in passed:
+            result.scores[level].tp += 1
+        if "unit" in levels and pair.gold.unit is not None:
+            result.unit_checked += 1
+        if "value" in levels and pair.gold.values is None:
+            result.value_unchecked += 1
+    return result
+
+
+def merge(into: FamilyScore, other: FamilyScore) -> None:
+    for level in into.levels:
+        a, b = into.scores[level], other.scores[level]
+        a.tp, a.gold, a.predicted = a.tp + b.tp, a.gold + b.gold, a.predicted + b.predicted
+    into.unit_checked += other.unit_checked
+    into.value_unchecked += other.value_unchecked

@@ -1,0 +1,104 @@
+"""Reading the numbers and comparators that annotators wrote, so gold can be compared to Eligo.
+
+These are the evaluation's own reading of gold text, kept deliberately small and literal:
+``parse_number("1,000") == 1000.0``, ``parse_number("III") == 3.0``,
+``parse_chia_value(">= 18 years") == (">=", (18.0,), "years")``. A gold value they cannot read
+("May 2017") is ``None`` and is left out of the value check rather than counted wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORDS = {
+    "zero": 0, "none": 0, "one": 1, "once": 1, "single": 1, "two": 2, "twice": 2, "three": 3,
+    "thrice": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "half": 0.5, "½": 0.5, "¼": 0.25, "¾": 0.75,
+}  # fmt: skip
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
+         "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}  # fmt: skip
+
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
+
+
+def parse_number(text: str) -> float | None:
+    """One annotated value as a number: digits (commas allowed), a number word, a roman numeral."""
+    t = text.strip().rstrip(".")
+    if not t:
+        return None
+    if _NUMBER.match(t) and any(c.isdigit() for c in t):
+        return float(t.replace(",", ""))
+    roman = re.sub(r"[a-c]$", "", t)  # "IVa" → IV
+    if roman in ROMAN:
+        return float(ROMAN[roman])
+    word = t.lower()
+    if word in WORDS:
+        return float(WORDS[word])
+    return None
+
+
+# Comparator phrases, most specific first; the first one found in the text wins.
+_COMPARATORS: list[tuple[str, str]] = [
+    (r"≥|=>|>=|>/=|≧|\bgreater than or equal|\bmore than or equal|\bat least\b|\bor more\b"
+     r"|\bor older\b|\bor greater\b|\bor above\b|\bor higher\b|\bor over\b|\band older\b"
+     r"|\band above\b|\band over\b|\bno less than\b|\bnot less than\b|\bminimum\b", ">="),
+    (r"≤|=<|<=|</=|≦|\bless than or equal|\bat most\b|\bor less\b|\bor lower\b|\bor fewer\b"
+     r"|\bor younger\b|\bor below\b|\bup to\b|\bno more than\b|\bnot more than\b"
+     r"|\bmaximum\b|\bwithin\b|\b(?:in|during|over) the (?:last|past|previous)\b", "<="),
+    (r">|\bgreater than\b|\bmore than\b|\bover\b|\babove\b|\bolder than\b|\bexceed"
+     r"|\bin excess of\b|\bhigher than\b", ">"),
+    (r"<|\bless than\b|\bfewer than\b|\bunder\b|\bbelow\b|\byounger than\b|\blower than\b", "<"),
+]  # fmt: skip
+_SCIENTIFIC = re.compile(
+    r"\s*[x×*]\s*10\s*(?:\^|\*\*|\*|e)?\s*[-−]?\d+|\s*[x×*]\s*10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+"
+)
+_TOKEN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\d])|[A-Za-z½¼¾ⅠⅡⅢⅣⅤ]+")
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)
+_RANGE_WORD = re.compile(r"\bbetween\b|\bfrom\b.*\bto\b", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> list[tuple[float, int, int]]:
+    """Numbers in a phrase with their offsets, ignoring the ``x 10^9`` of scientific notation."""
+    cleaned = _SCIENTIFIC.sub(lambda m: " " * len(m.group()), text)
+    titre = re.search(r"\b1\s*:\s*(\d+)", cleaned)
+    if titre:  # "1:80" is the titre 80
+        cleaned = (
+            cleaned[: titre.start()]
+            + " " * (titre.start(1) - titre.start())
+            + cleaned[titre.start(1) :]
+        )
+    out = []
+    for m in _TOKEN.finditer(cleaned):
+        token = m.group()
+        if not token or not token.strip():
+            continue
+        if token[0].isalpha() and token not in ROMAN and token.lower() not in WORDS:
+            continue
+        value = parse_number(token)
+        if value is not None:
+            out.append((value, m.start(), m.end()))
+    return out
+
+
+def parse_chia_value(text: str) -> tuple[str, tuple[float, ...] | None, str | None]:
+    """A Chia ``Value``/``Temporal`` span → (comparator, numbers, unit text).
+
+    ``"18-65 years"`` → ``("range", (18.0, 65.0), "years")``; ``"<2.5X ULN"`` →
+    ``("<", (2.5,), "X ULN")``; no comparator word → ``"="``. Chia's text sometimes has ``=``
+    where the registry had ``≥`` (an encoding loss in the corpus); it is read as written.
+    """
+    numbers = numbers_in(text)
+    if not numbers:
+        return "=", None, None
+    unit = text[numbers[-1][2] :].strip(" .,;:()") or None
+    between = text[numbers[0][2] : numbers[1][1]] if len(numbers) >= 2 else ""
+    if len(numbers) >= 2 and (_RANGE_JOIN.match(between) or _RANGE_WORD.search(text)):
+        return "range", (numbers[0][0], numbers[1][0]), unit
+    lowered = text.lower()
+    for pattern, comparator in _COMPARATORS:
+        if re.search(pattern, lowered):
+            return comparator, (numbers[0][0],), unit
+    return "=", (numbers[0][0],), unit

@@ -1,0 +1,213 @@
+"""Reports: the score table, the most frequent error patterns, bad documents; text or JSON.
+
+An error *pattern* is ``kind | family | comparator words | unit class`` (plus a context class
+for spurious predictions), e.g. ``missed | temporal | 'within' | time unit`` or
+``operator | comparison | gold '<' → predicted '<=' | 'less than' | no unit``. Patterns are
+ranked by count, each with a few examples (doc id, the line with the span in ⟦ ⟧), so the next
+rule to write is the top line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from nlp.evaluate.run import ErrorCase, EvalResult
+
+_COMPARATOR_WORDS = re.compile(
+    r"≥|≤|>/=|</=|>=|<=|=>|=<|>|<|=|~|±|"
+    r"\b(?:at least|at most|greater than or equal to|greater than|more than|less than or equal to|"
+    r"less than|fewer than|no more than|no less than|not more than|not less than|or more|"
+    r"or less|or older|or younger|or greater|or above|or higher|or lower|or over|and older|"
+    r"and above|and over|older than|younger than|up to|within|between|under|over|above|below|"
+    r"exceeding|minimum|maximum|prior|before|after|since|in the (?:last|past)|past|last|"
+    r"during|aged?|to|and|from)\b|(?<=\d)\s*[-–]\s*(?=\d)",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b(?:years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|"
+    r"seconds?|decades?|half[- ]lives)\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"uln|lln|upper limit|lower limit|\btimes\b|\d\s*[x×]", re.IGNORECASE)
+
+
+def comparator_words(phrase: str) -> str:
+    """The comparator words of a phrase, in order, each once: ``'at least' + 'or more'``."""
+    found: list[str] = []
+    for m in _COMPARATOR_WORDS.finditer(phrase):
+        word = re.sub(r"\s+", " ", m.group().strip().lower()) or "-"
+        if word not in found:
+            found.append(word)
+    return " + ".join(f"'{w}'" for w in found) if found else "no comparator word"
+
+
+def unit_class(phrase: str, unit: str | None = None) -> str:
+    if _TIME.search(phrase) or unit in {"a", "mo", "wk", "d", "h", "min", "s"}:
+        return "time unit"
+    if "%" in phrase:
+        return "percent"
+    if _RELATIVE.search(phrase):
+        return "relative to ULN/LLN"
+    if unit or "/" in phrase or re.search(r"\d\s*[a-zA-Zµμ]", phrase):
+        return "measurement unit"
+    return "no unit"
+
+
+def context_class(error: ErrorCase) -> str:
+    """Why a spurious prediction may exist: number inside a name, a list label, a date..."""
+    pred = error.pred
+    assert pred is not None
+    text, (start, end) = error.text, pred.span
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 6]
+    if re.search(r"[A-Za-z]-?$", before) or re.match(r"-?[A-Za-z]\w", after):
+        return "number inside a name/code"
+    if re.search(r"(?:^|\n)\s*$", before) and re.match(r"\s*[.)]", after):
+        return "list label"
+    if re.search(r"\b(19|20)\d\d\b", pred.text) or re.search(
+        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", before + pred.text, re.I
+    ):
+        return "date"
+    if pred.family == "negation":
+        return f"cue '{pred.text.lower()}'"
+    return "standalone number" if re.fullmatch(r"[\d.,\s]+", pred.text) else "phrase"
+
+
+def pattern_key(error: ErrorCase) -> str:
+    item = error.gold if error.gold is not None else error.pred
+    assert item is not None
+    phrase = item.text
+    if error.kind == "spurious":
+        if error.family == "negation":
+            return f"spurious | negation | {context_class(error)}"
+        pred = error.pred
+        assert pred is not None
+        return (
+            f"spurious | {pred.family} ({pred.kind}) | {comparator_words(phrase)} | "
+            f"{unit_class(phrase, pred.unit)} | {context_class(error)}"
+        )
+    if error.family == "negation":
+        return f"missed | negation | cue '{phrase.lower()}'"
+    gold, pred = error.gold, error.pred
+    assert gold is not None
+    head = f"{error.kind} | {error.family}"
+    if error.kind == "operator" and pred is not None:
+        head += f" | gold {gold.comparator!r} → predicted {pred.comparator!r}"
+    elif error.kind == "unit" and pred is not None:
+        head += f" | gold {gold.unit!r} ({gold.unit_text!r}) → predicted {pred.unit!r}"
+    elif error.kind == "value" and pred is not None:
+        head += " | " + ("range" if gold.comparator == "range" else "single value")
+    return f"{head} | {comparator_words(phrase)} | {unit_class(phrase, gold.unit)}"
+
+
+def context(text: str, span: tuple[int, int], width: int = 60) -> str:
+    """The span in its line, marked ⟦ ⟧, at most ``width`` characters either side."""
+    start, end = span
+    line_start = max(text.rfind("\n", 0, start) + 1, start - width)
+    line_end = text.find("\n", end)
+    line_end = min(len(text) if line_end < 0 else line_end, end + width)
+    snippet = f"{text[line_start:start]}⟦{text[start:end]}⟧{text[end:line_end]}"
+    return " ".join(snippet.replace("\r", " ").split())
+
+
+def describe(error: ErrorCase) -> dict[str, Any]:
+    gold, pred = error.gold, error.pred
+    span = gold.span if gold is not None else pred.span  # type: ignore[union-attr]
+    out: dict[str, Any] = {
+        "doc": error.doc_id,
+        "span": list(span),
+        "context": context(error.text, span),
+    }
+    if gold is not None:
+        out["gold"] = {"text": gold.text, "comparator": gold.comparator, "values": gold.values,
+                       "unit": gold.unit, "unit_text": gold.unit_text}  # fmt: skip
+    if pred is not None:
+        out["predicted"] = {
+            "text": pred.text,
+            "comparator": pred.comparator,
+            "values": pred.values,
+            "unit": pred.unit,
+            "kind": pred.kind,
+        }
+    return out
+
+
+def error_patterns(result: EvalResult, top: int, examples: int = 3) -> list[dict[str, Any]]:
+    """The ``top`` most frequent patterns with their counts and first examples."""
+    groups: dict[str, list[ErrorCase]] = defaultdict(list)
+    for error in result.errors:
+        groups[pattern_key(error)].append(error)
+    ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
+    out = []
+    for key, errors in ranked:
+        # examples from different documents where possible
+        chosen: list[ErrorCase] = []
+        seen_docs: set[str] = set()
+        for e in errors:
+            if e.doc_id not in seen_docs:
+                chosen.append(e)
+                seen_docs.add(e.doc_id)
+            if len(chosen) == examples:
+                break
+        out.append(
+            {"pattern": key, "count": len(errors), "examples": [describe(e) for e in chosen]}
+        )
+    return out
+
+
+def as_json(result: EvalResult, top: int) -> dict[str, Any]:
+    return {
+        "corpus": result.corpus,
+        "documents": result.documents,
+        "scored": result.scored,
+        "cross_family_matches": result.cross_family,
+        "families": {
+            name: {
+                "levels": {lv: fs.scores[lv].as_dict() for lv in fs.levels},
+                "unit_checked": fs.unit_checked,
+                "value_unchecked": fs.value_unchecked,
+            }
+            for name, fs in result.families.items()
+        },
+        "errors_total": len(result.errors),
+        "error_patterns": error_patterns(result, top),
+        "problems": [
+            {"doc": p.doc_id, "kind": p.kind, "detail": p.detail} for p in result.problems
+        ],
+    }
+
+
+def as_text(result: EvalResult, top: int) -> str:
+    lines = [
+        f"eligo eval: {result.corpus}: {result.scored} of {result.documents} documents scored",
+        "",
+        f"{'family':<14} {'level':<9} {'P':>6} {'R':>6} {'F1':>6} "
+        f"{'tp':>6} {'gold':>6} {'pred':>6}",
+    ]
+    for name, fs in result.families.items():
+        for level in fs.levels:
+            s = fs.scores[level]
+            lines.append(
+                f"{name:<14} {level:<9} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                f"{s.tp:6d} {s.gold:6d} {s.predicted:6d}"
+            )
+        if "unit" in fs.levels:
+            lines.append(f"{'':<14} (unit compared on {fs.unit_checked} aligned pairs)")
+    if result.corpus == "lct":
+        lines.append(f"\naligned across numeric families (e.g. an age on 'age > 21'): "
+                     f"{result.cross_family}")  # fmt: skip
+    patterns = error_patterns(result, top)
+    if patterns:
+        lines += ["", f"top {len(patterns)} error patterns (of {len(result.errors)} errors):"]
+        for n, pat in enumerate(patterns, 1):
+            lines.append(f"{n:3d}. [{pat['count']}] {pat['pattern']}")
+            for ex in pat["examples"]:
+                lines.append(f"       {ex['doc']}: {ex['context']}")
+    bad = [p for p in result.problems if p.kind != "trimmed"]
+    trimmed = len(result.problems) - len(bad)
+    lines += ["", f"bad documents/annotations: {len(bad)} (+{trimmed} spans trimmed of whitespace)"]
+    for p in bad:
+        lines.append(f"  {p.doc_id}: {p.kind}: {p.detail}")
+    return "\n".join(lines)
