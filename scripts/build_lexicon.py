@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -71,7 +72,15 @@ STOP = {
     "procedures", "history", "use", "status", "level", "levels", "value", "values", "result",
     "results", "evidence", "criteria", "diagnosis", "medical condition", "medical conditions",
     "the", "and", "or", "with", "without", "signs", "symptoms", "type", "stage", "grade",
-    "treated", "documented", "histologically", "operative", "ill", "known", "severe",
+    "treated", "documented", "histologically", "operative", "ill", "known", "severe", "all",
+    "stable", "pathology", "renal", "cardiac", "hepatic", "blood", "care", "health", "cause",
+    "causes", "factors", "family", "findings", "event", "evaluation", "examination",
+    "laboratory", "molecular", "move", "gold", "egg", "metal", "medically", "managed",
+    "duration", "measurements", "intervention", "interventions", "administration",
+    "assessment", "diagnoses", "diagnostic", "indication", "neurologic", "neurological",
+    "gastrointestinal", "cardiovascular", "endocrinologic", "hemodynamic", "histological",
+    "histology", "active", "chronic", "acute", "current", "recent", "positive", "negative",
+    "normal", "abnormal", "significant", "uncontrolled", "clinically significant",
 }  # fmt: skip
 
 # Common eligibility concepts, written by hand (literal, category).
@@ -188,6 +197,34 @@ HAND_WRITTEN: list[tuple[str, str]] = [
     ("informed consent", "observation"),
     ("childbearing potential", "observation"),
     ("pacemaker", "device"),
+    ("lupus", "condition"),
+    ("lupus nephritis", "condition"),
+    ("systemic lupus erythematosus", "condition"),
+    ("cellular therapy", "drug"),
+    ("cell therapy", "drug"),
+    ("car-t", "drug"),
+    ("car t-cell therapy", "drug"),
+    ("antinuclear antibodies", "test"),
+    ("anti-dsdna", "test"),
+    ("hepatitis b surface antigen", "test"),
+    ("hiv test", "test"),
+    ("tuberculin skin test", "test"),
+    ("interferon gamma release assay", "test"),
+]
+
+# Token patterns (JSON, matched by spaCy's Matcher) for families of names: (literal, category,
+# pattern). "anti-PLA2R antibodies", "anti-HCV antibody", "anti-dsDNA antibodies".
+PATTERNS: list[tuple[str, str, list[dict]]] = [
+    (
+        "anti-<target> antibodies",
+        "test",
+        [
+            {"LOWER": "anti"},
+            {"ORTH": "-", "OP": "?"},
+            {"TEXT": {"REGEX": "^[A-Za-z0-9]+$"}},
+            {"LOWER": {"IN": ["antibody", "antibodies", "ab", "abs"]}},
+        ],
+    ),
 ]
 
 _JUNK = re.compile(r"^[\W\d_]+$")  # numbers, punctuation, nothing else
@@ -257,6 +294,11 @@ def build(corpora: Path) -> list[dict[str, str]]:
             for lit, (c, n) in collect(corpora).items()}  # fmt: skip
     for literal, category in HAND_WRITTEN:
         rows[literal] = {"literal": literal, "category": category, "source": "hand", "docs": ""}
+    for row in rows.values():
+        row["pattern"] = ""
+    for literal, category, pattern in PATTERNS:
+        rows[literal] = {"literal": literal, "category": category, "source": "hand", "docs": "",
+                         "pattern": json.dumps(pattern)}  # fmt: skip
     return [rows[k] for k in sorted(rows)]
 
 
@@ -268,7 +310,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = build(args.corpora)
     with args.out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["literal", "category", "source", "docs"])
+        writer = csv.DictWriter(fh, fieldnames=["literal", "category", "source", "docs", "pattern"])
         writer.writeheader()
         writer.writerows(rows)
     by_cat = Counter(r["category"] for r in rows)

@@ -1,0 +1,181 @@
+"""How the parts of one criterion combine: ``all`` / ``any``, optional parts and exceptions.
+
+The rules are deliberately simple and predictable, on tokens of the criterion's first
+sentence (later sentences usually qualify the first: "Subjects with ... are allowed"):
+
+1. **Exceptions.** A trigger ("with the exception of", "except for", "except", "other than",
+   "excluding", "with the exclusion of", "apart from", "aside from", "unless") starts an
+   exception that runs to the end of the clause: the next ``;``, the closing bracket when the
+   trigger is inside brackets, or the end of the sentence. The exception span excludes the
+   trigger: "Malignancy ..., with the exception of basal cell carcinoma" → ``basal cell
+   carcinoma``. Exceptions are looked for in the whole criterion.
+2. **Optional parts.** "with or without X" (also "with/without X") marks ``X`` as optional: the
+   entity right after the trigger if there is one, else the words up to the next punctuation,
+   coordinator or linking word ("using", "as", "in", "for", ...). It is not an ``or``.
+3. **Logic.** Outside brackets, exception and optional spans (and their triggers), the first
+   sentence is scanned for coordinators: any "or", "and/or", "either", "nor" → ``any``;
+   otherwise any "and" (not the "and" of "between X and Y") → ``all``; otherwise ``None``.
+   Mixed "A and B or C" reads as ``any``: in registry text "or" almost always separates the
+   alternatives at the top level.
+
+Example::
+
+    >>> parts = find_logic(nlp("Pregnancy, breast feeding or not using contraception"))
+    >>> parts.logic
+    'any'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Doc
+
+EXCEPTION_TRIGGERS: tuple[tuple[str, ...], ...] = (
+    ("with", "the", "exception", "of"),
+    ("with", "the", "exclusion", "of"),
+    ("except", "for"),
+    ("except",),
+    ("excepting",),
+    ("other", "than"),
+    ("excluding",),
+    ("apart", "from"),
+    ("aside", "from"),
+    ("unless",),
+)
+OPTIONAL_TRIGGERS: tuple[tuple[str, ...], ...] = (
+    ("with", "or", "without"),
+    ("with", "/", "without"),
+    ("with/without",),
+)
+OR_WORDS = {"or", "and/or", "either", "nor"}
+AND_WORDS = {"and", "&"}
+# words that end an optional phrase with no entity: "with or without Class V using ..."
+OPTIONAL_STOP = {
+    "using", "as", "in", "on", "for", "by", "per", "during", "within", "at", "to", "from",
+    "who", "which", "that", "and", "or", "and/or", "if", "when", "while", "after", "before",
+    "prior", "since", "including", "defined", "according", "is", "are", "was", "were",
+}  # fmt: skip
+
+
+@dataclass
+class LogicParts:
+    """The combination of a criterion's parts; spans are doc char offsets."""
+
+    logic: Literal["all", "any"] | None = None
+    optional: list[tuple[int, int]] = field(default_factory=list)
+    exceptions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _match_at(doc: Doc, i: int, phrase: tuple[str, ...]) -> bool:
+    if i + len(phrase) > len(doc):
+        return False
+    return all(doc[i + k].lower_ == word for k, word in enumerate(phrase))
+
+
+def _bracket_depths(doc: Doc) -> list[int]:
+    depth, out = 0, []
+    for tok in doc:
+        if tok.text in ")]}":
+            depth = max(0, depth - 1)
+        out.append(depth)
+        if tok.text in "([{":
+            depth += 1
+    return out
+
+
+def _sentence_end(doc: Doc, i: int) -> int:
+    return doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+
+
+def _exceptions(doc: Doc, depths: list[int]) -> list[tuple[int, int, int]]:
+    """(trigger start, span start, span end) token indices of each exception."""
+    out = []
+    i = 0
+    while i < len(doc):
+        trigger = next((t for t in EXCEPTION_TRIGGERS if _match_at(doc, i, t)), None)
+        if trigger is None:
+            i += 1
+            continue
+        start = i + len(trigger)
+        end = start
+        stop = _sentence_end(doc, i)
+        while end < stop:
+            tok = doc[end]
+            if tok.text == ";" or (tok.text in ")]}" and depths[end] < depths[i]):
+                break
+            if depths[end] <= depths[i] and tok.text in ")]}":
+                break
+            end += 1
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        if end > start:
+            out.append((i, start, end))
+        i = max(end, i + 1)
+    return out
+
+
+def _optionals(doc: Doc) -> list[tuple[int, int, int]]:
+    """(trigger start, span start, span end) token indices of each 'with or without X'."""
+    out = []
+    for i in range(len(doc)):
+        trigger = next((t for t in OPTIONAL_TRIGGERS if _match_at(doc, i, t)), None)
+        if trigger is None:
+            continue
+        start = i + len(trigger)
+        if start >= len(doc):
+            continue
+        ent = next((e for e in doc.ents if e.start == start), None)
+        if ent is not None:
+            out.append((i, start, ent.end))
+            continue
+        end = start
+        while end < len(doc):
+            tok = doc[end]
+            if tok.is_punct or tok.lower_ in OPTIONAL_STOP:
+                break
+            end += 1
+        if end > start:
+            out.append((i, start, end))
+    return out
+
+
+def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+
+
+def find_logic(doc: Doc) -> LogicParts:
+    """Logic, optional parts and exceptions of one criterion (rules in the module docstring)."""
+    if not len(doc):
+        return LogicParts()
+    depths = _bracket_depths(doc)
+    exceptions = _exceptions(doc, depths)
+    optionals = _optionals(doc)
+    skip = set()
+    for trig, _, end in [*exceptions, *optionals]:
+        skip.update(range(trig, end))
+
+    first_end = _sentence_end(doc, 0)
+    has_or = has_and = False
+    between = False
+    for i in range(first_end):
+        tok = doc[i]
+        if i in skip or depths[i] > 0:
+            continue
+        word = tok.lower_
+        if word == "between":
+            between = True
+        elif word in OR_WORDS:
+            has_or = True
+        elif word in AND_WORDS:
+            if between:
+                between = False
+            else:
+                has_and = True
+    logic: Literal["all", "any"] | None = "any" if has_or else "all" if has_and else None
+    return LogicParts(
+        logic=logic,
+        optional=[_char_span(doc, s, e) for _, s, e in optionals],
+        exceptions=[_char_span(doc, s, e) for _, s, e in exceptions],
+    )
