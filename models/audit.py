@@ -1,0 +1,115 @@
+"""The result of comparing two encodings of one trial: scores per field family and every diff.
+
+An :class:`AuditReport` is what ``eligo audit EXPECTED ACTUAL`` prints (as a table, or as JSON
+with ``model_dump_json``). The *expected* side is the reference (a gold or reviewed encoding),
+the *actual* side the one under review (a hand-typed rule file, or the parser's output).
+
+Counting: a *fact* is one checkable statement (a criterion's place in the tree, one quantity,
+one time window, ...). A fact stated the same way on both sides is a true positive; a fact
+only on the expected side is a false negative (``missing``); only on the actual side a false
+positive (``extra``); stated differently on the two sides, it is both (``differs``), and each
+differing field is listed as its own :class:`Disagreement`. Families are defined in
+``nlp/audit/__init__.py`` and docs/audit.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.encoding import Span
+
+FamilyName = Literal[
+    "structure", "quantities", "time_windows", "assertions", "logic", "demographics"
+]
+FAMILIES: tuple[FamilyName, ...] = (
+    "structure",
+    "quantities",
+    "time_windows",
+    "assertions",
+    "logic",
+    "demographics",
+)
+DisagreementKind = Literal["missing", "extra", "differs"]
+AlignMethod = Literal["id", "text", "span", "similar", "id_only"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FamilyScore(_Model):
+    """Counts and scores of one family. A score is null when it is undefined (0 / 0)."""
+
+    family: FamilyName | Literal["overall"]
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+
+    @classmethod
+    def of(cls, family: FamilyName | Literal["overall"], tp: int, fp: int, fn: int) -> FamilyScore:
+        """Scores from counts: F1 = 2·TP / (2·TP + FP + FN), the harmonic mean of P and R."""
+        return cls(
+            family=family,
+            tp=tp,
+            fp=fp,
+            fn=fn,
+            precision=tp / (tp + fp) if tp + fp else None,
+            recall=tp / (tp + fn) if tp + fn else None,
+            f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None,
+        )
+
+
+class Disagreement(_Model):
+    """One field that differs, or one fact present on one side only.
+
+    ``criterion_id`` is the expected side's id (null for an ``extra`` criterion, or for
+    demographics); ``actual_id`` the aligned id on the actual side. ``item`` names the part of
+    the criterion concerned (``quantity 'QTc > 480 ms'``); ``span`` and ``text`` are the
+    evidence a reviewer checks the values against (from the expected side when it has one).
+    """
+
+    family: FamilyName
+    kind: DisagreementKind
+    criterion_id: str | None = None
+    actual_id: str | None = None
+    field: str
+    expected: Any = None
+    actual: Any = None
+    item: str | None = None
+    span: Span | None = None
+    text: str | None = None
+
+
+class AlignedPair(_Model):
+    """How an expected criterion was paired with an actual one."""
+
+    expected_id: str
+    actual_id: str
+    method: AlignMethod
+
+
+class AuditReport(_Model):
+    """Scores per family (in :data:`FAMILIES` order), their micro-average, and every diff."""
+
+    expected_source: str | None = None
+    actual_source: str | None = None
+    trial_id: str | None = None
+    families: list[FamilyScore] = Field(default_factory=list)
+    overall: FamilyScore | None = None
+    disagreements: list[Disagreement] = Field(default_factory=list)
+    alignment: list[AlignedPair] = Field(default_factory=list)
+
+    def family(self, name: FamilyName) -> FamilyScore:
+        for score in self.families:
+            if score.family == name:
+                return score
+        raise KeyError(name)
+
+    def below(self, min_f1: float) -> list[FamilyScore]:
+        """Families whose F1 is defined and below ``min_f1``."""
+        return [s for s in self.families if s.f1 is not None and s.f1 < min_f1]

@@ -1,0 +1,121 @@
+"""An audit as a data manager reads it: a compact score table, then the diffs by criterion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from models.audit import FAMILIES, AuditReport, Disagreement, FamilyScore
+
+TEXT_WIDTH = 96
+
+
+def combine(reports: Iterable[AuditReport]) -> list[FamilyScore]:
+    """Family scores summed over several audits (micro-average), then an ``overall`` row."""
+    totals = {f: [0, 0, 0] for f in FAMILIES}
+    for report in reports:
+        for score in report.families:
+            if score.family in totals:
+                counts = totals[score.family]
+                counts[0] += score.tp
+                counts[1] += score.fp
+                counts[2] += score.fn
+    rows = [FamilyScore.of(f, *totals[f]) for f in FAMILIES]
+    overall = [sum(c[k] for c in totals.values()) for k in range(3)]
+    return [*rows, FamilyScore.of("overall", *overall)]
+
+
+def _num(x: float | None) -> str:
+    return "  n/a" if x is None else f"{x:.3f}"
+
+
+def render_table(scores: list[FamilyScore]) -> str:
+    """``family  TP  FP  FN  precision  recall  F1``, one row per family."""
+    lines = [f"{'family':<14}{'TP':>6}{'FP':>6}{'FN':>6}{'precision':>11}{'recall':>8}{'F1':>8}"]
+    for s in scores:
+        lines.append(
+            f"{s.family:<14}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
+            f"{_num(s.precision):>11}{_num(s.recall):>8}{_num(s.f1):>8}"
+        )
+    return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return repr(value)
+    return json.dumps(value)
+
+
+def _clip(text: str | None, width: int = TEXT_WIDTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _line(d: Disagreement) -> str:
+    if d.kind == "differs":
+        what = f"{d.field}: expected {_show(d.expected)}, actual {_show(d.actual)}"
+    elif d.kind == "missing":
+        what = f"{d.field} missing on the actual side: {_show(d.expected)}"
+    else:
+        what = f"{d.field} extra on the actual side: {_show(d.actual)}"
+    item = f"  in {_clip(d.item, 60)}" if d.item and d.kind == "differs" else ""
+    span = f"  @{d.span[0]}:{d.span[1]}" if d.span else ""
+    return f"  {d.family:<13} {d.kind:<8} {what}{item}{span}"
+
+
+def _heading(group: list[Disagreement]) -> str:
+    first = group[0]
+    if first.family == "demographics" and first.criterion_id is None and first.actual_id is None:
+        return "demographics"
+    if first.criterion_id is None:
+        name = f"(only on the actual side) {first.actual_id}"
+    elif first.actual_id and first.actual_id != first.criterion_id:
+        name = f"{first.criterion_id} (actual: {first.actual_id})"
+    else:
+        name = first.criterion_id
+    return f"{name}  {_clip(first.text)!r}" if first.text else name
+
+
+def group_by_criterion(disagreements: list[Disagreement]) -> list[list[Disagreement]]:
+    """Disagreements per criterion (or group), in text order; demographics last."""
+    groups: dict[tuple[str | None, str | None, bool], list[Disagreement]] = {}
+    for d in disagreements:
+        key = (d.criterion_id, d.actual_id, d.family == "demographics")
+        groups.setdefault(key, []).append(d)
+
+    def order(group: list[Disagreement]) -> tuple[int, float, str]:
+        first = group[0]
+        starts = [d.span[0] for d in group if d.span is not None]
+        is_demo = first.family == "demographics" and first.criterion_id is None
+        return (is_demo, min(starts) if starts else float("inf"), first.criterion_id or "")
+
+    return sorted(groups.values(), key=order)
+
+
+def render_text(report: AuditReport) -> str:
+    """The score table, then every disagreement grouped by criterion."""
+    title = "Audit"
+    if report.actual_source or report.expected_source:
+        title += f" of {report.actual_source or '(actual)'}"
+        title += f" against {report.expected_source or '(expected)'}"
+    if report.trial_id:
+        title += f" ({report.trial_id})"
+    rows = list(report.families) + ([report.overall] if report.overall else [])
+    out = [title, "", render_table(rows), ""]
+    methods: dict[str, int] = {}
+    for pair in report.alignment:
+        methods[pair.method] = methods.get(pair.method, 0) + 1
+    if methods:
+        how = ", ".join(f"{n} by {m}" for m, n in methods.items())
+        out += [f"Aligned criteria: {len(report.alignment)} ({how})", ""]
+    if not report.disagreements:
+        out.append("No disagreements.")
+        return "\n".join(out) + "\n"
+    out.append(f"Disagreements ({len(report.disagreements)}), by criterion:")
+    for group in group_by_criterion(report.disagreements):
+        out += ["", _heading(group)]
+        out += [_line(d) for d in group]
+    return "\n".join(out) + "\n"
