@@ -1,0 +1,308 @@
+"""``eligo eval``: corpus readers, alignment, scoring and the run on the fixture subset.
+
+Fixtures under tests/fixtures/corpora/ are copied from the LCT and Chia corpora (see
+tests/fixtures/README.md); each test names the NCT id it reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models import Criterion, Group, Mention, Protocol, Quantity, TextSpan, TimeWindow
+from nlp.evaluate import report
+from nlp.evaluate.corpora import (
+    GoldDoc,
+    chia_items,
+    load_brat,
+    parse_brat,
+    read_chia,
+    read_lct,
+)
+from nlp.evaluate.numbers import parse_chia_value, parse_number
+from nlp.evaluate.run import evaluate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+LCT = FIXTURES / "lct"
+CHIA = FIXTURES / "chia"
+
+
+def _doc(docs: list[GoldDoc], doc_id: str) -> GoldDoc:
+    return next(d for d in docs if d.doc_id == doc_id)
+
+
+# --- readers ----------------------------------------------------------------------------------
+
+
+def test_lct_reader_comparisons_and_families():
+    # NCT03860012: "ages 2-21 years" (temporal, BETWEEN) and "age > 21 or less than 2"
+    doc = _doc(list(read_lct(LCT)), "NCT03860012")
+    numeric = [(i.family, i.text, i.comparator, i.values, i.unit) for i in doc.items]
+    assert numeric == [
+        ("temporal", "2-21 years", "range", (2.0, 21.0), "a"),
+        ("comparison", "> 21", ">", (21.0,), None),
+        ("comparison", "less than 2", "<", (2.0,), None),
+    ]
+    assert doc.problems == []
+    for item in doc.items:
+        start, end = item.span
+        assert doc.text[start:end] == item.text
+
+
+def test_lct_reader_units_with_per_normalise():
+    # NCT03867344 annotates units as Unit + Per ("mg" per "dL"); the gold unit is UCUM
+    doc = _doc(list(read_lct(LCT)), "NCT03867344")
+    units = {(i.unit_text, i.unit) for i in doc.items if i.unit_text}
+    assert any(code is not None and "/" in code for _, code in units), units
+
+
+def test_chia_reader_discontinuous_span():
+    # NCT00122070_inc: "T3 Value 83 90;95 110 between 18 and 55 years"
+    doc = _doc(list(read_chia(CHIA)), "NCT00122070_inc")
+    value = next(i for i in doc.items if i.ann_id == "T3")
+    assert value.fragments == [(83, 90), (95, 110)]
+    assert value.span == (83, 110)
+    assert " ".join(doc.text[s:e] for s, e in value.fragments) == "between 18 and 55 years"
+    assert (value.comparator, value.values) == ("range", (18.0, 55.0))
+
+
+def test_chia_reader_keeps_crlf_offsets():
+    # NCT02785549_inc uses CRLF; offsets count the \r
+    doc = _doc(list(read_chia(CHIA)), "NCT02785549_inc")
+    assert "\r\n" in doc.text
+    assert doc.items
+    for item in doc.items:
+        assert " ".join(doc.text[s:e] for s, e in item.fragments) == item.text
+    value = next(i for i in doc.items if i.ann_id == "T27")
+    assert value.fragments == [(416, 423), (432, 435)]
+    assert (value.comparator, value.values) == (">", (12000.0,))
+
+
+def test_chia_reader_counts_bad_annotations_and_documents():
+    docs = list(read_chia(CHIA))
+    assert len(docs) == 12  # 6 trials, _inc and _exc read separately
+    problems = {(p.doc_id, p.kind) for d in docs for p in d.problems}
+    # NCT02590822_inc T5: .ann text is not the file slice → dropped, counted
+    assert ("NCT02590822_inc", "bad_span") in problems
+    # NCT01352598_inc T31 ends on a \r → trimmed, kept
+    assert ("NCT01352598_inc", "trimmed") in problems
+    # NCT01490034_exc is empty
+    assert ("NCT01490034_exc", "empty") in problems
+    assert not _doc(docs, "NCT01490034_exc").usable
+    brat = load_brat(CHIA / "NCT01352598_inc.txt")
+    assert brat.spans["T31"].text == "prostate cancer"
+    assert brat.text[slice(*brat.spans["T31"].fragments[0])] == "prostate cancer"
+
+
+def test_limit_counts_trials_for_chia():
+    docs = list(read_chia(CHIA, limit=2))
+    assert [d.doc_id for d in docs] == [
+        "NCT00122070_exc",
+        "NCT00122070_inc",
+        "NCT01352598_exc",
+        "NCT01352598_inc",
+    ]
+
+
+def test_bad_lines_and_offsets_never_raise():
+    text = "No fever.\r\nAge 18 or older"
+    ann = (
+        "T1\tNegation 0 2\tNo\n"
+        "T2\tValue 15 26\t18 or older\n"
+        "T3\tValue 90 95\tnowhere\n"  # outside the text
+        "T4\tValue x y\tbroken\n"  # not offsets
+        "T5\tValue 15 17\t19\n"  # text differs
+    )
+    brat = parse_brat("synthetic", text, ann)
+    kinds = sorted(p.kind for p in brat.problems)
+    assert kinds == ["bad_line", "bad_span", "bad_span"]
+    items = chia_items(brat)
+    assert [(i.family, i.text) for i in items] == [("negation", "No"), ("value", "18 or older")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,000", 1000.0),
+        ("III", 3.0),
+        ("IVa", 4.0),
+        ("six", 6.0),
+        ("twice", 2.0),
+        ("-1", -1.0),
+        ("May 2017", None),
+    ],
+)
+def test_parse_number(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("18 years or older", (">=", (18.0,))),
+        ("<2.5X ULN", ("<", (2.5,))),
+        ("= 18 years", ("=", (18.0,))),
+        ("18-65", ("range", (18.0, 65.0))),
+        ("I-III", ("range", (1.0, 3.0))),
+        ("within the last 6 months", ("<=", (6.0,))),
+        ("less than one year", ("<", (1.0,))),
+        ("1.5 x 10^9/L", ("=", (1.5,))),
+        ("100,000/mm3", ("=", (100000.0,))),
+    ],
+)
+def test_parse_chia_value(text, expected):
+    assert parse_chia_value(text)[:2] == expected
+
+
+# --- scoring on hand-made predictions ---------------------------------------------------------
+
+
+def _protocol(text: str, quantities=(), windows=(), mentions=()) -> Protocol:
+    criterion = Criterion(
+        id="inc.1",
+        text=text,
+        span=(0, len(text)),
+        quantities=list(quantities),
+        time_windows=list(windows),
+        mentions=list(mentions),
+    )
+    return Protocol(
+        groups=[Group(id="inc", kind="inclusion", criteria=[criterion])], eligibility_text=text
+    )
+
+
+def test_lct_scores_known_case():
+    # NCT03860012: gold = temporal "2-21 years"; comparisons "> 21", "less than 2"
+    doc = _doc(list(read_lct(LCT)), "NCT03860012")
+    text = doc.text
+    quantities = [
+        # right in every way
+        Quantity(kind="age", comparator="range", low=2, high=21, unit="a", span=(180, 190)),
+        # an age on a comparison annotated without temporal unit: scored in the gold's family
+        Quantity(kind="age", comparator=">", value=21, unit="a", span=(248, 252)),
+        # operator wrong
+        Quantity(comparator="<=", value=2, span=(256, 267)),
+        # spurious: the list label "1."
+        Quantity(comparator="=", value=1, span=(22, 23)),
+    ]
+    result = evaluate([doc], lambda docs: iter([_protocol(text, quantities)]), "lct")
+    comp = result.families["comparison"].scores
+    assert (comp["span"].tp, comp["span"].gold, comp["span"].predicted) == (2, 2, 3)
+    assert comp["span"].precision == pytest.approx(2 / 3)
+    assert comp["span"].recall == 1.0
+    assert comp["span"].f1 == pytest.approx(0.8)
+    assert (comp["operator"].tp, comp["value"].tp, comp["unit"].tp) == (1, 1, 1)
+    assert comp["operator"].f1 == pytest.approx(0.4)
+    temporal = result.families["temporal"].scores
+    assert all(
+        (temporal[lv].tp, temporal[lv].gold, temporal[lv].predicted) == (1, 1, 1)
+        for lv in ("span", "operator", "value", "unit")
+    )
+    assert result.families["temporal"].unit_checked == 1
+    assert result.cross_family == 1
+    kinds = sorted(e.kind for e in result.errors)
+    assert kinds == ["operator", "spurious"]
+    patterns = report.error_patterns(result, 5)
+    assert any("gold '<' → predicted '<='" in p["pattern"] for p in patterns)
+    assert any("list label" in p["pattern"] for p in patterns)
+
+
+def test_value_and_unit_levels():
+    text = "Platelets > 100 mg/dL"
+    ann = (
+        "E1\tEq-Comparison:T1 Operator:T2 Value:T3 Unit:T4 Per:T5\n"
+        "T1\tEq-Comparison 10 21\t> 100 mg/dL\n"
+        "T2\tEq-Operator 10 11\t>\n"
+        "T3\tEq-Value 12 15\t100\n"
+        "T4\tEq-Unit 16 18\tmg\n"
+        "T5\tEq-Unit 19 21\tdL\n"
+        "A1\tEq-Operator-Value T2 GT\n"
+    )
+    from nlp.evaluate.corpora import lct_items
+
+    gold = GoldDoc("synthetic", text, lct_items(parse_brat("synthetic", text, ann)))
+    assert gold.items[0].unit == "mg/dL"
+
+    def run_with(q: Quantity):
+        result = evaluate([gold], lambda docs: iter([_protocol(text, [q])]), "lct")
+        scores = result.families["comparison"].scores
+        return tuple(scores[lv].tp for lv in ("span", "operator", "value", "unit"))
+
+    assert run_with(Quantity(comparator=">", value=100, unit="mg/dL", span=(10, 21))) == (1,) * 4
+    assert run_with(Quantity(comparator=">", value=100, unit="g/L", span=(10, 21))) == (1, 1, 1, 0)
+    assert run_with(Quantity(comparator=">", value=10, unit="mg/dL", span=(12, 15))) == (1, 1, 0, 0)
+
+
+def test_negation_cues_deduplicated_and_scored():
+    text = "No history of stroke or seizure. Not pregnant."
+    ann = "T1\tNegation 0 2\tNo\nT2\tNegation 33 36\tNot\n"
+    gold = GoldDoc("synthetic", text, chia_items(parse_brat("synthetic", text, ann)))
+    cue = TextSpan(text="No", span=(0, 2))
+    mentions = [
+        Mention(text="stroke", category="condition", span=(14, 20), assertion="negated", cue=cue),
+        Mention(text="seizure", category="condition", span=(24, 31), assertion="negated", cue=cue),
+        Mention(
+            text="seizure",
+            category="condition",
+            span=(24, 31),
+            assertion="negated",
+            cue=TextSpan(text="or", span=(21, 23)),
+        ),
+        Mention(text="pregnant", category="condition", span=(37, 45)),
+    ]
+    result = evaluate([gold], lambda docs: iter([_protocol(text, mentions=mentions)]), "chia")
+    neg = result.families["negation"].scores["span"]
+    assert (neg.tp, neg.gold, neg.predicted) == (1, 2, 2)
+    assert neg.f1 == pytest.approx(0.5)
+
+
+def test_chia_temporal_and_all_values():
+    text = "Aged 18 years or older, HbA1c positive, surgery within 30 days"
+    ann = (
+        "T1\tValue 5 22\t18 years or older\n"
+        "T2\tValue 30 38\tpositive\n"
+        "T3\tTemporal 47 62\twithin 30 days\n"
+    )
+    gold = GoldDoc("synthetic", text, chia_items(parse_brat("synthetic", text, ann)))
+    age = Quantity(kind="age", comparator=">=", value=18, unit="a", span=(5, 22))
+    window = TimeWindow(comparator="<=", value=30, unit="d", span=(47, 62))
+    result = evaluate([gold], lambda docs: iter([_protocol(text, [age], [window])]), "chia")
+    fam = result.families
+    assert [fam["value"].scores[lv].tp for lv in ("span", "operator", "value")] == [1, 1, 1]
+    assert fam["value"].scores["span"].gold == 1
+    assert [fam["temporal"].scores[lv].tp for lv in ("span", "operator", "value")] == [1, 1, 1]
+    assert fam["value_all"].scores["span"].gold == 2
+    assert fam["value_all"].scores["span"].recall == 0.5
+
+
+def test_parse_failure_is_listed_not_raised():
+    docs = list(read_lct(LCT, limit=2))
+
+    def protocols(usable):
+        yield RuntimeError("boom")
+        yield _protocol(usable[1].text)
+
+    result = evaluate(docs, protocols, "lct")
+    assert result.scored == 1
+    assert [(p.doc_id, p.kind) for p in result.problems] == [(docs[0].doc_id, "parse_failed")]
+    assert "parse_failed" in report.as_text(result, 3)
+
+
+# --- CLI --------------------------------------------------------------------------------------
+
+
+def test_cli_help_has_examples(capsys):
+    from nlp.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["eval", "--help"])
+    out = capsys.readouterr().out
+    assert "--corpus" in out and "examples:" in out
+
+
+def test_cli_missing_folder_is_one_line_error(capsys, tmp_path):
+    from nlp.cli import main
+
+    assert main(["eval", "--corpus", "lct", str(tmp_path / "nope")]) == 2
+    assert "not a folder" in capsys.readouterr().err
