@@ -1,0 +1,177 @@
+"""Where the parsing runs: in this process, in local worker processes, or on a Dask cluster.
+
+Every engine runs the same function, :func:`process_chunk`, on chunks of items and hands back
+plain data (bytes lines or row dicts), so nothing spaCy-shaped crosses a process boundary
+(medSpaCy pipelines do not pickle, which is why ``nlp.pipe(n_process=...)`` is not used). The
+parser is built once per process (per thread on Dask) and cached at module level.
+
+Chunks are submitted through a bounded window (``max_inflight``) and their results come back
+in submission order, so memory stays flat however long the input, and the output order is the
+input order whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.batch.sources import Item
+
+_local = threading.local()
+
+
+def get_parser() -> Any:
+    """The parser of this process (or thread): built on first use, then reused."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        from nlp.parser import Parser
+
+        parser = _local.parser = Parser()
+    return parser
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back for one item: a payload to write, or why it failed."""
+
+    key: str
+    trial_id: str | None
+    source: str
+    payload: Any = None
+    stage: str | None = None  # set on failure: read | parse | duplicate
+    reason: str | None = None
+    warnings: int = 0
+    chars: int = 0
+
+
+def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outcome]:
+    """Parse the readable items of a chunk; failed items come back in their place."""
+    from nlp.batch.writers import jsonl_line, protocol_rows
+
+    records = [item.record for item in items if item.record is not None and item.error is None]
+    results: Iterator[Any] = iter(())
+    if records:
+        try:
+            results = iter(list(get_parser().parse_records(records, errors="return")))
+        except Exception as exc:  # should not happen: the parser isolates records itself
+            results = iter([exc] * len(records))
+    out = []
+    for item in items:
+        key, source = item.key, item.location
+        if item.error is not None or item.record is None:
+            out.append(Outcome(key, item.trial_id, source, stage=item.stage, reason=item.error))
+            continue
+        result = next(results)
+        if isinstance(result, Exception):
+            reason = str(result)
+            if reason.startswith(item.record.source + ": "):
+                reason = reason[len(item.record.source) + 2 :]
+            out.append(Outcome(key, item.trial_id, source, stage="parse", reason=reason))
+            continue
+        try:
+            if fmt == "parquet":
+                payload = protocol_rows(key, source, result)
+            else:
+                payload = jsonl_line(key, source, result, include_text)
+        except Exception as exc:
+            out.append(Outcome(key, item.trial_id, source, stage="parse", reason=repr(exc)))
+            continue
+        chars = len(item.record.eligibility_text)
+        out.append(
+            Outcome(key, item.trial_id, source, payload, warnings=len(result.warnings), chars=chars)
+        )
+    return out
+
+
+def _init_worker() -> None:
+    get_parser()
+
+
+def ordered(
+    submit: Callable[[list[Item]], Future], chunks: Iterable[list[Item]], max_inflight: int
+) -> Iterator[list[Outcome]]:
+    """Submit chunks through a window of ``max_inflight`` and yield results in order."""
+    window: deque[Future] = deque()
+    try:
+        for chunk in chunks:
+            window.append(submit(chunk))
+            if len(window) >= max_inflight:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+    finally:
+        for future in window:
+            future.cancel()
+
+
+class LocalEngine:
+    """``workers`` == 1: parse in this process; more: a pool of processes, each with a parser."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._pool: Executor | None = None
+
+    def run(
+        self, chunks: Iterable[list[Item]], fmt: str, include_text: bool
+    ) -> Iterator[list[Outcome]]:
+        if self.workers == 1:
+            for chunk in chunks:
+                yield process_chunk(chunk, fmt, include_text)
+            return
+        # forkserver: workers start from a clean process that has imported the NLP stack once,
+        # not from a fork of this (threaded) process; each then builds its own parser.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["nlp.parser"])
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
+        try:
+            yield from ordered(
+                lambda chunk: self._pool.submit(process_chunk, chunk, fmt, include_text),
+                chunks,
+                self.workers * 4,
+            )
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskEngine:
+    """Run :func:`process_chunk` on a Dask cluster: ``client``, or a scheduler address, or a
+    LocalCluster of ``workers`` single-threaded worker processes started for the run."""
+
+    def __init__(self, workers: int = 1, scheduler: str | None = None, client: Any = None) -> None:
+        self.workers = max(1, workers)
+        self.scheduler = scheduler
+        self.client = client
+
+    def run(
+        self, chunks: Iterable[list[Item]], fmt: str, include_text: bool
+    ) -> Iterator[list[Outcome]]:
+        from distributed import Client, LocalCluster
+
+        own_cluster = own_client = None
+        client = self.client
+        if client is None:
+            if self.scheduler:
+                client = own_client = Client(self.scheduler)
+            else:
+                own_cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True
+                )
+                client = own_client = Client(own_cluster)
+        try:
+            threads = sum(client.nthreads().values()) or self.workers
+            yield from ordered(
+                lambda chunk: client.submit(process_chunk, chunk, fmt, include_text, pure=False),
+                chunks,
+                threads * 4,
+            )
+        finally:
+            if own_client is not None:
+                own_client.close()
+            if own_cluster is not None:
+                own_cluster.close()

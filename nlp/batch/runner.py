@@ -1,0 +1,119 @@
+"""``run_batch``: inputs → items → chunks → engine → writers, with the summary kept on the way.
+
+Duplicate trial ids: the first *readable* record with a trial id keeps it; a later readable
+record with the same id goes to the error log (stage ``duplicate``, naming where the id was
+first seen) and is not parsed. Records that could not be read do not claim their id. The rule
+is applied here, in input order, before any parsing, so it gives the same result whatever the
+engine, and after a resume (the ids already placed are read back from the outputs).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from nlp.batch.engine import DaskEngine, LocalEngine, Outcome
+from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
+from nlp.batch.summary import Summary
+from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
+
+CHUNK_ITEMS = 32
+
+
+def _log_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    fmt: str = "jsonl",
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    client: Any = None,
+    resume: bool = False,
+    include_text: bool = False,
+    progress: bool = False,
+    chunk_items: int = CHUNK_ITEMS,
+    log: Callable[[str], None] | None = _log_stderr,
+) -> Summary:
+    """Parse every record of ``inputs`` into ``out`` (see docs/batch.md); return the counts.
+
+    Example::
+
+        summary = run_batch(["studies/"], "out.jsonl", workers=2)
+        assert summary.records_read == summary.parsed + summary.failed
+    """
+    paths = check_inputs(inputs)
+    out = Path(out)
+    summary = Summary(output=str(out), errors_file=str(errors_path(out)))
+    writer = open_output(out, fmt, resume)
+    errors = ErrorLog(errors_path(out), resume)
+    done = Done()
+    if resume:
+        writer.scan(done)
+        errors.scan(done)
+        if log and (errors.repaired or getattr(writer, "repaired", 0)):
+            log("resume: cut a torn last line left by the interrupted run")
+    runner = DaskEngine(workers, scheduler, client) if engine == "dask" else LocalEngine(workers)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=estimate_total(paths), unit="rec", file=sys.stderr, dynamic_ncols=True)
+    try:
+        chunks = _chunks(_planned(iter_items(paths), done, summary, errors), chunk_items)
+        for outcomes in runner.run(chunks, fmt, include_text):
+            _write(outcomes, writer, errors, summary)
+            if bar is not None:
+                bar.update(len(outcomes))
+                bar.set_postfix(errors=summary.failed, refresh=False)
+    finally:
+        # Whatever stops the run (the end, Ctrl-C, a dead worker), what is done is kept whole.
+        writer.close()
+        errors.close()
+        if bar is not None:
+            bar.close()
+        summary.stop()
+    return summary
+
+
+def _planned(
+    items: Iterator[Item], done: Done, summary: Summary, errors: ErrorLog
+) -> Iterator[Item]:
+    """Count every item, skip those already done, and turn duplicate ids into failures."""
+    for item in items:
+        summary.records_read += 1
+        if item.key in done.keys:
+            summary.already_done += 1
+            continue
+        if item.trial_id and item.record is not None and item.error is None:
+            first = done.ids.setdefault(item.trial_id, item.location)
+            if first != item.location:
+                reason = f"duplicate id {item.trial_id}: first seen at {first}"
+                item = Item(item.location, item.trial_id, error=reason, stage="duplicate")
+        yield item
+
+
+def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _write(outcomes: list[Outcome], writer: Any, errors: ErrorLog, summary: Summary) -> None:
+    for o in outcomes:
+        if o.stage is None:
+            writer.write(o.key, o.trial_id, o.source, o.payload)
+            summary.parsed += 1
+            summary.warnings += o.warnings
+            summary.chars += o.chars
+        else:
+            errors.write(o.key, o.trial_id, o.source, o.stage, o.reason or "")
+            summary.fail(o.stage)
+    writer.flush()
+    errors.flush()
