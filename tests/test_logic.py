@@ -1,0 +1,75 @@
+"""How a criterion's parts combine: any / all, optional parts, exceptions."""
+
+import pytest
+
+from nlp.logic import find_logic
+from nlp.pipeline import annotate
+
+
+def parts(text):
+    doc = annotate([text])[0]
+    p = find_logic(doc)
+    return p, [text[a:b] for a, b in p.optional], [text[a:b] for a, b in p.exceptions]
+
+
+@pytest.mark.parametrize(
+    ("text", "logic"),
+    [
+        # NCT06557265
+        ("Currently requiring renal dialysis or expected to require dialysis", "any"),
+        (
+            "Pregnancy, breast feeding or, if of childbearing potential, not using contraception",
+            "any",
+        ),  # fmt: skip
+        ("Negative SARS-CoV-2 test", None),
+        ("Prior cellular therapy", None),
+        ("Liver disease or dysfunction, including cirrhosis and/or bilirubin ≥ 3 times ULN", "any"),
+        # LCT NCT03860012-style measures
+        ("Systolic blood pressure > 160 mmHg and diastolic > 90 mmHg", "all"),
+    ],
+)
+def test_logic_from_top_level_coordinators(text, logic):
+    assert parts(text)[0].logic == logic
+
+
+def test_between_x_and_y_is_a_range_not_an_and():
+    assert parts("Age between 18 and 65 years")[0].logic is None
+
+
+def test_coordinators_inside_brackets_are_not_top_level():
+    text = "Uncontrolled hypertension (systolic > 160 mmHg and diastolic > 90 mmHg) despite therapy"
+    assert parts(text)[0].logic is None
+
+
+def test_with_or_without_marks_an_optional_part_not_an_or():
+    # NCT06557265 inclusion 2 (LN cohort)
+    p, optional, _ = parts(
+        "Active biopsy proven lupus nephritis Class III with or without Class V using the 2018 "
+        "ISN/RPS criteria"
+    )
+    assert optional == ["Class V"]
+    assert p.logic is None
+
+
+def test_exception_runs_to_the_end_of_the_sentence():
+    # NCT06557265 exclusion 15
+    _, _, exceptions = parts(
+        "Malignancy within 5 years of screening, with the exception of basal and squamous cell "
+        "carcinomas treated by complete excision. Subjects with cervical dysplasia are allowed"
+    )
+    assert exceptions == ["basal and squamous cell carcinomas treated by complete excision"]
+
+
+def test_exception_inside_brackets_ends_at_the_bracket():
+    # NCT06557265 inclusion 5
+    p, _, exceptions = parts(
+        "For subjects on immunosuppressives (other than corticosteroids), all doses must be stable"
+    )
+    assert exceptions == ["corticosteroids"]
+    assert p.logic is None
+
+
+@pytest.mark.parametrize("trigger", ["except", "except for", "excluding", "unless", "other than"])
+def test_exception_triggers(trigger):
+    _, _, exceptions = parts(f"Prior chemotherapy {trigger} hydroxyurea; any radiotherapy")
+    assert exceptions == ["hydroxyurea"]

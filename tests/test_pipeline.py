@@ -1,0 +1,79 @@
+"""The pipeline: component order, rule files, and what each component stores on the doc."""
+
+import pytest
+
+from nlp import pipeline
+from nlp.pipeline import annotate, get_nlp, load_context_rules, load_lexicon
+
+
+def test_pipeline_has_medspacy_tokenizer_sentencizer_matcher_context_and_eligo_components():
+    assert get_nlp().pipe_names == [
+        "sentencizer",
+        "medspacy_target_matcher",
+        "medspacy_context",
+        "eligo_quantities",
+        "eligo_time_windows",
+    ]
+
+
+def test_medspacy_tokenizer_splits_comparators_from_values():
+    # spaCy's default tokenizer keeps "HbA1c>7" as one token
+    assert [t.text for t in get_nlp().make_doc("HbA1c>7%")] == ["HbA1c", ">", "7", "%"]
+
+
+def test_get_nlp_is_built_once():
+    assert get_nlp() is get_nlp()
+
+
+def test_lexicon_rows_are_valid_and_include_hand_written_concepts():
+    literals = {row.literal: row.category for row in load_lexicon()}
+    assert len(literals) > 1000
+    assert literals["pregnancy"] == "condition"
+    assert literals["dialysis"] == "procedure"
+
+
+def test_context_rule_file_is_validated():
+    spec = load_context_rules()
+    assert any(r.literal == "expected to require" for r in spec.context_rules)
+
+
+def test_context_rule_with_unknown_key_is_rejected():
+    with pytest.raises(ValueError):
+        pipeline.ContextRuleSpec.model_validate(
+            {"literal": "planned", "category": "HYPOTHETICAL", "direction": "FORWARD", "x": 1}
+        )
+
+
+def test_matching_is_case_insensitive():
+    (doc,) = annotate(["PREGNANCY or BREAST FEEDING"])
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("PREGNANCY", "condition"),
+        ("BREAST FEEDING", "condition"),
+    ]
+
+
+def test_annotate_keeps_order_and_sets_extractor_results():
+    texts = ["Negative SARS-CoV-2 test", "Prior cellular therapy"]
+    docs = annotate(texts)
+    assert [d.text for d in docs] == texts
+    assert all(isinstance(d._.quantities, list) for d in docs)
+    assert all(isinstance(d._.time_windows, list) for d in docs)
+
+
+def test_aliases_reach_the_time_window_extractor(monkeypatch):
+    import nlp.temporal
+
+    seen = []
+    monkeypatch.setattr(
+        nlp.temporal, "find_time_windows", lambda text, aliases=None: seen.append(aliases) or []
+    )
+    annotate(["within 30 days of planned LD"], aliases={"LD": "lymphodepletion"})
+    assert seen == [{"LD": "lymphodepletion"}]
+
+
+def test_quantities_component_stores_the_extractor_result(monkeypatch):
+    import nlp.quantities
+
+    monkeypatch.setattr(nlp.quantities, "find_quantities", lambda text: ["q:" + text])
+    (doc,) = annotate(["platelet count < 100,000/mm^3"])
+    assert doc._.quantities == ["q:platelet count < 100,000/mm^3"]
