@@ -1,11 +1,591 @@
-"""Numeric limits in criterion text (placeholder signature; being written)."""
+"""Numeric limits in one criterion's text: ``platelet count < 100,000/mm^3`` → a Quantity.
+
+Why regexes and not spaCy: this runs on every criterion of every record, so it is a scanner
+over compiled patterns. The scanner anchors on each number (digits, number words, and Roman
+numerals after a class/grade/stage keyword), then reads outwards: a comparator before it
+(``≥``, "at least", "no more than"), then after it a unit (normalised to UCUM through
+:func:`nlp.units.normalise_unit`), a range end ("18 to 75", "between 9 and 13"), a reference
+("× ULN"), a scale ("4/24"), a titre ("1:80") and a trailing comparator ("or more").
+Comparator words and the lexicon of ordinal scales are data in ``rules/quantity_*.json``.
+
+Decisions (documented here once):
+
+- Durations are not quantities (another module reads time windows): a number whose unit is
+  a time unit is dropped, except ages ("≥ 18 years of age", "aged 18 to 75 years"), which are
+  ``kind="age"`` with unit ``a`` (or ``mo``...).
+- A value with no comparator is kept as ``=`` only when the text makes it a requirement: a
+  class, grade, stage or ordinal-scale value ("NYHA class III", "ECOG 0 or 1"), or a number
+  with a non-time unit ("PSA 20 ng/mL"). Alternatives ("Class III or Class IV", "ECOG 0 or
+  1") are one ``=`` quantity each; "X-Y", "X to Y", "between X and Y" are one ``range``.
+- "100 x 10^9/L" is value 100 with unit ``10*9/L`` (the power stays in the unit).
+- A limit relative to a reference ("≥ 3 times the upper limit of normal", "3xULN") has
+  ``relative_to`` ``ULN`` or ``LLN`` and no unit.
+- Several measures sharing one limit ("AST, ALT, or bilirubin ≥ 3 × ULN") give one quantity
+  per measure; those not adjacent to the limit get the limit's span.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from models import Quantity
+from nlp.units import normalise_unit
+
+__all__ = ["find_quantities", "find_run_together"]
+
+_TIME_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min", "s"})
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
+          "X": 10}  # fmt: skip
+_ROMAN.update({chr(0x2160 + i): i + 1 for i in range(12)})  # Ⅰ..Ⅻ
+_LETTER_GRADES = {"A": 1, "B": 2, "C": 3, "D": 4}  # Child-Pugh A/B/C, ASIA A-D
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+"
+_ROMAN_ALT = "|".join(sorted((k for k in _ROMAN if len(k) == 1 or k.isascii()), key=len)[::-1])
+_NUM_RE = re.compile(
+    rf"(?P<d>{_DIGITS})"
+    rf"|(?P<w>(?i:\b(?:{'|'.join(_NUMBER_WORDS)})\b))"
+    rf"|(?P<r>(?<![A-Za-z])(?:{_ROMAN_ALT})(?![A-Za-z])|(?<=ASA)(?:IV|V|I{{1,3}})(?![A-Za-z])"
+    rf"|[\u2160-\u216b])"
+)
+_ANY_NUM = (
+    rf"(?:{_DIGITS}|(?i:\b(?:{'|'.join(_NUMBER_WORDS)})\b)|(?:{_ROMAN_ALT})(?![A-Za-z])"
+    r"|[\u2160-\u216b])"
+)
+
+
+def _rules(name: str) -> Any:
+    path = resources.files("nlp") / "rules" / name
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _alternation(literals: list[str]) -> str:
+    """Longest first, spaces matching any run of whitespace."""
+    parts = [r"\s*".join(re.escape(w) for w in lit.split()) for lit in literals]
+    return "|".join(sorted(parts, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, Any]:
+    """Everything compiled once per process from the rule files."""
+    comparators = _rules("quantity_comparators.json")
+    prefix = {
+        " ".join(r["literal"].lower().split()): r["comparator"] for r in comparators["prefix"]
+    }
+    postfix = {r["literal"]: r["comparator"] for r in comparators["postfix"]}
+    measures = _rules("quantity_measures.json")
+    scale_kind: dict[str, str] = {}
+    for row in measures:
+        for alias in row["aliases"]:
+            scale_kind[alias.lower()] = row["kind"]
+    ordinal = [
+        a for a, k in scale_kind.items() if k != "age" and a != "bmi" and a != "body mass index"
+    ]
+    word_pre = _alternation([p for p in prefix if p[0].isalpha()])
+    sym_pre = _alternation([p for p in prefix if not p[0].isalpha()])
+    return {
+        "prefix": prefix,
+        "postfix": postfix,
+        "scale_kind": scale_kind,
+        "pre": re.compile(
+            rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?$",
+            re.I,
+        ),
+        "post": re.compile(
+            rf"\s*(?P<p>\+(?!\s*\d)|(?:{_alternation([p for p in postfix if p != '+'])})(?![A-Za-z]))",
+            re.I,
+        ),
+        # an ordinal-scale keyword right before the value, maybe with a comparator between
+        "scale": re.compile(
+            rf"(?<![A-Za-z])(?P<kw>{_alternation(ordinal)})(?:\s*\([A-Za-z-]+\))?"
+            r"(?:\s*(?:score|class|classification|grade|stage|status|functional class))?"
+            r"\s*(?:of|[:=-]|(?:of\s+)?(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
+            re.I,
+        ),
+    }
+
+
+_UNIT_TOKEN_RE = re.compile(r"[^\s,;()\[\]]+")
+_REL_RE = re.compile(
+    r"\s*(?:[x×X*]|times|-?fold)?\s*(?:the\s+|above\s+(?:the\s+)?)?"
+    r"(?:(?:institutional|local|laboratory|lab|site)\s+|(?:upper|lower)\s+(?=normal\s+limit))?"
+    r"(?:(?P<u>upper|u)\s*(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+limits?)|(?P<l>lower)\s+"
+    r"(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+limits?)|normal\s+(?P<u2>upper)\s+limits?"
+    r"|normal\s+(?P<l2>lower)\s+limits?|(?P<uln>ULN|UNL|ULRR)|(?P<lln>LLN|LNL)|(?P<n>normal(?!\s+\w*\s*range)))"
+    r"(?:\s+(?:range|value|limit))?(?:\s*\((?:ULN|LLN|UNL)\))?(?![A-Za-z])",
+    re.I,
+)
+_RANGE_SEP_RE = re.compile(r"\s*(?:-|–|—|－|~|to|through|thru)\s*", re.I)
+_AND_RE = re.compile(r"\s*(?:and|&)\s*", re.I)
+_SLASH_RE = re.compile(r"\s*/\s*(\d+(?:\.\d+)?)(?![\d/])")
+_RATIO_RE = re.compile(r"\s*:\s*(\d+)(?![\d:])")
+_LIST_RE = re.compile(
+    r"\s*(?:,\s*(?:or|and)?|or|and|/|&|,?\s*and/or)\s*"
+    r"(?P<kw>(?:class|grade|stage|ASA|type|status)\s*)?(?=\S)",
+    re.I,
+)
+_AGE_WORDS_RE = re.compile(r"\b(?:age[ds]?|aged)\b", re.I)
+_AGE_RIGHT_RE = re.compile(r"^[\s-]*(?:old|of\s+age|year-old|years?-old|y/o)\b", re.I)
+_PEOPLE_RE = re.compile(
+    r"\b(?:adults?|patients?|subjects?|participants?|men|women|males?|females?|children|"
+    r"individuals?|persons?|people|volunteers?|boys|girls|adolescents|infants)\s*$",
+    re.I,
+)
+_WITHOUT_RE = re.compile(r"\b(?:without|excluding|except|not)\s+(?:\w+\s+){0,2}$", re.I)
+_BOUNDARY_RE = re.compile(
+    r"(?:[,;:()\[\]]|\.\s|\b(?:and/or|and|or|with|without|by|including|if|for|in|on|at|as|"
+    r"than|to|from|when|while|where|who|which|that|despite|after|before|during|within|via|per"
+    r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|\d)",
+    re.I,
+)
+_FILLER_RE = re.compile(
+    r"(?:\s+|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
+    r"have|measured|known|documented|level\s+of)\b)+$",
+    re.I,
+)
+_ABBR_RE = re.compile(r"\(\s*(?![A-Z][a-z]{3,}\s*\))([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*\)")
+_FOLLOW_RE = re.compile(r"^\s*([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,3})")
+_STOP_WORDS = frozenset(
+    ["and", "or", "of", "in", "on", "at", "by", "for", "to", "from", "with", "without", "within", "via", "per", "than", "the", "a", "an", "as", "if", "is", "are", "be", "was", "were", "who", "which", "that", "since", "after", "before", "during", "than", "unless", "except", "but", "when", "while", "times", "x"]
+)
+_TIME_NOUN_RE = re.compile(
+    r"^[\s-]*(?:PK\s+)?half[\s-]?li(?:fe|ves)|^[\s-]*(?:cycles?|doses?\s+per)\b", re.I
+)
+_VERB_END_RE = re.compile(r"(?:ed|ing|\bhave|\bhas)$", re.I)
+_PAREN_ONLY_RE = re.compile(r"^[\s(]*$")
+
+
+def _parse_number(kind: str, token: str) -> float:
+    if kind == "w":
+        return float(_NUMBER_WORDS[token.lower()])
+    if kind == "r":
+        return float(_ROMAN[token])
+    return float(token.replace(",", "").replace("·", "."))
+
+
+def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
+    """The longest run of up to five tokens after ``pos`` that is a known unit."""
+    window = text[pos : pos + 48]
+    if not window[:1].strip() and window[1:2].isspace():
+        return None, pos  # two spaces: not this number's unit
+    best: tuple[str | None, int] = (None, pos)
+    for n, m in enumerate(_UNIT_TOKEN_RE.finditer(window)):
+        if n >= 5:
+            break
+        if n == 0 and m.start() > 1:
+            break
+        cand = window[: m.end()]
+        for trimmed in (cand, cand.rstrip(".:")):
+            code = normalise_unit(trimmed)
+            if code is not None:
+                end = pos + len(trimmed)
+                if not (end < len(text) and text[end].isalpha() and trimmed[-1].isalpha()):
+                    best = (code, end)
+                break
+    return best
+
+
+def _number_at(text: str, pos: int) -> re.Match[str] | None:
+    m = _NUM_RE.match(text, pos)
+    return m
+
+
+def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:
+    """The short noun phrase just before ``end`` (the comparator or value), with its span."""
+    start = max(0, end - 90, floor)
+    chunk = text[start:end]
+    filler = _FILLER_RE.search(chunk)
+    if filler:
+        chunk = chunk[: filler.start()]
+    cut = 0
+    for m in _BOUNDARY_RE.finditer(chunk):
+        if m.group() in "()" and m.group() == ")" and _ABBR_RE.search(chunk[: m.end()]):
+            continue
+        cut = m.end()
+    # "(UPCR) ≥ ..." and "(EF ≤ ...": an abbreviation right before the limit wins
+    abbrs = list(_ABBR_RE.finditer(chunk))
+    tail = chunk[abbrs[-1].end() :] if abbrs else ""
+    if abbrs and len(tail.split()) <= 2 and not re.search(r"[,;:]", tail):
+        a = abbrs[-1]
+        return a.group(1), start + a.start(1), start + a.end(1)
+    phrase = chunk[cut:]
+    words = phrase.split()
+    if not words:
+        return None, end, end
+    words = words[-5:]
+    s = start + chunk.rfind(words[0], cut)
+    e = start + len(chunk.rstrip())
+    measure = text[s:e].strip(" -–")
+    if not measure or measure.lower() in _STOP_WORDS or not re.search(r"[A-Za-z]", measure):
+        return None, end, end
+    return measure, s, e
+
+
+def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
+    """Measures listed before an adjacent measure: "AST, ALT, or bilirubin ≥ ..." → AST, ALT."""
+    items: list[tuple[str, int, int]] = []
+    pos = start
+    commas = False
+    while len(items) < 8:
+        sep = re.search(r"(?:,\s*(?:and/or|or|and)?|\s+(?:and/or|or|and)|\s*/)\s*$", text[:pos])
+        if not sep:
+            break
+        commas = commas or "," in sep.group()
+        prev = text[max(0, sep.start() - 60) : sep.start()]
+        m = re.search(
+            r"(?:^|[,;:(]|\b(?:and/or|and|or|with|including|of|in|for|by|to|if)\b)\s*"
+            r"([A-Za-z][A-Za-z0-9 '\-]*?)\s*$",
+            prev,
+        )
+        if not m or len(m.group(1).split()) > (4 if commas else 2):
+            break
+        item_start = sep.start() - len(prev) + m.start(1)
+        items.append((m.group(1), item_start, sep.start()))
+        pos = item_start
+        if not re.search(r",\s*$", text[:pos]):
+            break
+    return items[::-1]
+
+
+class _Reader:
+    """Reads the limit around one number; ``read`` returns quantities and where it stopped."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.p = _patterns()
+        self.floor = 0  # end of the previous quantity: a measure never reaches back past it
+
+    def read(self, m: re.Match[str]) -> tuple[list[Quantity], int]:
+        text, p = self.text, self.p
+        s, e = m.span()
+        kind_tok = m.lastgroup or "d"
+        value = _parse_number(kind_tok, m.group())
+        left = text[max(0, s - 90) : s]
+        # numbers glued to letters are names: COVID-19, CD19, anti-PLA2R, SARS-CoV-2, NKX019
+        if (
+            kind_tok == "d"
+            and s > 0
+            and (
+                text[s - 1].isalpha()
+                or text[s - 1] in "_/:.^"
+                or (text[s - 1] in "-" and s > 1 and text[s - 2].isalnum())
+            )
+        ):
+            scale = p["scale"].search(left)
+            if not (
+                (scale
+                and text[s - 1] in "-")
+                or (scale and text[s - 1].isalpha() and text[s - 2 : s].isupper())
+            ):
+                return [], e
+        scale = p["scale"].search(left)
+        if kind_tok == "r" and not scale:
+            return [], e
+        if scale and _WITHOUT_RE.search(text[max(0, s - 90) : s - len(scale.group())]):
+            return [], e
+        pre = None
+        pre_start = s
+        pre_m = p["pre"].search(left)
+        if scale and scale.group("cmp"):
+            pre = p["prefix"][" ".join(scale.group("cmp").lower().split())]
+            pre_start = s - len(left) + scale.start("cmp")
+        elif pre_m:
+            pre = (
+                p["prefix"][" ".join(pre_m.group().lower().split()).removesuffix(" of").strip()]
+                if " ".join(pre_m.group().lower().split()).removesuffix(" of").strip()
+                in p["prefix"]
+                else p["prefix"].get(
+                    " ".join((pre_m.group("w") or pre_m.group("s")).lower().split())
+                )
+            )
+            pre_start = s - len(left) + pre_m.start()
+        if scale:
+            before_kw = left[: scale.start()]
+            pm = p["pre"].search(before_kw)
+            if pm and pre is None:
+                pre = p["prefix"].get(" ".join((pm.group("w") or pm.group("s")).lower().split()))
+                pre_start = s - len(left) + pm.start()
+        between = re.search(r"(?<![A-Za-z])(between|from)\s*$", left, re.I)
+        if between:
+            pre_start = s - len(left) + between.start()
+        pos = e
+        unit, upos = _read_unit(text, pos)
+        pos = upos
+        if unit is None and kind_tok == "d" and pos < len(text) and text[pos].isalpha():
+            rel = _REL_RE.match(text, pos)
+            if not rel and not (scale and re.match(r"[a-cA-C](?![a-z])", text[pos:])):
+                return [], e
+        # range end
+        low = high = None
+        sep = (
+            _AND_RE if between and between.group(1).lower() == "between" else _RANGE_SEP_RE
+        ).match(text, pos)
+        if sep:
+            n2pos = sep.end()
+            kw2 = re.match(r"(?:class|grade|stage|ASA)\s*", text[n2pos:], re.I)
+            if kw2:
+                n2pos += kw2.end()
+            m2 = _NUM_RE.match(text, n2pos)
+            if m2 and not (m2.lastgroup == "r" and not scale):
+                v2 = _parse_number(m2.lastgroup or "d", m2.group())
+                unit2, upos2 = _read_unit(text, m2.end())
+                if v2 != value and not (kind_tok == "d" and m2.lastgroup != "d" and not scale):
+                    low, high = min(value, v2), max(value, v2)
+                    unit = unit or unit2
+                    pos = upos2 if unit2 else m2.end()
+        relative = None
+        scale_max = None
+        titre = False
+        bp_second = None
+        if low is None:
+            rel = _REL_RE.match(text, pos)
+            if (
+                rel
+                and unit is None
+                and (rel.group("n") is None or re.match(r"\s*(?:[x×X*]|times|-?fold)", text[pos:]))
+            ):
+                relative = (
+                    "LLN" if (rel.group("l") or rel.group("l2") or rel.group("lln")) else "ULN"
+                )
+                pos = rel.end()
+            elif unit is None:
+                ratio = _RATIO_RE.match(text, pos)
+                slash = _SLASH_RE.match(text, pos)
+                if ratio and kind_tok == "d":
+                    titre = True
+                    titre_value = float(ratio.group(1))
+                    pos = ratio.end()
+                elif slash and kind_tok == "d":
+                    unit_after, upos3 = _read_unit(text, slash.end())
+                    if unit_after == "mm[Hg]":
+                        bp_second = float(slash.group(1))
+                        unit = unit_after
+                        pos = upos3
+                    elif unit_after is None:
+                        scale_max = float(slash.group(1))
+                        pos = slash.end()
+        post = p["post"].match(text, pos)
+        if post:
+            post_cmp = p["postfix"].get(" ".join(post.group("p").lower().split()))
+            pos = post.end()
+        else:
+            post_cmp = None
+        if low is None and post_cmp is None and unit is None:
+            # "18 years or older": the trailing comparator can follow the unit
+            pass
+        cmp = pre or post_cmp
+        if low is not None:
+            cmp = "range" if cmp is None or between or cmp == "=" else cmp
+        # ---- what kind of quantity is it?
+        start_guess = pre_start if pre_start < s else s
+        measure, ms, me = _measure_before(text, start_guess, self.floor)
+        kind = "value"
+        if scale:
+            kind = p["scale_kind"].get(" ".join(scale.group("kw").lower().split()), "class")
+            if kind == "age":
+                kind = "value"
+                scale = None
+        if kind_tok == "w" and unit is None and scale is None and cmp is None:
+            return [], pos
+        right = text[pos:]
+        age_ctx = bool(
+            (measure and _AGE_WORDS_RE.search(measure))
+            or (unit in _TIME_UNITS and _AGE_RIGHT_RE.match(right))
+            or (post and re.search(r"older|younger", post.group(), re.I))
+            or (
+                (unit == "a" or unit is None)
+                and not measure
+                and _AGE_WORDS_RE.search(left[-40:].split(";")[-1].split(",")[-1])
+            )
+            or (unit == "a" and _PEOPLE_RE.search(text[:pre_start]))
+        )
+        if (
+            scale is None
+            and age_ctx
+            and (unit is None or unit in _TIME_UNITS)
+            and not titre
+            and scale_max is None
+        ):
+            kind = "age"
+            unit = unit or "a"
+            if not measure or not _AGE_WORDS_RE.search(measure):
+                measure = "age"
+        elif unit in _TIME_UNITS:
+            return [], pos
+        if _TIME_NOUN_RE.match(right):
+            return [], pos
+        if titre:
+            kind = "titre"
+            value = titre_value
+        elif scale_max is not None and kind == "value":
+            kind = "score"
+        if cmp is None:
+            if not (scale or (unit and kind != "age") or (low is not None and (measure or unit))):
+                return [], pos
+            cmp = "range" if low is not None else "="
+        if relative and kind == "value":
+            unit = None
+        # counts: "≥ 2 prior therapies", "at least one induction therapy"
+        if (
+            kind == "value"
+            and unit is None
+            and relative is None
+            and scale_max is None
+            and low is None
+        ):
+            follow = _FOLLOW_RE.match(right)
+            if follow:
+                words: list[str] = []
+                for w in follow.group(1).split():
+                    if w.lower() in _STOP_WORDS:
+                        break
+                    words.append(w)
+                if words and words[0].lower() in ("point", "points", "pts"):
+                    kind = "score"
+                    pos += follow.group(0).find(words[0]) + len(words[0])
+                elif words and (kind_tok == "w" or not measure or _VERB_END_RE.search(measure)):
+                    kind = "count"
+                    measure = " ".join(words)
+                    ms = me = len(text)  # the counted thing follows: not part of the start
+                    pos += follow.group(0).find(words[-1]) + len(words[-1])
+        if scale and kind != "age":
+            measure = scale.group("kw")
+            ms, me = s - len(left) + scale.start("kw"), s - len(left) + scale.end("kw")
+        elif (
+            measure is None
+            and text[:start_guess].rstrip().endswith("(")
+            and not _FOLLOW_RE.match(text[pos:])
+        ):
+            paren = text[:start_guess].rstrip()
+            measure, ms, me = _measure_before(text, len(paren) - 1, self.floor)
+        if kind == "value" and measure is None and scale_max is None:
+            follow = _FOLLOW_RE.match(right)
+            if follow and _PAREN_ONLY_RE.match(text[max(0, pre_start - 2) : pre_start]):
+                words = []
+                for w in follow.group(1).split():
+                    if w.lower() in _STOP_WORDS:
+                        break
+                    words.append(w)
+                measure = " ".join(words) or None
+        start = pre_start if pre_start < s else s
+        adjacent = (
+            (measure is not None
+            and ms < start
+            and not text[me:start].strip(" :="))
+            or (
+                measure is not None
+                and ms < start
+                and re.fullmatch(r"[\s\w()-]{0,30}", text[me:start])
+                and kind in ("class", "grade", "score")
+            )
+        )
+        span_start = ms if adjacent and ms < start else start
+        end = pos
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        base: dict[str, Any] = {
+            "kind": kind,
+            "comparator": cmp,
+            "unit": unit,
+            "relative_to": relative,
+        }
+        if cmp == "range":
+            base.update(low=low, high=high)
+        else:
+            base.update(value=value)
+        if scale_max is not None:
+            base["scale_max"] = scale_max
+        out = [Quantity(measure=measure, text=text[span_start:end], span=(span_start, end), **base)]
+        if bp_second is not None:
+            out[0] = out[0].model_copy(update={"notes": "systolic"})
+            out.append(out[0].model_copy(update={"value": bp_second, "notes": "diastolic"}))
+        # alternatives of a class or scale: "Class III or Class IV", "ECOG 0 or 1", "I, II, or III"
+        if scale and cmp == "=":
+            while True:
+                lm = _LIST_RE.match(text, pos)
+                if not lm:
+                    break
+                mm = _NUM_RE.match(text, lm.end())
+                if not mm or (mm.lastgroup == "w"):
+                    break
+                v = _parse_number(mm.lastgroup or "d", mm.group())
+                q_start = lm.start("kw") if lm.group("kw") else mm.start()
+                out.append(
+                    Quantity(
+                        kind=kind,
+                        measure=measure,
+                        comparator="=",
+                        value=v,
+                        text=text[q_start : mm.end()],
+                        span=(q_start, mm.end()),
+                    )
+                )
+                pos = mm.end()
+        # shared limit: "aspartate aminotransferase, alanine aminotransferase, or bilirubin ≥ ..."
+        if measure and adjacent and kind == "value":
+            for item, _a, _b in _list_before(text, ms):
+                out.insert(
+                    len(out) - 1 - (1 if bp_second is not None else 0),
+                    out[0].model_copy(
+                        update={"measure": item, "text": text[start:end], "span": (start, end)}
+                    ),
+                )
+        return out, pos
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    return []
+    """Every numeric limit in ``text`` (one criterion's clean text), in text order.
+
+    >>> [(q.measure, q.comparator, q.value, q.unit) for q in find_quantities("QTc > 480 msec")]
+    [('QTc', '>', 480.0, 'ms')]
+    """
+    reader = _Reader(text)
+    out: list[Quantity] = []
+    pos = 0
+    for m in _NUM_RE.finditer(text):
+        if m.start() < pos:
+            continue
+        found, end = reader.read(m)
+        out.extend(found)
+        if found:
+            reader.floor = end
+        pos = max(pos, end if found else m.end())
+    out.sort(key=lambda q: q.span[0] if q.span else 0)
+    return out
+
+
+_GAP_RE = re.compile(r"^\s+[A-Za-z][A-Za-z\s'-]*$")
 
 
 def find_run_together(text: str) -> list[tuple[int, int]]:
-    return []
+    """Gaps where one measure+value runs into the next with no separator.
+
+    "hemoglobin levels < 9 gm/dL absolute neutrophil count < 2,000/mm^3" → the span of the
+    space between "gm/dL" and "absolute", for a W103 warning.
+    """
+    qs = [q for q in find_quantities(text) if q.span and q.kind == "value"]
+    gaps: list[tuple[int, int]] = []
+    for a, b in itertools.pairwise(qs):
+        if a.span is None or b.span is None or b.span[0] <= a.span[1] or not b.measure:
+            continue
+        between = text[a.span[1] : b.span[0]]
+        if not (a.unit or a.relative_to) or not _GAP_RE.match(between + "x"):
+            continue
+        words = between.split()
+        if words and any(w.lower() in _STOP_WORDS for w in words):
+            continue
+        if b.text and not b.text.startswith(b.measure) and words:
+            continue
+        gaps.append((a.span[1], a.span[1] + len(between) - len(between.lstrip()) or a.span[1] + 1))
+    return gaps

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,22 +23,62 @@ def _registry() -> Any:
     return PintUcumRegistry()
 
 
+_FOLD = str.maketrans({"μ": "µ", "²": "2", "³": "3", "×": "x", "º": "°"})
+_SPACE_RE = re.compile(r"\s+|\^")
+# "x 10^9/L", "10*9/L", "10E9/L", "109/L" (a superscript lost in copying): 10 to a power per volume
+_POWER_RE = re.compile(r"^(?:x|\*)?10(?:\*|e)?(\d{1,2})/(l|µl|ul|mm3|mcl|microl)$")
+_POWER_VOLUME = {"l": "L", "µl": "uL", "ul": "uL", "mcl": "uL", "microl": "uL", "mm3": "mm3"}
+
+
+def _key(written: str) -> str:
+    """Spacing and typography removed: ``mg / dL`` → ``mg/dL``, ``kg/m²`` → ``kg/m2``."""
+    return _SPACE_RE.sub("", written.strip().translate(_FOLD))
+
+
 @cache
-def _written_forms() -> dict[str, str]:
-    """Lower-cased written form → UCUM code, from rules/units.json."""
+def _written_forms() -> tuple[dict[str, str], dict[str, str]]:
+    """Written form → UCUM code from rules/units.json: (exact-case table, case-folded table).
+
+    Case matters for a few forms (``G/L`` is 10*9/L, ``g/l`` is g/L; ``mM`` is mmol/L, ``mm``
+    is millimetres), so the exact table is tried first. In the folded table a form written in
+    lower case in the rules wins over a form that only folds to it.
+    """
     path = resources.files("nlp") / "rules" / "units.json"
     rows = json.loads(path.read_text(encoding="utf-8"))
-    table: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    literal_lower: set[str] = set()
     for row in rows:
         for form in [row["ucum"], *row.get("aliases", [])]:
-            table[form.lower()] = row["ucum"]
-    return table
+            key = _key(form)
+            exact.setdefault(key, row["ucum"])
+            low = key.lower()
+            if key == low:
+                if low not in literal_lower:
+                    folded[low] = row["ucum"]
+                literal_lower.add(low)
+            elif low not in literal_lower:
+                folded.setdefault(low, row["ucum"])
+    return exact, folded
 
 
 def normalise_unit(written: str) -> str | None:
-    """The UCUM code for a unit as written (``gm/dL`` → ``g/dL``), or None if unknown."""
-    key = " ".join(written.strip().split()).lower()
-    return _written_forms().get(key)
+    """The UCUM code for a unit as written (``gm/dL`` → ``g/dL``), or None if unknown.
+
+    Uses only the cached written-form table (no unit registry), so it is cheap enough to call
+    on every candidate unit of every criterion. ``x 10^9/L`` and its variants map to
+    ``10*9/L`` whatever the power.
+    """
+    key = _key(written)
+    if not key:
+        return None
+    exact, folded = _written_forms()
+    code = exact.get(key) or folded.get(key.lower())
+    if code is None:
+        match = _POWER_RE.match(key.lower())
+        if match:
+            code = f"10*{match.group(1)}/{_POWER_VOLUME[match.group(2)]}"
+    return code
 
 
 @cache
