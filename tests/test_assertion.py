@@ -25,7 +25,7 @@ def one(text):
         (
             "Pregnancy, breast feeding or, if of childbearing potential, not using contraception",
             "present",
-        ),  # fmt: skip
+        ),
         ("Malignancy within 5 years of screening", "present"),
         # criterion-initial cues
         ("No history of seizures", "negated"),

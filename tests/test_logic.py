@@ -20,7 +20,7 @@ def parts(text):
         (
             "Pregnancy, breast feeding or, if of childbearing potential, not using contraception",
             "any",
-        ),  # fmt: skip
+        ),
         ("Negative SARS-CoV-2 test", None),
         ("Prior cellular therapy", None),
         ("Liver disease or dysfunction, including cirrhosis and/or bilirubin ≥ 3 times ULN", "any"),
