@@ -113,3 +113,17 @@ class AuditReport(_Model):
     def below(self, min_f1: float) -> list[FamilyScore]:
         """Families whose F1 is defined and below ``min_f1``."""
         return [s for s in self.families if s.f1 is not None and s.f1 < min_f1]
+
+
+class CheckReport(_Model):
+    """``eligo check``: one audit per gold trial, and the scores summed over all of them."""
+
+    gold_dir: str
+    trials: list[AuditReport] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list, description="trial folders not audited, why")
+    families: list[FamilyScore] = Field(default_factory=list)
+    overall: FamilyScore | None = None
+
+    def below(self, min_f1: float) -> list[FamilyScore]:
+        """Families (summed over trials) whose F1 is defined and below ``min_f1``."""
+        return [s for s in self.families if s.f1 is not None and s.f1 < min_f1]

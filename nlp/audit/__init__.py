@@ -51,9 +51,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.audit import AuditReport, FamilyScore
+from models.audit import AuditReport
 from models.encoding import Protocol
-from models.io import EncodingFileError, load_data, protocol_from_data
+from models.io import EncodingFileError, load_data, load_protocol, protocol_from_data
 from nlp.audit.align import align
 from nlp.audit.families import (
     Tally,
@@ -64,7 +64,7 @@ from nlp.audit.families import (
     score_structure,
     score_time_windows,
 )
-from nlp.audit.report import combine, render_text
+from nlp.audit.report import combine, overall_of, render_table, render_text
 from nlp.errors import EligoError, InputError
 
 __all__ = [
@@ -72,7 +72,10 @@ __all__ = [
     "InvalidEncodingError",
     "audit",
     "combine",
+    "load_encoding",
     "load_side",
+    "overall_of",
+    "render_table",
     "render_text",
 ]
 
@@ -105,7 +108,7 @@ def audit(
         actual_source=actual_source,
         trial_id=expected.trial_id or actual.trial_id,
         families=families,
-        overall=_overall(families),
+        overall=overall_of(families),
         disagreements=tally.disagreements,
         alignment=[
             {
@@ -115,15 +118,6 @@ def audit(
             }
             for i, j in sorted(alignment.pairs.items())
         ],
-    )
-
-
-def _overall(families: list[FamilyScore]) -> FamilyScore:
-    return FamilyScore.of(
-        "overall",
-        sum(f.tp for f in families),
-        sum(f.fp for f in families),
-        sum(f.fn for f in families),
     )
 
 
@@ -151,6 +145,17 @@ def load_side(path: str | Path) -> Protocol:
         except EncodingFileError as err:
             raise InvalidEncodingError(str(err)) from None
     return _parse_record(path)
+
+
+def load_encoding(path: str | Path) -> Protocol:
+    """A rule file that must be an encoding; errors name the file (and the bad field)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return load_protocol(path)
+    except EncodingFileError as err:
+        raise InvalidEncodingError(str(err)) from None
 
 
 def _parse_record(path: Path) -> Protocol:

@@ -12,7 +12,7 @@ TEXT_WIDTH = 96
 
 
 def combine(reports: Iterable[AuditReport]) -> list[FamilyScore]:
-    """Family scores summed over several audits (micro-average), then an ``overall`` row."""
+    """Family scores summed over several audits (micro-average), in :data:`FAMILIES` order."""
     totals = {f: [0, 0, 0] for f in FAMILIES}
     for report in reports:
         for score in report.families:
@@ -21,9 +21,17 @@ def combine(reports: Iterable[AuditReport]) -> list[FamilyScore]:
                 counts[0] += score.tp
                 counts[1] += score.fp
                 counts[2] += score.fn
-    rows = [FamilyScore.of(f, *totals[f]) for f in FAMILIES]
-    overall = [sum(c[k] for c in totals.values()) for k in range(3)]
-    return [*rows, FamilyScore.of("overall", *overall)]
+    return [FamilyScore.of(f, *totals[f]) for f in FAMILIES]
+
+
+def overall_of(families: list[FamilyScore]) -> FamilyScore:
+    """All families' counts summed: one micro-averaged row."""
+    return FamilyScore.of(
+        "overall",
+        sum(f.tp for f in families),
+        sum(f.fp for f in families),
+        sum(f.fn for f in families),
+    )
 
 
 def _num(x: float | None) -> str:

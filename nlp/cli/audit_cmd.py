@@ -1,0 +1,74 @@
+"""``eligo audit EXPECTED ACTUAL``: compare two encodings of one trial, family by family."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = """\
+Compare ACTUAL (a rule file under review) with EXPECTED (the reference) and report, for each
+field family (structure, quantities, time_windows, assertions, logic, demographics), the
+true positives, false positives and false negatives, precision, recall and F1, then every
+disagreement grouped by criterion, with the expected criterion id, the span in the
+eligibility text and both values.
+
+Each side is an encoding (.yaml/.yml/.json with `groups` or `schema_version`) or a source
+record (registry page text, ClinicalTrials.gov JSON or XML), which is parsed first.
+Criteria are aligned by id, else by text, else by span, so a hand-made file may use its own
+ids. Values are compared semantically: 1.5 g/g = 1.50 g/g, mg/day = mg/d, 9 g/dL = 90 g/L,
+6 mo = 26 wk; "QTc" names the same measure as "QT interval corrected for heart rate (QTc)".
+See docs/audit.md.
+
+exit status: 0 done, 1 a family's F1 is below --min-f1, 2 an input could not be read.
+
+examples:
+  eligo audit manual.yaml record.txt             check a hand-typed rule file against the text
+  eligo audit gold/NCT06557265/encoding.yaml gold/NCT06557265/source.txt
+  eligo audit expected.yaml actual.yaml --format json > audit.json
+  eligo audit expected.yaml actual.yaml --min-f1 0.9     fail (exit 1) below F1 0.9
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "audit",
+        help="compare a rule file with a reference: scores per field family and every diff",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expected", metavar="EXPECTED", help="reference encoding or record")
+    parser.add_argument("actual", metavar="ACTUAL", help="encoding or record under review")
+    parser.add_argument(
+        "--format", choices=["text", "json"], default="text", help="report format (text)"
+    )
+    parser.add_argument(
+        "--min-f1",
+        type=float,
+        metavar="X",
+        help="exit with status 1 when any family's F1 is below X (0..1)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nlp.audit import audit, load_side, render_text
+
+    expected = load_side(args.expected)
+    actual = load_side(args.actual)
+    report = audit(
+        expected, actual, expected_source=str(args.expected), actual_source=str(args.actual)
+    )
+    if args.format == "json":
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(report))
+    if args.min_f1 is not None:
+        low = report.below(args.min_f1)
+        if low:
+            names = ", ".join(f"{s.family} {s.f1:.3f}" for s in low if s.f1 is not None)
+            print(f"eligo audit: F1 below {args.min_f1:g}: {names}", file=sys.stderr)
+            return 1
+    return 0
+
+
+func = run
