@@ -64,13 +64,22 @@ def anchor_ids() -> list[str]:
 def _phrase(form: str) -> str:
     """A written form as a regex: spaces match any whitespace, word edges are checked."""
     body = r"\s+".join(re.escape(part) for part in form.split())
-    start = r"(?<![\w-])" if form[0].isalnum() else ""
+    start = r"(?<!\w)" if form[0].isalnum() else ""
     end = r"(?![\w])" if form[-1].isalnum() else ""
     return start + body + end
 
 
 def _alternation(forms: list[str]) -> str:
     return "|".join(_phrase(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+def _unit_alternation(forms: list[str]) -> str:
+    """Units follow a number, often with no space ("48h", "3days"); one letter is lower case."""
+    alts = []
+    for form in sorted(set(forms), key=len, reverse=True):
+        body = r"\s+".join(re.escape(part) for part in form.split())
+        alts.append(f"(?-i:{body})" if len(form) == 1 else body)
+    return "(?:" + "|".join(alts) + r")(?![\w/])"
 
 
 @cache
@@ -124,8 +133,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     ones = "one|two|three|four|five|six|seven|eight|nine"
     numword = rf"(?:(?:{tens})[\s-](?:{ones})|{_alternation(words)}|an?|single)"
     num = rf"(?:\d+(?:\.\d+)?(?![\d/])|{numword}(?![\w-]))"
-    unit = r"(?:" + _alternation(list(tables["units"])) + r")(?:\(s\))?"
-    unit = unit.replace(r"h(?![\w])", r"h(?![\w/])")
+    unit = r"(?:" + _unit_alternation(list(tables["units"])) + r")(?:\(s\))?"
     cmp_before = _alternation(list(tables["cmp_before"]))
     dur = _alternation(rules["duration_cues"])
     look = _alternation(rules["lookback"] + rules["lookahead"] + rules["first"])
@@ -137,7 +145,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         )
         (?:
           (?P<between>between|from)\s+(?P<b1>{num})(?:\s*{unit})?\s*(?:and|to|-|–)\s*(?P<b2>{num})
-        | (?P<n1>{num})(?:\s*(?:-|–|—|to)\s*(?P<n2>{num}))?
+        | (?P<n1>{num})(?:\s*\(\d+\))?(?:\s*(?:-|–|—|to)\s*(?P<n2>{num}))?
         )
         (?P<sep>\s*-?\s*)(?P<unit>{unit})(?![\w-]|-old)
     """
@@ -148,7 +156,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         )
         (?P<unit>(?:year|month|week|day|hour|night|decade))(?![\w-])
     """
-    after_cmp = _alternation(list(tables["cmp_after"]))
+    after_cmp = "(?:" + _alternation(list(tables["cmp_after"])) + r")(?!\s+than)"
     relation = _alternation(list(tables["relations"]))
     bare = _alternation(list(tables["bare"]))
     fillers = _alternation(rules["anchor_fillers"])
@@ -207,6 +215,7 @@ def _key(written: str) -> str:
 _LOOKBACK = frozenset({"past", "last", "previous", "preceding", "prior", "recent", "most recent"})
 _LOOKAHEAD = frozenset({"next", "coming", "following", "upcoming", "subsequent"})
 _NEEDS_ANCHOR = frozenset({"of", "from", "until", "post", "pre", "since", "from the time of"})
+_DURATION = re.compile(r"\b(?:duration|history|diagnosed|lasting|for|since)\b", _FLAGS)
 _SINGULAR = {"year": "a", "month": "mo", "week": "wk", "day": "d", "hour": "h", "decade": "a"}
 _UNANCHORED_CMP = frozenset({"within", "within the", "in the", "during the", "over the", "up to"})
 
@@ -295,12 +304,16 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
         else:
             end = tail.end("rel")
     plain = not (cmp_word or dur or look or relation or post or ago)
-    if m.group("sep") and "-" in m.group("sep") and plain:
-        return None  # "24-hour urine collection": an adjective, not a window
     if plain and pats["measure_noun"].match(text, m.end()):
         return None
     bare_years = unit == "a" and not (dur or look or relation or ago)
-    if bare_years and cmp_word not in _UNANCHORED_CMP and low >= 12:
+    context = text[max(0, m.start() - 25) : m.start()]
+    if (
+        bare_years
+        and cmp_word not in _UNANCHORED_CMP
+        and low >= 12
+        and not _DURATION.search(context)
+    ):
         return None  # "≥ 18 years", "over 18 years": an age limit
     if relation == "of":
         relation = "after" if look in ("first", "initial") else "before"
