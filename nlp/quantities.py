@@ -99,7 +99,8 @@ def _patterns() -> dict[str, Any]:
         "postfix": postfix,
         "scale_kind": scale_kind,
         "pre": re.compile(
-            rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?$",
+            rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?"
+            r"(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$",
             re.I,
         ),
         "post": re.compile(
@@ -126,6 +127,12 @@ _REL_RE = re.compile(
     r"(?:\s+(?:range|value|limit))?(?:\s*\((?:ULN|LLN|UNL)\))?(?![A-Za-z])",
     re.I,
 )
+_BETWEEN_RE = re.compile(
+    r"(?<![A-Za-z])(between|from)\s*(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$", re.I
+)
+_DEC_COMMA_RE = re.compile(r",(\d{1,2})(?![\d,])")
+_ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)(?=\s+percentile)", re.I)
+_BETWEEN_SEP_RE = re.compile(r"\s*(?:and|&|to|-|–)\s*", re.I)
 _RANGE_SEP_RE = re.compile(r"\s*(?:-|–|—|－|~|to|through|thru)\s*", re.I)
 _AND_RE = re.compile(r"\s*(?:and|&)\s*", re.I)
 _SLASH_RE = re.compile(r"\s*/\s*(\d+(?:\.\d+)?)(?![\d/])")
@@ -157,12 +164,58 @@ _FILLER_RE = re.compile(
 _ABBR_RE = re.compile(r"\(\s*(?![A-Z][a-z]{3,}\s*\))([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*\)")
 _FOLLOW_RE = re.compile(r"^\s*([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,3})")
 _STOP_WORDS = frozenset(
-    ["and", "or", "of", "in", "on", "at", "by", "for", "to", "from", "with", "without", "within", "via", "per", "than", "the", "a", "an", "as", "if", "is", "are", "be", "was", "were", "who", "which", "that", "since", "after", "before", "during", "than", "unless", "except", "but", "when", "while", "times", "x"]
+    [
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "without",
+        "within",
+        "via",
+        "per",
+        "than",
+        "the",
+        "a",
+        "an",
+        "as",
+        "if",
+        "is",
+        "are",
+        "be",
+        "was",
+        "were",
+        "who",
+        "which",
+        "that",
+        "since",
+        "after",
+        "before",
+        "during",
+        "than",
+        "unless",
+        "except",
+        "but",
+        "when",
+        "while",
+        "times",
+        "x",
+    ]
 )
 _TIME_NOUN_RE = re.compile(
     r"^[\s-]*(?:PK\s+)?half[\s-]?li(?:fe|ves)|^[\s-]*(?:cycles?|doses?\s+per)\b", re.I
 )
 _VERB_END_RE = re.compile(r"(?:ed|ing|\bhave|\bhas)$", re.I)
+_NOT_A_LIMIT_RE = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?(?:following|these|those|them)\b|of\s*:)", re.I
+)
+_SCALE_RIGHT_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:scale|VAS|NRS|numeric\s+rating)\b", re.I)
 _PAREN_ONLY_RE = re.compile(r"^[\s(]*$")
 
 
@@ -226,6 +279,8 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
     words = words[-5:]
     s = start + chunk.rfind(words[0], cut)
     e = start + len(chunk.rstrip())
+    lead = re.match(r"[^A-Za-z0-9(]*", text[s:e])
+    s += lead.end() if lead else 0
     measure = text[s:e].strip(" -–")
     if not measure or measure.lower() in _STOP_WORDS or not re.search(r"[A-Za-z]", measure):
         return None, end, end
@@ -284,8 +339,7 @@ class _Reader:
         ):
             scale = p["scale"].search(left)
             if not (
-                (scale
-                and text[s - 1] in "-")
+                (scale and text[s - 1] in "-")
                 or (scale and text[s - 1].isalpha() and text[s - 2 : s].isupper())
             ):
                 return [], e
@@ -296,32 +350,37 @@ class _Reader:
             return [], e
         pre = None
         pre_start = s
+        age_words = False
         pre_m = p["pre"].search(left)
         if scale and scale.group("cmp"):
             pre = p["prefix"][" ".join(scale.group("cmp").lower().split())]
             pre_start = s - len(left) + scale.start("cmp")
         elif pre_m:
-            pre = (
-                p["prefix"][" ".join(pre_m.group().lower().split()).removesuffix(" of").strip()]
-                if " ".join(pre_m.group().lower().split()).removesuffix(" of").strip()
-                in p["prefix"]
-                else p["prefix"].get(
-                    " ".join((pre_m.group("w") or pre_m.group("s")).lower().split())
-                )
-            )
+            pre = p["prefix"].get(" ".join((pre_m.group("w") or pre_m.group("s")).lower().split()))
             pre_start = s - len(left) + pre_m.start()
+            age_words = bool(pre_m.group("age"))
         if scale:
             before_kw = left[: scale.start()]
             pm = p["pre"].search(before_kw)
             if pm and pre is None:
                 pre = p["prefix"].get(" ".join((pm.group("w") or pm.group("s")).lower().split()))
                 pre_start = s - len(left) + pm.start()
-        between = re.search(r"(?<![A-Za-z])(between|from)\s*$", left, re.I)
+        between = _BETWEEN_RE.search(left)
         if between:
             pre_start = s - len(left) + between.start()
+            age_words = age_words or bool(between.group("age"))
         pos = e
+        # "6,1 mmol/l", "> 39,99": a decimal comma, when a comparator or a unit says so
+        dec = _DEC_COMMA_RE.match(text, e) if kind_tok == "d" and "," not in m.group() else None
+        if dec and not scale and (pre or _read_unit(text, dec.end())[0]):
+            value = float(f"{m.group()}.{dec.group(1)}")
+            pos = e = dec.end()
         unit, upos = _read_unit(text, pos)
+        if unit == "[diop]" and upos > pos and not text[pos].isspace():
+            unit, upos = None, pos  # "3D images", "2D MRI"
         pos = upos
+        if unit is None and kind_tok == "d" and _ORDINAL_RE.match(text, pos):
+            pos = _ORDINAL_RE.match(text, pos).end()  # "< 10th percentile"
         if unit is None and kind_tok == "d" and pos < len(text) and text[pos].isalpha():
             rel = _REL_RE.match(text, pos)
             if not rel and not (scale and re.match(r"[a-cA-C](?![a-z])", text[pos:])):
@@ -329,7 +388,7 @@ class _Reader:
         # range end
         low = high = None
         sep = (
-            _AND_RE if between and between.group(1).lower() == "between" else _RANGE_SEP_RE
+            _BETWEEN_SEP_RE if between and between.group(1).lower() == "between" else _RANGE_SEP_RE
         ).match(text, pos)
         if sep:
             n2pos = sep.end()
@@ -400,7 +459,8 @@ class _Reader:
             return [], pos
         right = text[pos:]
         age_ctx = bool(
-            (measure and _AGE_WORDS_RE.search(measure))
+            age_words
+            or (measure and _AGE_WORDS_RE.search(measure))
             or (unit in _TIME_UNITS and _AGE_RIGHT_RE.match(right))
             or (post and re.search(r"older|younger", post.group(), re.I))
             or (
@@ -423,8 +483,12 @@ class _Reader:
                 measure = "age"
         elif unit in _TIME_UNITS:
             return [], pos
-        if _TIME_NOUN_RE.match(right):
+        if _TIME_NOUN_RE.match(right) or _NOT_A_LIMIT_RE.match(right):
             return [], pos
+        if measure in ("n", "N") or (value == 1.73 and re.match(r"\s*m", right)):
+            return [], pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
+        if low is not None and cmp is None and _SCALE_RIGHT_RE.match(right):
+            return [], pos  # "on a 0-10 pain scale": the scale, not a limit
         if titre:
             kind = "titre"
             value = titre_value
@@ -479,16 +543,11 @@ class _Reader:
                     words.append(w)
                 measure = " ".join(words) or None
         start = pre_start if pre_start < s else s
-        adjacent = (
-            (measure is not None
+        adjacent = (measure is not None and ms < start and not text[me:start].strip(" :=")) or (
+            measure is not None
             and ms < start
-            and not text[me:start].strip(" :="))
-            or (
-                measure is not None
-                and ms < start
-                and re.fullmatch(r"[\s\w()-]{0,30}", text[me:start])
-                and kind in ("class", "grade", "score")
-            )
+            and re.fullmatch(r"[\s\w()-]{0,30}", text[me:start])
+            and kind in ("class", "grade", "score")
         )
         span_start = ms if adjacent and ms < start else start
         end = pos
