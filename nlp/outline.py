@@ -85,6 +85,8 @@ class OutlineGroup:
 class Outline:
     groups: list[OutlineGroup]
     warnings: list[ParseWarning]
+    headings: list[tuple[int, int]] = field(default_factory=list)
+    """Spans of all heading lines, including headings over sub-headed lists."""
 
 
 # --- heading rules ----------------------------------------------------------------------------
@@ -301,6 +303,8 @@ class _Builder:
         self.last: OutlineItem | None = None  # where a wrapped line continues
         self.last_end_char = ""
         self.seen_heading = False
+        self.headings: list[tuple[int, int]] = []
+        self.has_labels = False  # W108 only where other items are labelled
 
     # groups
     def _group(self) -> _Group:
@@ -309,6 +313,8 @@ class _Builder:
         return self.groups[-1]
 
     def _open_group(self, kind: str, label: str | None, span: tuple[int, int] | None) -> None:
+        if span is not None:
+            self.headings.append(span)
         self.groups.append(_Group(kind, label, span))
         self.stack = []
         self.last = None
@@ -325,14 +331,17 @@ class _Builder:
 
     def _text_item(self, line: _Line) -> None:
         """An unlabelled line kept as its own top-level item."""
-        if not self.line_items:
+        if self.has_labels and not self.line_items:
             self._warn(
                 errors.W_ORPHAN_TEXT,
                 "text outside any list item, kept as an item",
                 (line.first, line.end),
             )
         self.stack = []
-        self._new_item(None, (line.first, line.end), None)
+        item = self._new_item(None, (line.first, line.end), None)
+        if self.line_items:  # a criterion line may introduce labelled sub-items: "except for:"
+            ends_colon = self.text[line.end - 1] == ":"
+            self.stack.append(_Node(item, line, None, 0, ends_colon))
 
     def _warn(self, code: str, message: str, span: tuple[int, int] | None) -> None:
         self.warnings.append(ParseWarning(code=code, message=message, span=span))
@@ -439,6 +448,19 @@ class _Builder:
 
     def _labelled(self, line: _Line) -> None:
         stack = self.stack
+        last = stack[-1] if stack else None
+        if (
+            last is not None
+            and last.item is self.last
+            and last.ends_colon
+            and line.indent + 1 < last.line.indent
+            and line.value == 1
+            and line.kind != last.kind
+        ):
+            # "2. Biochemical tests should meet the following criteria:" then "A. BIL < ..."
+            # printed at the margin: a sub-list introduced by the colon, not a new top level
+            self._push(last, line, self._resolve_kind(line, []), (line.content, line.end))
+            return
         while stack and stack[-1].line is not None and stack[-1].line.indent > line.indent + 1:
             stack.pop()
         # the open items at this line's level, deepest first
@@ -462,7 +484,7 @@ class _Builder:
             if (
                 first_value
                 and (top.kind != kind or top.ends_colon)
-                and (kind != "bullet" or top.ends_colon)
+                and ((kind != "bullet" and top.kind is not None) or top.ends_colon)
             ):
                 self._child_of(top, line, kind, seg)
                 return
@@ -632,6 +654,9 @@ def _label_cohort(label: str, text: str) -> str | None:
     m = _SPECIFIC.match(label)
     if m:
         return _expand(m.group(1), text) if m.group(1).isupper() else m.group(1)
+    prefix = re.match(r"(.*?)\s*\b(?:inclusion|exclusion|excluding)\b", label, re.IGNORECASE)
+    if prefix and prefix.group(1) and prefix.group(1).split()[-1].lower() in nouns:
+        return prefix.group(1)
     stripped = label.strip().rstrip(":").strip()
     if re.match(r"(?:part|cohort|arm|group|groups)\s+\S+$", stripped, re.IGNORECASE):
         return stripped
@@ -668,6 +693,7 @@ def build_outline(
     ):
         line_items = True
     builder = _Builder(text, default_kind, line_items)
+    builder.has_labels = any(line is not None and line.kind is not None for line in lines)
     builder.run(lines)
     return _assemble(text, builder)
 
@@ -719,14 +745,14 @@ def _assemble(text: str, b: _Builder) -> Outline:
         out.append(OutlineGroup(gid, g.kind, g.label, None, span, g.items))
     _set_cohorts(text, kept, out)
     _attach_ids(warnings, out)
-    return Outline(out, warnings)
+    return Outline(out, warnings, b.headings)
 
 
 def _set_cohorts(text: str, kept: list[_Group], out: list[OutlineGroup]) -> None:
     for g, og in zip(kept, out, strict=True):
         if g.label:
             og.cohort = _label_cohort(g.label, text)
-        if og.cohort is None and not g.preamble:
+        if og.cohort is None and g.restarted:
             same_kind = [o for o in kept if o is not g and o.kind == g.kind and not o.preamble]
             if same_kind:
                 og.cohort = _content_cohort(g, same_kind, text)
