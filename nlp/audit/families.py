@@ -317,12 +317,22 @@ def _score_items(
             tally.extra(fam, where, noun, describe(y), item=item, span=span)
 
 
+def _compatible(e: Quantity | TimeWindow, a: Quantity | TimeWindow, shift: int | None) -> bool:
+    """Nothing tells two items apart: no span or text on one side, or ones that overlap."""
+    a_span = shifted(a.span, shift)
+    if e.span is not None and a_span is not None and span_iou(e.span, a_span) == 0:
+        return False
+    return not (e.text and a.text and text_similarity(e.text, a.text) == 0)
+
+
 def score_quantities(al: Alignment, tally: Tally) -> None:
     def score(e: Quantity, a: Quantity) -> float | None:
         evidence = max(_item_evidence(e, a, al.shift), name_overlap(e.measure, a.measure))
         agree = _amounts_agree(e, a, QUANTITY_REL_TOL)
         if evidence < PAIR_EVIDENCE and not agree:
-            return None
+            if not (same_name(e.measure, a.measure) and _compatible(e, a, al.shift)):
+                return None
+            evidence = 0.1  # two anonymous quantities: paired only when nothing else fits
         return evidence + 0.5 * agree + 0.1 * (e.comparator == a.comparator)
 
     _score_items(
@@ -343,7 +353,9 @@ def score_time_windows(al: Alignment, tally: Tally) -> None:
         agree = _amounts_agree(e, a, TIME_REL_TOL)
         anchor = e.anchor is not None and norm_anchor(e.anchor) == norm_anchor(a.anchor)
         if evidence < PAIR_EVIDENCE and not agree and not anchor:
-            return None
+            if not _compatible(e, a, al.shift):
+                return None
+            evidence = 0.1
         return evidence + 0.5 * agree + 0.3 * anchor + 0.1 * (e.relation == a.relation)
 
     _score_items(
