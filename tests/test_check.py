@@ -1,0 +1,172 @@
+"""``eligo check``: the gold encodings are valid and honest, and the parser scores on them.
+
+The gold of NCT06557265 (NKX019-102) is curated by hand in gold/NCT06557265/encoding.yaml;
+these tests only read it. GOLD_F1_FLOOR is the least F1 the parser must reach in every family
+(the measured figure is recorded in docs/, this floor only guards against regressions).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from models.audit import CheckReport
+from models.encoding import Criterion, Protocol
+from nlp.audit import load_encoding
+from nlp.cli import main
+from nlp.cli.check_cmd import find_gold_dir
+from nlp.errors import EligoError
+from nlp.textutil import unescape_markdown
+
+GOLD_F1_FLOOR = 0.95
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "gold"
+GOLD_TRIALS = sorted(p.parent.name for p in GOLD.glob("*/encoding.yaml"))
+FIXTURES = Path(__file__).parent / "fixtures" / "audit"
+
+
+def _gold(trial: str) -> Protocol:
+    return load_encoding(GOLD / trial / "encoding.yaml")
+
+
+def _flat(text: str) -> str:
+    return " ".join(unescape_markdown(text).split())
+
+
+def test_reference_trial_has_a_gold_encoding() -> None:
+    assert "NCT06557265" in GOLD_TRIALS
+    assert (GOLD / "NCT06557265" / "source.txt").is_file()
+
+
+@pytest.mark.parametrize("trial", GOLD_TRIALS)
+def test_gold_validates_against_the_schema(trial: str) -> None:
+    protocol = _gold(trial)
+    assert protocol.eligibility_text, "spans need the eligibility text they point into"
+    ids = [c.id for _, c, _ in protocol.iter_criteria()]
+    assert len(ids) == len(set(ids)), "criterion ids must be unique"
+    assert protocol.groups
+
+
+@pytest.mark.parametrize("trial", GOLD_TRIALS)
+def test_gold_spans_point_at_their_text(trial: str) -> None:
+    protocol = _gold(trial)
+    source = protocol.eligibility_text or ""
+    problems: list[str] = []
+
+    def at(span: tuple[int, int]) -> str:
+        return source[span[0] : span[1]]
+
+    def check_parts(criterion: Criterion) -> None:
+        assert criterion.span is not None
+        cstart, cend = criterion.span
+        parts = [("quantity", p.text, p.span) for p in criterion.quantities]
+        parts += [("time window", p.text, p.span) for p in criterion.time_windows]
+        parts += [("cue", m.cue.text, m.cue.span) for m in criterion.mentions if m.cue]
+        for what, text, span in parts:
+            if span is None:
+                continue
+            if not (cstart <= span[0] <= span[1] <= cend):
+                problems.append(f"{criterion.id}: {what} span {span} outside {criterion.span}")
+            elif text is not None and _flat(text) not in _flat(at(span)):
+                problems.append(f"{criterion.id}: {what} {text!r} not in {at(span)!r}")
+
+    for _, criterion, _ in protocol.iter_criteria():
+        if criterion.span is None:
+            problems.append(f"{criterion.id}: no span")
+            continue
+        found = unescape_markdown(at(criterion.span))
+        if found != criterion.text:
+            problems.append(f"{criterion.id}: text {criterion.text!r} != {found!r}")
+        check_parts(criterion)
+    assert problems == []
+
+
+@pytest.mark.parametrize("trial", GOLD_TRIALS)
+def test_parser_scores_on_gold(trial: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The parser's output against the gold: exact structure, every family above the floor."""
+    assert main(["check", str(GOLD), "--format", "json"]) == 0
+    check = CheckReport.model_validate(json.loads(capsys.readouterr().out))
+    report = next(r for r in check.trials if trial in (r.expected_source or ""))
+    structure = report.family("structure")
+    assert (structure.fp, structure.fn) == (0, 0), [
+        d for d in report.disagreements if d.family == "structure"
+    ]
+    low = {s.family: s.f1 for s in report.families if s.f1 is not None and s.f1 < GOLD_F1_FLOOR}
+    assert low == {}, [
+        (d.family, d.criterion_id, d.field, d.expected, d.actual)
+        for d in report.disagreements
+        if d.family in low
+    ]
+
+
+def test_check_prints_a_table_per_trial_and_overall(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(GOLD)])
+    out = capsys.readouterr().out
+    for trial in GOLD_TRIALS:
+        assert trial in out
+    assert f"All {len(GOLD_TRIALS)} trial(s) in {GOLD}:" in out
+    assert out.count("structure ") == len(GOLD_TRIALS) + 1
+
+
+# locating the gold and running on a gold folder of our own ---------------------------------------
+
+
+@pytest.fixture
+def tiny_gold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A gold folder with one trial whose 'parser' returns a known encoding (no parser needed)."""
+    import nlp
+    from nlp.audit import load_side
+
+    manual = load_side(FIXTURES / "manual_with_mistakes.yaml")
+    monkeypatch.setattr(nlp, "parse_file", lambda path, input_format=None: manual, raising=False)
+    gold = tmp_path / "gold"
+    trial = gold / "NCT06557265"
+    trial.mkdir(parents=True)
+    (trial / "source.txt").write_text("Inclusion Criteria\n", encoding="utf-8")
+    (trial / "encoding.yaml").write_text(
+        (FIXTURES / "expected.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (gold / "NCT00000001").mkdir()
+    (gold / "NCT00000001" / "source.txt").write_text("x\n", encoding="utf-8")
+    return gold
+
+
+def test_check_on_a_gold_folder(tiny_gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tiny_gold)]) == 0
+    out = capsys.readouterr().out
+    assert "NCT06557265" in out and "skipped NCT00000001: no encoding.yaml" in out
+    assert main(["check", "--gold", str(tiny_gold), "--min-f1", "0.9"]) == 1
+    assert main(["check", str(tiny_gold), "--details"]) == 0
+    assert "comparator: expected '>', actual '>='" in capsys.readouterr().out
+
+
+def test_check_json(tiny_gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tiny_gold), "--format", "json"]) == 0
+    check = CheckReport.model_validate(json.loads(capsys.readouterr().out))
+    assert len(check.trials) == 1 and check.skipped == ["NCT00000001: no encoding.yaml"]
+    time_windows = next(f for f in check.families if f.family == "time_windows")
+    assert (time_windows.tp, time_windows.fp, time_windows.fn) == (3, 2, 3)
+
+
+def test_gold_found_in_the_current_directory(
+    tiny_gold: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tiny_gold.parent)
+    assert find_gold_dir(None) == Path.cwd() / "gold"
+
+
+def test_gold_found_beside_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert find_gold_dir(None) == GOLD
+
+
+def test_gold_errors_name_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(EligoError, match="no such gold folder"):
+        find_gold_dir(str(tmp_path / "nowhere"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert str(empty) in err and "no trial folder" in err and "\n" not in err.strip()
