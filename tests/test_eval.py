@@ -147,8 +147,10 @@ def test_parse_number(text, expected):
         ("I-III", ("range", (1.0, 3.0))),
         ("within the last 6 months", ("<=", (6.0,))),
         ("less than one year", ("<", (1.0,))),
-        ("1.5 x 10^9/L", ("=", (1.5,))),
-        ("100,000/mm3", ("=", (100000.0,))),
+        ("1.5 x 10^9/L", (None, (1.5,))),  # no comparator stated: not checked
+        ("100,000/mm3", (None, (100000.0,))),
+        ("in past four months", ("<=", (4.0,))),
+        ("class III or IV", (None, (3.0, 4.0))),
     ],
 )
 def test_parse_chia_value(text, expected):

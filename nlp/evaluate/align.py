@@ -11,9 +11,11 @@ Chia ``temporal``   time windows that carry a number (``temporal_novalue``: the 
 ``negation``        the cue spans of mentions asserted ``negated``, each span once
 ==================  ============================================================
 
-LCT comparisons are aligned across their two numeric families together: an age quantity
-that overlaps an annotation without a temporal unit ("age > 21") is scored in the gold's
-family; predictions left unmatched stay in their own family as spurious.
+The numeric families of a corpus are aligned together and a pair is scored in the *gold's*
+family: an age quantity on an LCT annotation without a temporal unit ("age > 21") counts as
+a comparison; a time window on a Chia Value ("life expectancy < 3 years", which Chia
+annotates as a Value) counts as a value. Same-family pairs win ties. Predictions left
+unmatched stay in their own family as spurious.
 
 Alignment is greedy one-to-one: all overlapping (gold, prediction) pairs of compatible
 families are ranked by overlap (Jaccard of character sets, then fewer characters apart at the
@@ -34,13 +36,17 @@ COMPATIBLE = {
         "temporal": {"comparison", "temporal"},
         "negation": {"negation"},
     },
-    "chia": {"value": {"value"}, "temporal": {"temporal"}, "negation": {"negation"}},
+    "chia": {
+        "value": {"value", "temporal"},
+        "temporal": {"temporal", "value"},
+        "negation": {"negation"},
+    },
     # secondary, span recall only: every Chia Value / Temporal, with or without a number
     "chia_all": {
-        "value": {"value"},
-        "value_text": {"value"},
-        "temporal": {"temporal", "temporal_novalue"},
-        "temporal_text": {"temporal", "temporal_novalue"},
+        "value": {"value", "temporal"},
+        "value_text": {"value", "temporal"},
+        "temporal": {"temporal", "temporal_novalue", "value"},
+        "temporal_text": {"temporal", "temporal_novalue", "value"},
     },
 }
 

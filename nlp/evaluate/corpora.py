@@ -107,7 +107,8 @@ class GoldItem:
     """One thing Eligo should find.
 
     ``comparator`` is an Eligo comparator (``<``, ``<=``, ``>``, ``>=``, ``=``, ``range``) or
-    None when the annotation gives none; ``values`` holds one number (or two for a range),
+    None when the annotation (LCT) or the annotated text (Chia) states none, and then the
+    operator is not checked; ``values`` holds one number (or two for a range),
     None where the annotated value is not a number Eligo could write ("May 2017");
     ``unit`` is a UCUM code, None where no unit is annotated or it does not normalise
     (``unit_text`` keeps what was written).
@@ -288,7 +289,7 @@ def lct_items(doc: BratDoc) -> list[GoldItem]:
             continue  # "recent", "on": comparisons without a number
         trigger = doc.spans[event.trigger]
         temporal = roles.get("Temporal-Unit", [])
-        operator = "="  # no operator annotated: "6 months", "Stage 3" state the value itself
+        operator = None  # none annotated ("in the last 6 months", "Stage 3"): not checked
         for op in roles.get("Operator", []):
             operator = LCT_OPERATORS.get(doc.attributes.get((op.id, "Eq-Operator-Value"), ""))
         numbers = [parse_number(s.text) for s in sorted(values, key=lambda s: s.start)]

@@ -4,9 +4,11 @@ Levels (each requires the ones before it):
 
 - ``span``: the prediction overlaps the gold span (one-to-one, see :mod:`nlp.evaluate.align`);
 - ``operator``: same comparator (LCT EQ/LT/LTEQ/GT/GTEQ/BETWEEN ↔ ``=``/``<``/``<=``/``>``/
-  ``>=``/``range``; a Chia comparator is read from the Value text);
+  ``>=``/``range``; a Chia comparator is read from the Value text); not checked where the
+  gold states none (counted in ``operator_unchecked``);
 - ``value``: same number(s), compared numerically (1e-6 relative); a range needs both ends;
-  a gold value that is not a number Eligo could write is not checked;
+  two gold values without BETWEEN ("class III or IV") accept either; a gold value that is
+  not a number Eligo could write is not checked;
 - ``unit``: same UCUM unit where the gold has a unit that normalises (LCT ``Unit``/``Per`` via
   :func:`nlp.units.normalise_unit`, LCT temporal units via ``Eq-Temporal-Unit-Value``);
   elsewhere not checked. Chia is not scored on units.
@@ -64,6 +66,7 @@ class FamilyScore:
     levels: tuple[str, ...]
     scores: dict[str, Score] = field(default_factory=dict)
     unit_checked: int = 0  # aligned pairs whose gold unit could be compared
+    operator_unchecked: int = 0  # aligned pairs whose gold states no operator
     value_unchecked: int = 0  # aligned pairs whose gold value is not a number
 
     def __post_init__(self) -> None:
@@ -72,14 +75,19 @@ class FamilyScore:
 
 
 def operator_ok(pair: Pair) -> bool:
-    return pair.gold.comparator == pair.pred.comparator
+    return pair.gold.comparator is None or pair.gold.comparator == pair.pred.comparator
 
 
 def values_ok(pair: Pair) -> bool:
     gold, pred = pair.gold.values, pair.pred.values
     if gold is None:
         return True
-    if pred is None or len(gold) != len(pred):
+    if pred is None:
+        return False
+    if len(gold) == 2 and len(pred) == 1 and pair.gold.comparator != "range":
+        # "class III or IV", ">170/110": two values without BETWEEN; either one will do
+        return any(math.isclose(g, pred[0], rel_tol=1e-6, abs_tol=1e-9) for g in gold)
+    if len(gold) != len(pred):
         return False
     if len(gold) == 2:
         gold, pred = tuple(sorted(gold)), tuple(sorted(pred))
@@ -125,6 +133,8 @@ def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyS
             result.scores[level].tp += 1
         if "unit" in levels and pair.gold.unit is not None:
             result.unit_checked += 1
+        if "operator" in levels and pair.gold.comparator is None:
+            result.operator_unchecked += 1
         if "value" in levels and pair.gold.values is None:
             result.value_unchecked += 1
     return result
@@ -136,3 +146,4 @@ def merge(into: FamilyScore, other: FamilyScore) -> None:
         a.tp, a.gold, a.predicted = a.tp + b.tp, a.gold + b.gold, a.predicted + b.predicted
     into.unit_checked += other.unit_checked
     into.value_unchecked += other.value_unchecked
+    into.operator_unchecked += other.operator_unchecked

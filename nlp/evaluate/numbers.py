@@ -47,7 +47,7 @@ _COMPARATORS: list[tuple[str, str]] = [
      r"|\band above\b|\band over\b|\bno less than\b|\bnot less than\b|\bminimum\b", ">="),
     (r"≤|=<|<=|</=|≦|\bless than or equal|\bat most\b|\bor less\b|\bor lower\b|\bor fewer\b"
      r"|\bor younger\b|\bor below\b|\bup to\b|\bno more than\b|\bnot more than\b"
-     r"|\bmaximum\b|\bwithin\b|\b(?:in|during|over) the (?:last|past|previous)\b", "<="),
+     r"|\bmaximum\b|\bwithin\b|\b(?:last|past|previous|preceding|next)\b", "<="),
     (r">|\bgreater than\b|\bmore than\b|\bover\b|\babove\b|\bolder than\b|\bexceed"
      r"|\bin excess of\b|\bhigher than\b", ">"),
     (r"<|\bless than\b|\bfewer than\b|\bunder\b|\bbelow\b|\byounger than\b|\blower than\b", "<"),
@@ -57,6 +57,7 @@ _SCIENTIFIC = re.compile(
 )
 _TOKEN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\d])|[A-Za-z½¼¾ⅠⅡⅢⅣⅤ]+")
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"^\s*(?:or|/|,)\s*$", re.IGNORECASE)
 _RANGE_WORD = re.compile(r"\bbetween\b|\bfrom\b.*\bto\b", re.IGNORECASE)
 
 
@@ -83,22 +84,28 @@ def numbers_in(text: str) -> list[tuple[float, int, int]]:
     return out
 
 
-def parse_chia_value(text: str) -> tuple[str, tuple[float, ...] | None, str | None]:
+def parse_chia_value(text: str) -> tuple[str | None, tuple[float, ...] | None, str | None]:
     """A Chia ``Value``/``Temporal`` span → (comparator, numbers, unit text).
 
     ``"18-65 years"`` → ``("range", (18.0, 65.0), "years")``; ``"<2.5X ULN"`` →
-    ``("<", (2.5,), "X ULN")``; no comparator word → ``"="``. Chia's text sometimes has ``=``
-    where the registry had ``≥`` (an encoding loss in the corpus); it is read as written.
+    ``("<", (2.5,), "X ULN")``; an explicit ``=`` → ``"="``; no comparator at all → None (the
+    operator is then not checked: "3 months after ablation", "grade 2"). Time phrases with
+    last/past/previous/preceding/next read as ``<=`` ("in the past 6 months" = within 6
+    months). Chia's text sometimes has ``=`` where the registry had ``≥`` (an encoding loss in
+    the corpus); it is read as written.
     """
     numbers = numbers_in(text)
     if not numbers:
-        return "=", None, None
+        return None, None, None
     unit = text[numbers[-1][2] :].strip(" .,;:()") or None
     between = text[numbers[0][2] : numbers[1][1]] if len(numbers) >= 2 else ""
     if len(numbers) >= 2 and (_RANGE_JOIN.match(between) or _RANGE_WORD.search(text)):
         return "range", (numbers[0][0], numbers[1][0]), unit
+    values: tuple[float, ...] = (numbers[0][0],)
+    if len(numbers) >= 2 and _ALTERNATIVE.match(between):  # "III or IV": either value
+        values = (numbers[0][0], numbers[1][0])
     lowered = text.lower()
     for pattern, comparator in _COMPARATORS:
         if re.search(pattern, lowered):
-            return comparator, (numbers[0][0],), unit
-    return "=", (numbers[0][0],), unit
+            return comparator, values, unit
+    return ("=" if "=" in text else None), values, unit

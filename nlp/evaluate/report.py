@@ -62,6 +62,9 @@ def context_class(error: ErrorCase) -> str:
     text, (start, end) = error.text, pred.span
     before = text[max(0, start - 12) : start]
     after = text[end : end + 6]
+    if pred.family == "negation":
+        joined = re.search(r"\w-?$", before) or re.match(r"-?\w", after) or pred.text.endswith("-")
+        return f"cue '{pred.text.lower()}'" + (" inside a word" if joined else "")
     if re.search(r"[A-Za-z]-?$", before) or re.match(r"-?[A-Za-z]\w", after):
         return "number inside a name/code"
     if re.search(r"(?:^|\n)\s*$", before) and re.match(r"\s*[.)]", after):
@@ -70,8 +73,6 @@ def context_class(error: ErrorCase) -> str:
         r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", before + pred.text, re.I
     ):
         return "date"
-    if pred.family == "negation":
-        return f"cue '{pred.text.lower()}'"
     return "standalone number" if re.fullmatch(r"[\d.,\s]+", pred.text) else "phrase"
 
 
@@ -168,6 +169,7 @@ def as_json(result: EvalResult, top: int) -> dict[str, Any]:
                 "levels": {lv: fs.scores[lv].as_dict() for lv in fs.levels},
                 "unit_checked": fs.unit_checked,
                 "value_unchecked": fs.value_unchecked,
+                "operator_unchecked": fs.operator_unchecked,
             }
             for name, fs in result.families.items()
         },
@@ -195,9 +197,10 @@ def as_text(result: EvalResult, top: int) -> str:
             )
         if "unit" in fs.levels:
             lines.append(f"{'':<14} (unit compared on {fs.unit_checked} aligned pairs)")
-    if result.corpus == "lct":
-        lines.append(f"\naligned across numeric families (e.g. an age on 'age > 21'): "
-                     f"{result.cross_family}")  # fmt: skip
+        if "operator" in fs.levels and fs.operator_unchecked:
+            lines.append(f"{'':<14} (gold states no operator on {fs.operator_unchecked} pairs)")
+    lines.append(f"\npairs scored in the gold's family, predicted in the other: "
+                 f"{result.cross_family}")  # fmt: skip
     patterns = error_patterns(result, top)
     if patterns:
         lines += ["", f"top {len(patterns)} error patterns (of {len(result.errors)} errors):"]

@@ -50,7 +50,7 @@ class EvalResult:
     problems: list[Problem] = field(default_factory=list)
     documents: int = 0
     scored: int = 0
-    cross_family: int = 0  # LCT pairs whose prediction came from the other numeric family
+    cross_family: int = 0  # pairs whose prediction came from the other numeric family
 
 
 def _split(alignment: Alignment, family: str, pred_families: set[str]) -> Alignment:
