@@ -56,7 +56,7 @@ _ROMAN_ALT = "|".join(sorted((k for k in _ROMAN if len(k) == 1 or k.isascii()), 
 _NUM_RE = re.compile(
     rf"(?P<d>{_DIGITS})"
     rf"|(?P<w>(?i:\b(?:{'|'.join(_NUMBER_WORDS)})\b))"
-    rf"|(?P<r>(?<![A-Za-z])(?:{_ROMAN_ALT})(?![A-Za-z])|(?<=ASA)(?:IV|V|I{{1,3}})(?![A-Za-z])"
+    rf"|(?P<r>(?:(?<![A-Za-z])|(?<=ASA))(?:{_ROMAN_ALT})(?:[abc]|[ABC](?![A-Za-z]))?(?![A-Za-z])"
     rf"|[\u2160-\u216b])"
 )
 _ANY_NUM = (
@@ -109,9 +109,9 @@ def _patterns() -> dict[str, Any]:
         ),
         # an ordinal-scale keyword right before the value, maybe with a comparator between
         "scale": re.compile(
-            rf"(?<![A-Za-z])(?P<kw>{_alternation(ordinal)})(?:\s*\([A-Za-z-]+\))?"
+            rf"(?<![A-Za-z])(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
             r"(?:\s*(?:score|class|classification|grade|stage|status|functional class))?"
-            r"\s*(?:of|[:=-]|(?:of\s+)?(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
+            r"\s*(?:of\b|[:=-]|(?:of\s+)?\b(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
             re.I,
         ),
     }
@@ -153,7 +153,7 @@ _WITHOUT_RE = re.compile(r"\b(?:without|excluding|except|not)\s+(?:\w+\s+){0,2}$
 _BOUNDARY_RE = re.compile(
     r"(?:[,;:()\[\]]|\.\s|\b(?:and/or|and|or|with|without|by|including|if|for|in|on|at|as|"
     r"than|to|from|when|while|where|who|which|that|despite|after|before|during|within|via|per"
-    r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|\d)",
+    r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|(?<![A-Za-z])\d)",
     re.I,
 )
 _FILLER_RE = re.compile(
@@ -223,7 +223,7 @@ def _parse_number(kind: str, token: str) -> float:
     if kind == "w":
         return float(_NUMBER_WORDS[token.lower()])
     if kind == "r":
-        return float(_ROMAN[token])
+        return float(_ROMAN[token] if token in _ROMAN else _ROMAN[token[:-1]])  # "IIIb"
     return float(token.replace(",", "").replace("·", "."))
 
 
@@ -487,7 +487,7 @@ class _Reader:
             return [], pos
         if measure in ("n", "N") or (value == 1.73 and re.match(r"\s*m", right)):
             return [], pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
-        if low is not None and cmp is None and _SCALE_RIGHT_RE.match(right):
+        if low is not None and pre is None and post_cmp is None and _SCALE_RIGHT_RE.match(right):
             return [], pos  # "on a 0-10 pain scale": the scale, not a limit
         if titre:
             kind = "titre"
@@ -620,7 +620,6 @@ def find_quantities(text: str) -> list[Quantity]:
         if found:
             reader.floor = end
         pos = max(pos, end if found else m.end())
-    out.sort(key=lambda q: q.span[0] if q.span else 0)
     return out
 
 

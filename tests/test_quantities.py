@@ -1,0 +1,416 @@
+"""Numeric limits: one behaviour per row, real criterion text as input.
+
+Rows marked with an NCT id come from the LCT / Chia corpora (ClinicalTrials.gov text);
+unmarked rows are from the reference trial NCT06557265.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nlp.quantities import find_quantities as _find_quantities
+from nlp.quantities import find_run_together
+
+
+def find_quantities(text):
+    """Corpus rows are written "NCTxxxxxxxx: criterion text"; the id is not part of the input."""
+    return _find_quantities(re.sub(r"^NCT\d{8}: ", "", text))
+
+
+def _fields(q):
+    value = (q.low, q.high) if q.comparator == "range" else q.value
+    return (q.kind, q.measure, q.comparator, value, q.unit, q.relative_to)
+
+
+def _one(text):
+    qs = find_quantities(text)
+    assert len(qs) == 1, [q.text for q in qs]
+    return qs[0]
+
+
+# (criterion text, (kind, measure, comparator, value, unit, relative_to))
+SINGLE = [
+    (
+        "the prednisone (or equivalent) dose must be ≤40 mg/day at 6 weeks prior to Screening",
+        ("value", "dose", "<=", 40.0, "mg/d", None),
+    ),
+    (
+        "Score of 10 or more points on the American College of Rheumatology (ACR) 2019 "
+        "classification criteria for SLE",
+        ("score", "Score", ">=", 10.0, None, None),
+    ),
+    (
+        "Positive antinuclear antibodies (ANA) ≥ 1:80 OR anti-dsDNA OR anti-Smith (anti-Sm)",
+        ("titre", "ANA", ">=", 80.0, None, None),
+    ),
+    (
+        "Refractory LN defined as having received ≥ 2 prior therapies for LN",
+        ("count", "prior therapies", ">=", 2.0, None, None),
+    ),
+    (
+        "Refractory or intolerant to at least one induction therapy for pMN",
+        ("count", "induction therapy", ">=", 1.0, None, None),
+    ),
+    (
+        "resting hypoxemia (<92% oxygen saturation via pulse oximetry) on room air",
+        ("value", "oxygen saturation", "<", 92.0, "%", None),
+    ),
+    (
+        "significant smoking history (i.e. >10 pack/year) with active pulmonary disease",
+        ("value", None, ">", 10.0, "{pack_year}", None),
+    ),
+    (
+        "≥ Class III New York Heart Association (NYHA) congestive heart failure (CHF)",
+        ("class", "Class", ">=", 3.0, None, None),
+    ),
+    (
+        "Prolongation of the QT interval corrected for heart rate (QTc) (Fridericia) interval of "
+        "> 480 msec",
+        ("value", "QTc", ">", 480.0, "ms", None),
+    ),
+    (
+        "pulmonary embolism, or other ≥ Grade 2 thrombotic or embolic events",
+        ("grade", "Grade", ">=", 2.0, None, None),
+    ),
+    # corpus patterns
+    ("NCT03864744: HbA1c <6 mmol/L", ("value", "HbA1c", "<", 6.0, "mmol/L", None)),
+    (
+        "NCT03863639: serum creatinine >1.1 mg/dL",
+        ("value", "serum creatinine", ">", 1.1, "mg/dL", None),
+    ),
+    (
+        "NCT03862807: eGFR ≤30 mL/min/1.73 m^2",
+        ("value", "eGFR", "<=", 30.0, "mL/min/{1.73_m2}", None),
+    ),
+    ("NCT03928158: BMI > 30 kg/m²", ("value", "BMI", ">", 30.0, "kg/m2", None)),
+    (
+        "NCT03867071: hemoglobin between 9 and 13 g / dl",
+        ("value", "hemoglobin", "range", (9.0, 13.0), "g/dL", None),
+    ),
+    (
+        "NCT03925610: ejection fraction lower than 35%",
+        ("value", "ejection fraction", "<", 35.0, "%", None),
+    ),
+    (
+        "NCT03866421: Fasting blood glucose ≥ 6,1 mmol/ l",
+        ("value", "Fasting blood glucose", ">=", 6.1, "mmol/L", None),
+    ),
+    ("NCT03921502: MoCA score > = 4", ("value", "MoCA score", ">=", 4.0, None, None)),
+    ("NCT02652572: platelets < 100,000", ("value", "platelets", "<", 100000.0, None, None)),
+    (
+        "NCT01850147: neutrophils ≥ 1.5 x 10^9/L",
+        ("value", "neutrophils", ">=", 1.5, "10*9/L", None),
+    ),
+    (
+        "NCT03338296: platelet count > 100 × 10^9/L",
+        ("value", "platelet count", ">", 100.0, "10*9/L", None),
+    ),
+    ("NCT02609048: ALT ≥ 1.67 × ULN", ("value", "ALT", ">=", 1.67, None, "ULN")),
+    ("NCT02691793: bilirubin <= 1.5 X UNL", ("value", "bilirubin", "<=", 1.5, None, "ULN")),
+    ("NCT03922906: AST ≥ 2 times upper limits of normal", ("value", "AST", ">=", 2.0, None, "ULN")),
+    ("NCT03867214: INR >1.4 times normal", ("value", "INR", ">", 1.4, None, "ULN")),
+    ("ALT > 3xULN", ("value", "ALT", ">", 3.0, None, "ULN")),
+    (
+        "creatinine ≤ 1.5 times the institutional upper limit of normal",
+        ("value", "creatinine", "<=", 1.5, None, "ULN"),
+    ),
+    (
+        "NCT03929549: Inability to protrude the mandible beyond 5 mm",
+        ("value", "protrude the mandible", ">", 5.0, "mm", None),
+    ),
+    ("NCT03928899: EFW < 10th percentile", ("value", "EFW", "<", 10.0, None, None)),
+    (
+        "NCT03869515: at least two prior regimens",
+        ("count", "prior regimens", ">=", 2.0, None, None),
+    ),
+    (
+        "NCT03860025: one or more prior surgeries",
+        ("count", "prior surgeries", ">=", 1.0, None, None),
+    ),
+    ("NCT03923465: 4 or fewer missing teeth", ("count", "missing teeth", "<=", 4.0, None, None)),
+    ("NCT01728194: pain score higher than 2", ("value", "pain score", ">", 2.0, None, None)),
+    ("NCT03927885: fatigue of >= 4/10 on ESAS", ("score", "fatigue", ">=", 4.0, None, None)),
+    ("NCT03004261: HBV DNA ≥ 1000 cp/ml", ("value", "HBV DNA", ">=", 1000.0, "{copies}/mL", None)),
+    (
+        "NCT03387059: NT-proBNP <= 3000 picogram/milliliter (pg/mL)",
+        ("value", "NT-proBNP", "<=", 3000.0, "pg/mL", None),
+    ),
+    (
+        "NCT02624908: creatinine clearance at least 60 ml/mn",
+        ("value", "creatinine clearance", ">=", 60.0, "mL/min", None),
+    ),
+    (
+        "NCT03026088: heart rate <60 beat per minute",
+        ("value", "heart rate", "<", 60.0, "/min", None),
+    ),
+    ("NCT01743755: temperature >38,0 °C", ("value", "temperature", ">", 38.0, "Cel", None)),
+    ("NCT03927924: Gleason score 7", ("score", "Gleason score", "=", 7.0, None, None)),
+    ("NCT03927924: PSA 20 ng/ml", ("value", "PSA", "=", 20.0, "ng/mL", None)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SINGLE)
+def test_single_quantity(text, expected):
+    assert _fields(_one(text)) == expected
+
+
+# ages: kind age, unit a, measure age
+AGES = [
+    ("Age ≥ 18 years of age", ">=", 18.0),
+    ("aged 18 to 75 years", "range", (18.0, 75.0)),
+    ("NCT03860012: ages 2-21 years", "range", (2.0, 21.0)),
+    ("NCT03924232: 18 or older", ">=", 18.0),
+    ("NCT03862209: those who are under the age of 18 at the start", "<", 18.0),
+    ("NCT03860857: Between the ages of 60 and 85", "range", (60.0, 85.0)),
+    ("NCT03868475: Women over age 18 with a core biopsy", ">", 18.0),
+    ("NCT02634541: patients <18 years", "<", 18.0),
+    ("NCT03096613: 18 years or older", ">=", 18.0),
+]
+
+
+@pytest.mark.parametrize(("text", "comparator", "value"), AGES)
+def test_age(text, comparator, value):
+    q = _one(text)
+    got = (q.low, q.high) if q.comparator == "range" else q.value
+    assert (q.kind, q.unit, q.comparator, got) == ("age", "a", comparator, value)
+    assert "age" in (q.measure or "").lower()
+
+
+def test_age_with_two_limits():
+    """NCT03860012: 'age > 21 or less than 2': two age limits, the second without a word."""
+    qs = find_quantities("age > 21 or less than 2")
+    assert [(q.kind, q.comparator, q.value, q.unit) for q in qs] == [
+        ("age", ">", 21.0, "a"),
+        ("age", "<", 2.0, "a"),
+    ]
+
+
+# durations and names are not quantities
+NOT_QUANTITIES = [
+    "stable for ≥ 14 days before start of Screening",
+    "all doses must be stable for ≥ 4 weeks prior to Screening",
+    "as evidenced on kidney biopsy during screening or within 6 months before screening",
+    "Negative SARS-CoV-2 test",
+    "Positive anti-PLA2R antibodies",
+    "History of myocardial infarction within 12 weeks prior to the first dose of NKX019",
+    "Disease-modifying therapies within 14 days or 5 half-lives of the drug",
+    "proteinuria on a 24-hour collection",
+    "using the 2018 International Society of Nephrology (ISN/RPS) criteria (Bajema 2018)",
+    "COVID-19 vaccination; CD19-directed therapy",
+    "Hepatitis B or C positive at screening",
+    "NCT03860038: within 4 weeks or 5 PK half-lives of the treatment",
+    "NCT03864497: Liver transplantation candidates with one or more of the following:",
+    "NCT03862417: degenerative scoliosis (n=20)",
+    "NCT03928093: Pain intensity on a 0-10 VAS scale",
+    "NCT03926078: 3D optical surface images",
+]
+
+
+@pytest.mark.parametrize("text", NOT_QUANTITIES)
+def test_not_a_quantity(text):
+    assert find_quantities(text) == []
+
+
+def test_classes_listed_are_one_equality_each():
+    text = (
+        "Active biopsy proven lupus nephritis Class III or Class IV with or without Class V "
+        "using the 2018 International Society of Nephrology criteria"
+    )
+    qs = find_quantities(text)
+    assert [(q.kind, q.comparator, q.value) for q in qs] == [
+        ("class", "=", 3.0),
+        ("class", "=", 4.0),
+    ]
+    assert [q.text for q in qs] == ["Class III", "Class IV"]
+
+
+CLASS_ROWS = [
+    ("NCT03860350: Heart failure NYHA class III or IV", "class", [("=", 3.0), ("=", 4.0)]),
+    (
+        "NCT03928158: New York Heart Association (NYHA) class II-III heart failure",
+        "class",
+        [("range", (2.0, 3.0))],
+    ),
+    ("NCT03865316: ASA status I, II, or III.", "class", [("=", 1.0), ("=", 2.0), ("=", 3.0)]),
+    (
+        "NCT03867955: American Society of Anesthesiologists (ASA) 1 or 2",
+        "class",
+        [("=", 1.0), ("=", 2.0)],
+    ),
+    ("ECOG performance status 0 or 1", "score", [("=", 0.0), ("=", 1.0)]),
+    ("NCT03927274: WHO Grade III or IV Glioma", "grade", [("=", 3.0), ("=", 4.0)]),
+    ("grade 3 or higher neuropathy", "grade", [(">=", 3.0)]),
+    ("NCT03922503: Stage III periodontitis", "class", [("=", 3.0)]),
+    ("NCT03863080: (MGFA) Class II-IVa", "class", [("range", (2.0, 4.0))]),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), CLASS_ROWS)
+def test_classes_grades_and_scales(text, kind, expected):
+    qs = find_quantities(text)
+    got = [(q.comparator, (q.low, q.high) if q.comparator == "range" else q.value) for q in qs]
+    assert got == expected
+    assert {q.kind for q in qs} == {kind}
+
+
+def test_scores_carry_their_scale():
+    text = (
+        "the biopsy must have at least mild to moderate activity score (≥4/24) and no more than "
+        "moderate chronicity index (≤ 6/12) per NIH indices"
+    )
+    qs = find_quantities(text)
+    assert [(q.kind, q.comparator, q.value, q.scale_max) for q in qs] == [
+        ("score", ">=", 4.0, 24.0),
+        ("score", "<=", 6.0, 12.0),
+    ]
+    assert qs[0].measure.endswith("activity score")
+    assert qs[1].measure.endswith("chronicity index")
+
+
+def test_proteinuria_limits_by_either_measure():
+    text = (
+        "Active renal disease as defined by urinary protein:creatinine ratio (UPCR) ≥ 1.5 g/g or "
+        "proteinuria ≥1.5 g/day on a 24-hour collection and ≤ 7 g/day by either measure"
+    )
+    qs = find_quantities(text)
+    assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
+        ("UPCR", ">=", 1.5, "g/g"),
+        ("proteinuria", ">=", 1.5, "g/d"),
+        (None, "<=", 7.0, "g/d"),
+    ]
+
+
+def test_upcr_and_proteinuria_nephrotic():
+    text = "Active renal disease at screening defined by spot UPCR ≥ 3.5 g/g or proteinuria ≥ 3.5 g/day"
+    assert [(q.comparator, q.value, q.unit) for q in find_quantities(text)] == [
+        (">=", 3.5, "g/g"),
+        (">=", 3.5, "g/d"),
+    ]
+
+
+def test_shared_limit_gives_one_quantity_per_measure():
+    text = (
+        "Liver disease or dysfunction, including cirrhosis and/or aspartate aminotransferase, "
+        "alanine aminotransferase, or bilirubin ≥ 3 times the upper limit of normal"
+    )
+    qs = find_quantities(text)
+    assert [q.measure for q in qs] == [
+        "aspartate aminotransferase",
+        "alanine aminotransferase",
+        "bilirubin",
+    ]
+    assert {(q.comparator, q.value, q.relative_to, q.unit) for q in qs} == {
+        (">=", 3.0, "ULN", None)
+    }
+
+
+def test_cytopenias_each_with_its_unit():
+    text = (
+        "White blood cell count < 3,000/mm^3; hemoglobin levels < 9 gm/dL absolute neutrophil "
+        "count < 2,000/mm^3; platelet count < 100,000/mm^3"
+    )
+    qs = find_quantities(text)
+    assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
+        ("White blood cell count", "<", 3000.0, "/mm3"),
+        ("hemoglobin levels", "<", 9.0, "g/dL"),
+        ("absolute neutrophil count", "<", 2000.0, "/mm3"),
+        ("platelet count", "<", 100000.0, "/mm3"),
+    ]
+    for q in qs:
+        assert text[q.span[0] : q.span[1]] == q.text
+
+
+def test_ejection_fraction_prefers_the_abbreviation():
+    q = _one(
+        "significantly decreased ejection fraction (EF ≤ 40%), or severe cardiac insufficiency"
+    )
+    assert (q.measure, q.comparator, q.value, q.unit, q.text) == ("EF", "<=", 40.0, "%", "EF ≤ 40%")
+
+
+def test_blood_pressure_two_measures():
+    text = "Uncontrolled hypertension (systolic blood pressure > 160mmHg and diastolic > 90mmHg)"
+    qs = find_quantities(text)
+    assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
+        ("systolic blood pressure", ">", 160.0, "mm[Hg]"),
+        ("diastolic", ">", 90.0, "mm[Hg]"),
+    ]
+
+
+def test_blood_pressure_pair_is_two_values():
+    """NCT03860584: '>130/85 mmHg' is a systolic and a diastolic limit."""
+    qs = find_quantities("blood pressure >130/85 mmHg")
+    assert [(q.comparator, q.value, q.unit, q.notes) for q in qs] == [
+        (">", 130.0, "mm[Hg]", "systolic"),
+        (">", 85.0, "mm[Hg]", "diastolic"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("hemoglobin no more than 9 g/dL", "<="),
+        ("hemoglobin not more than 9 g/dL", "<="),
+        ("hemoglobin more than 9 g/dL", ">"),
+        ("hemoglobin greater than or equal to 9 g/dL", ">="),
+        ("hemoglobin equal to or greater than 9 g/dL", ">="),
+        ("hemoglobin exceeding 9 g/dL", ">"),
+        ("hemoglobin above 9 g/dL", ">"),
+        ("hemoglobin below 9 g/dL", "<"),
+        ("hemoglobin under 9 g/dL", "<"),
+        ("hemoglobin up to 9 g/dL", "<="),
+        ("hemoglobin maximum of 9 g/dL", "<="),
+        ("hemoglobin minimum of 9 g/dL", ">="),
+        ("hemoglobin 9 g/dL or more", ">="),
+        ("hemoglobin 9 g/dL or less", "<="),
+        ("hemoglobin =< 9 g/dL", "<="),
+        ("hemoglobin => 9 g/dL", ">="),
+        ("hemoglobin ≧ 9 g/dL", ">="),
+        ("hemoglobin ≦ 9 g/dL", "<="),
+        ("hemoglobin = 9 g/dL", "="),
+    ],
+)
+def test_comparator_words_and_symbols(text, comparator):
+    q = _one(text)
+    assert (q.comparator, q.value, q.unit) == (comparator, 9.0, "g/dL")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hemoglobin from 9 to 13 g/dL", "hemoglobin 9-13 g/dL", "hemoglobin 9 to 13 g/dL"],
+)
+def test_range_forms(text):
+    q = _one(text)
+    assert (q.comparator, q.low, q.high, q.unit) == ("range", 9.0, 13.0, "g/dL")
+
+
+def test_number_words():
+    q = _one("NCT03929315: Previous experience with at most two OLV in children")
+    assert (q.kind, q.comparator, q.value, q.measure) == ("count", "<=", 2.0, "OLV")
+
+
+def test_spans_point_into_the_text():
+    text = "diastolic blood pressure > 110mmHg"  # NCT03864276
+    q = _one(text)
+    assert text[q.span[0] : q.span[1]] == q.text == "diastolic blood pressure > 110mmHg"
+
+
+def test_run_together_seed():
+    text = "hemoglobin levels < 9 gm/dL absolute neutrophil count < 2,000/mm^3"
+    gaps = find_run_together(text)
+    assert len(gaps) == 1
+    start, end = gaps[0]
+    assert text[:start].endswith("gm/dL") and text[end:].startswith("absolute")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "White blood cell count < 3,000/mm^3; hemoglobin levels < 9 gm/dL",
+        "systolic blood pressure > 160mmHg and diastolic > 90mmHg",
+        "NCT03867214: hemoglobin value of <11 g/dL in females and <12 g/dL in males",
+    ],
+)
+def test_separated_values_are_not_run_together(text):
+    assert find_run_together(text) == []
