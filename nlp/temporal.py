@@ -167,13 +167,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         (?:\s*(?P<rel>{relation})(?:\s+|-|(?=\s*\()))?
     """
     anchor_forms = list(tables["anchor_forms"])
-    anchors = rf"(?:(?:{fillers})\s+){{0,3}}(?P<anchor>{_alternation(anchor_forms)})"
+    anchors = rf"(?:(?:{fillers})\s+){{0,3}}?(?P<anchor>{_alternation(anchor_forms)})(?![\w-])"
+    anchors += r"(?!\s+(?:drugs?|medications?|products?|specific|related|procedures?|activities|"
+    anchors += r"sites?|team|staff|doctors?|physicians?|protocol|personnel)\b)"
     anchors += r"(?P<of>\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+|trial\s+)?"
     anchors += r"(?:drug|treatment|medication|therapy|intervention|product|agent|vaccine|"
     anchors += r"[a-z]*\d[\w-]*|[A-Z][A-Z0-9-]{2,}))?"
     age_after = _alternation(rules["age_after"])
     age_before = _alternation(rules["age_before"])
+    short = sorted({re.escape(f) for f in tables["units"] if len(f) <= 4}, key=len, reverse=True)
+    stems = sorted({f[:4] for f in tables["units"] if len(f) > 4 and f[:4].isalpha()})
+    gate = rf"\d\s*-?\s*(?:{'|'.join(short)})(?!\w)|\b(?:{'|'.join(stems)}|day|decade)"
     return {
+        "gate": re.compile(gate, _FLAGS),
+        "look_gate": re.compile(rf"(?:{look})[\s-]+(?:year|month|week|day|hour|decade)", _FLAGS),
         "core": re.compile(core, _FLAGS | re.VERBOSE),
         "bare_look": re.compile(bare_look, _FLAGS | re.VERBOSE),
         "tail": re.compile(tail, _FLAGS | re.VERBOSE),
@@ -443,11 +450,13 @@ def find_time_windows(text: str, aliases: dict[str, str] | None = None) -> list[
     aliases = aliases or {}
     pats = _patterns()
     found: list[dict[str, Any]] = []
-    for m in pats["core"].finditer(text):
+    has_unit = pats["gate"].search(text) is not None  # most criteria name no time unit
+    for m in pats["core"].finditer(text) if has_unit else ():
         w = _window(text, m, aliases)
         if w is not None and not _overlaps(w, found):
             found.append(w)
-    for m in pats["bare_look"].finditer(text):
+    has_look = has_unit and pats["look_gate"].search(text) is not None
+    for m in pats["bare_look"].finditer(text) if has_look else ():
         w = _look_window(text, m, aliases)
         if not _overlaps(w, found):
             found.append(w)
