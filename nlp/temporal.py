@@ -132,7 +132,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
     ones = "one|two|three|four|five|six|seven|eight|nine"
     numword = rf"(?:(?:{tens})[\s-](?:{ones})|{_alternation(words)}|an?|single)"
-    num = rf"(?:\d+(?:\.\d+)?(?![\d/])|{numword}(?![\w-]))"
+    num = rf"(?:\d+(?:\.\d+)?(?![\d/])|{numword}(?!\w))"
+    adjective = _alternation(rules["unit_adjectives"])
     unit = r"(?:" + _unit_alternation(list(tables["units"])) + r")(?:\(s\))?"
     cmp_before = _alternation(list(tables["cmp_before"]))
     dur = _alternation(rules["duration_cues"])
@@ -147,7 +148,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
           (?P<between>between|from)\s+(?P<b1>{num})(?:\s*{unit})?\s*(?:and|to|-|–)\s*(?P<b2>{num})
         | (?P<n1>{num})(?:\s*\(\d+\))?(?:\s*(?:-|–|—|to)\s*(?P<n2>{num}))?
         )
-        (?P<sep>\s*-?\s*)(?P<unit>{unit})(?![\w-]|-old)
+        (?P<sep>\s*-?\s*)(?:(?:{adjective})\s+)?(?P<unit>{unit})(?![\w-]|-old)
     """
     bare_look = rf"""
         (?P<pre>
