@@ -308,3 +308,44 @@ def test_cli_missing_folder_is_one_line_error(capsys, tmp_path):
 
     assert main(["eval", "--corpus", "lct", str(tmp_path / "nope")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+# --- the real parser on the fixture subset ----------------------------------------------------
+
+# Measured on the fixture subset (6 LCT documents, 6 Chia trials), rounded down by 0.02.
+# Raise them when the extractors improve; a drop below is a regression.
+FLOORS = {
+    ("lct", "comparison", "value", "f1"): 0.90,  # measured 0.9296
+    ("lct", "comparison", "unit", "f1"): 0.85,  # measured 0.8732
+    ("lct", "temporal", "value", "f1"): 0.88,  # measured 0.9000
+    ("lct", "temporal", "unit", "f1"): 0.78,  # measured 0.8000
+    ("lct", "negation", "span", "f1"): 0.64,  # measured 0.6667
+    ("chia", "value", "span", "recall"): 0.81,  # measured 0.8333
+    ("chia", "value", "value", "f1"): 0.75,  # measured 0.7742
+    ("chia", "temporal", "value", "f1"): 0.89,  # measured 0.9143
+    ("chia", "negation", "span", "f1"): 0.64,  # measured 0.6667
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_results():
+    from nlp.evaluate import run
+
+    return {"lct": run("lct", LCT), "chia": run("chia", CHIA)}
+
+
+@pytest.mark.parametrize(("key", "floor"), list(FLOORS.items()), ids=lambda v: str(v))
+def test_fixture_figures_hold(fixture_results, key, floor):
+    corpus, family, level, measure = key
+    result = fixture_results[corpus]
+    assert result.scored == result.documents - (1 if corpus == "chia" else 0)  # one empty file
+    value = getattr(result.families[family].scores[level], measure)
+    assert value >= floor, f"{key}: {value:.4f} < floor {floor}"
+
+
+def test_fixture_report_renders(fixture_results):
+    text = report.as_text(fixture_results["chia"], 5)
+    assert "top 5 error patterns" in text
+    assert "NCT02590822_inc: bad_span" in text
+    data = report.as_json(fixture_results["lct"], 5)
+    assert set(data["families"]) == {"comparison", "temporal", "negation"}
