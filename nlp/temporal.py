@@ -16,6 +16,14 @@ How a window is read (see the docstrings of the helpers for the details):
 * phrases without a number ("at screening", "during the study period", "prior to
   randomization") become windows with a relation and anchor and no value.
 
+Anchor ids (``rules/anchors.json`` holds their forms and abbreviations): ``screening``,
+``first_dose`` (Day 1, C1D1), ``last_dose``, ``lymphodepletion``, ``randomization``,
+``enrollment``, ``consent``, ``baseline``, ``study_entry``, ``diagnosis``, ``surgery``,
+``transplant``, ``admission``, ``symptom_onset``, ``delivery``, ``study_end``,
+``study_period`` (with ``during``: "during the study period"), and ``now`` (never written:
+the anchor of look-back phrases, i.e. when eligibility is assessed). "prior to any
+study-specific procedures" reads ``screening``.
+
 Conventions (documented choices, not facts of the text):
 
 * "within N of X" reads ``before`` X ("within 5 years of screening"); "within the first N of

@@ -259,6 +259,9 @@ def test_measures_named_after_a_duration_are_not_windows(text: str) -> None:
         ("at least twenty-four hours", (">=", 24, "h")),
         ("six (6) months or more", (">=", 6, "mo")),  # Chia
         ("within 6-mo", ("<=", 6, "mo")),  # LCT
+        ("at least two successive years", (">=", 2, "a")),  # LCT
+        ("> 8 consecutive weeks of seizure freedom", (">", 8, "wk")),  # LCT
+        ("Experimental interventions for COPD last half year", ("<=", 0.5, "a")),  # LCT
     ],
 )
 def test_written_forms_of_numbers_and_units(text: str, expected: tuple) -> None:
@@ -284,3 +287,19 @@ def test_anchor_ids_are_documented_in_the_rules() -> None:
     ids = anchor_ids()
     for required in ("screening", "first_dose", "lymphodepletion", "randomization", "now"):
         assert required in ids
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        ("Signed informed consent prior to any study specific procedures", "screening"),
+        ("a negative pregnancy test prior to start of dosing", "first_dose"),
+        ("within 4 weeks of entry into the study", "study_entry"),
+    ],
+)
+def test_anchor_phrases_with_fillers(text: str, anchor: str) -> None:
+    assert [w.anchor for w in find_time_windows(text)] == [anchor]
+
+
+def test_a_study_noun_modifier_is_not_an_anchor() -> None:
+    assert find_time_windows("not allowed since this study drug contains lactose") == []
