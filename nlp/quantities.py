@@ -119,12 +119,14 @@ def _patterns() -> dict[str, Any]:
 
 _UNIT_TOKEN_RE = re.compile(r"[^\s,;()\[\]]+")
 _REL_RE = re.compile(
-    r"\s*(?:[x×X*]|times|-?fold)?\s*(?:the\s+|above\s+(?:the\s+)?)?"
+    r"\s*(?:[x×X*](?=\s*[,;.)]|\s*$)(?P<bare>)|"
+    r"(?:[x×X*]|times|-?\s*fold)?\s*(?:(?P<gt>higher|greater|more|above)\s+than\s+)?"
+    r"(?:that\s+of\s+)?(?:the\s+|above\s+(?:the\s+)?)?"
     r"(?:(?:institutional|local|laboratory|lab|site)\s+|(?:upper|lower)\s+(?=normal\s+limit))?"
     r"(?:(?P<u>upper|u)\s*(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+limits?)|(?P<l>lower)\s+"
     r"(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+limits?)|normal\s+(?P<u2>upper)\s+limits?"
     r"|normal\s+(?P<l2>lower)\s+limits?|(?P<uln>ULN|UNL|ULRR)|(?P<lln>LLN|LNL)|(?P<n>normal(?!\s+\w*\s*range)))"
-    r"(?:\s+(?:range|value|limit))?(?:\s*\((?:ULN|LLN|UNL)\))?(?![A-Za-z])",
+    r"(?:\s+(?:range|value|limit))?(?:\s*\((?:ULN|LLN|UNL)\))?(?![A-Za-z]))",
     re.I,
 )
 _BETWEEN_RE = re.compile(
@@ -338,7 +340,7 @@ class _Reader:
             )
         ):
             scale = p["scale"].search(left)
-            if not (
+            if not scale and not (
                 (scale and text[s - 1] in "-")
                 or (scale and text[s - 1].isalpha() and text[s - 2 : s].isupper())
             ):
@@ -404,12 +406,16 @@ class _Reader:
                     unit = unit or unit2
                     pos = upos2 if unit2 else m2.end()
         relative = None
+        rel_gt = False
         scale_max = None
         titre = False
         bp_second = None
         if low is None:
             rel = _REL_RE.match(text, pos)
-            if (
+            if rel and rel.group("bare") is not None and unit is None:
+                relative = "ULN"  # "Bilirubin <2x, AST <3x"
+                pos = rel.end()
+            elif (
                 rel
                 and unit is None
                 and (rel.group("n") is None or re.match(r"\s*(?:[x×X*]|times|-?fold)", text[pos:]))
@@ -417,6 +423,7 @@ class _Reader:
                 relative = (
                     "LLN" if (rel.group("l") or rel.group("l2") or rel.group("lln")) else "ULN"
                 )
+                rel_gt = rel.group("gt") is not None
                 pos = rel.end()
             elif unit is None:
                 ratio = _RATIO_RE.match(text, pos)
@@ -455,6 +462,8 @@ class _Reader:
             if kind == "age":
                 kind = "value"
                 scale = None
+        if relative and cmp is None:
+            cmp = ">" if rel_gt else "="
         if kind_tok == "w" and unit is None and scale is None and cmp is None:
             return [], pos
         right = text[pos:]
