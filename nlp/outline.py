@@ -266,6 +266,7 @@ class _Group:
     heading: tuple[int, int] | None
     restarted: bool = False
     preamble: bool = False
+    start: int | None = None  # first label or text of a group without a heading
     items: list[OutlineItem] = field(default_factory=list)
 
 
@@ -324,6 +325,14 @@ class _Builder:
         self, label: str | None, seg: tuple[int, int], parent: _Node | None
     ) -> OutlineItem:
         depth = parent.item.depth + 1 if parent else 0
+        group = self._group()
+        if group.heading is None and group.start is None:
+            line_start = self.text.rfind("\n", 0, seg[0]) + 1
+            group.start = (
+                line_start
+                + len(self.text[line_start : seg[0]])
+                - len(self.text[line_start : seg[0]].lstrip())
+            )
         item = OutlineItem("", label, [seg], depth)
         (parent.item.children if parent else self._group().items).append(item)
         self.last = item
@@ -664,7 +673,7 @@ def _label_cohort(label: str, text: str) -> str | None:
     if m:
         name = (m.group(1) or m.group(2)).strip()
         words = {w.lower() for w in re.findall(r"[\w-]+", name)}
-        if words & nouns and len(words) <= 8:
+        if words & nouns and len(words) <= 8 and not re.match(r"(?:all|both|each)\b", name, re.I):
             name = re.sub(r"^(?:all|the|those)\s+", "", name, flags=re.IGNORECASE)
             return name
     return None
@@ -736,7 +745,7 @@ def _assemble(text: str, b: _Builder) -> Outline:
             base = "inc" if g.kind == "inclusion" else "exc"
             gid = base if counters[g.kind] == 1 else f"{base}{counters[g.kind]}"
         _assign_ids(gid, g.items)
-        starts = [g.heading[0]] if g.heading else []
+        starts = [g.heading[0]] if g.heading else ([g.start] if g.start is not None else [])
         ends = [g.heading[1]] if g.heading else []
         for node in (n for it in g.items for n in it.walk()):
             starts.append(node.segments[0][0])

@@ -566,3 +566,12 @@ def test_build_outline_is_well_under_a_millisecond_per_record() -> None:
         build_outline(doc)
     per_doc_ms = (time.perf_counter() - start) * 1000 / len(docs)
     assert per_doc_ms < 1.0
+
+
+@needs_lct
+def test_for_all_participants_is_a_sub_heading_without_cohort() -> None:
+    outline = build_outline(lct("NCT03923569"))  # For all participants: / For AD patients:
+    assert [(g.label, g.cohort) for g in outline.groups[:2]] == [
+        ("For all participants:", None),
+        ("For AD patients:", "AD patients"),
+    ]
