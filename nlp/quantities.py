@@ -104,7 +104,8 @@ def _patterns() -> dict[str, Any]:
             re.I,
         ),
         "post": re.compile(
-            rf"\s*(?P<p>\+(?!\s*\d)|(?:{_alternation([p for p in postfix if p != '+'])})(?![A-Za-z]))",
+            rf"\s*(?P<p>\+(?!\s*\d)|(?:{_alternation([w for w in postfix if w != '+'])})"
+            r"(?![A-Za-z]))",
             re.I,
         ),
         # an ordinal-scale keyword right before the value, maybe with a comparator between
@@ -329,6 +330,11 @@ class _Reader:
         kind_tok = m.lastgroup or "d"
         value = _parse_number(kind_tok, m.group())
         left = text[max(0, s - 90) : s]
+        # "≤-3SD", "> -3", "< +1.5": a sign right after a comparator
+        if kind_tok == "d" and left[-1:] in ("-", "−", "+") and p["pre"].search(left[:-1]):
+            value = -value if left[-1] != "+" else value
+            left = left[:-1]
+            s -= 1
         # numbers glued to letters are names: COVID-19, CD19, anti-PLA2R, SARS-CoV-2, NKX019
         if (
             kind_tok == "d"
@@ -492,7 +498,7 @@ class _Reader:
                 measure = "age"
         elif unit in _TIME_UNITS:
             return [], pos
-        if _TIME_NOUN_RE.match(right) or _NOT_A_LIMIT_RE.match(right):
+        if _TIME_NOUN_RE.match(right):
             return [], pos
         if measure in ("n", "N") or (value == 1.73 and re.match(r"\s*m", right)):
             return [], pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
@@ -517,6 +523,9 @@ class _Reader:
             and scale_max is None
             and low is None
         ):
+            if _NOT_A_LIMIT_RE.match(right):
+                kind = "count"  # "≥2 of the following": a count of the criteria that follow
+                measure = None
             follow = _FOLLOW_RE.match(right)
             if follow:
                 words: list[str] = []

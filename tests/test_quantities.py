@@ -201,7 +201,6 @@ NOT_QUANTITIES = [
     "COVID-19 vaccination; CD19-directed therapy",
     "Hepatitis B or C positive at screening",
     "NCT03860038: within 4 weeks or 5 PK half-lives of the treatment",
-    "NCT03864497: Liver transplantation candidates with one or more of the following:",
     "NCT03862417: degenerative scoliosis (n=20)",
     "NCT03928093: Pain intensity on a 0-10 VAS scale",
     "NCT03926078: 3D optical surface images",
@@ -283,7 +282,10 @@ def test_proteinuria_limits_by_either_measure():
 
 
 def test_upcr_and_proteinuria_nephrotic():
-    text = "Active renal disease at screening defined by spot UPCR ≥ 3.5 g/g or proteinuria ≥ 3.5 g/day"
+    text = (
+        "Active renal disease at screening defined by spot UPCR ≥ 3.5 g/g or proteinuria "
+        "≥ 3.5 g/day"
+    )
     assert [(q.comparator, q.value, q.unit) for q in find_quantities(text)] == [
         (">=", 3.5, "g/g"),
         (">=", 3.5, "g/d"),
@@ -383,6 +385,17 @@ def test_comparator_words_and_symbols(text, comparator):
 def test_range_forms(text):
     q = _one(text)
     assert (q.comparator, q.low, q.high, q.unit) == ("range", 9.0, 13.0, "g/dL")
+
+
+def test_count_of_criteria():
+    """NCT03860246: '≥2 of the following' is a count of the criteria that follow."""
+    q = _one("NCT03860246: Nursing home residents with ≥2 of the following:")
+    assert (q.kind, q.comparator, q.value, q.measure) == ("count", ">=", 2.0, None)
+
+
+def test_negative_values():
+    q = _one("NCT03922594: microcephaly, (defined as head circumference ≤-3SD according to")
+    assert (q.comparator, q.value, q.unit) == ("<=", -3.0, "{SD}")
 
 
 def test_number_words():
