@@ -34,6 +34,7 @@ class ItemAnalysis:
     mentions: list[Mention] = field(default_factory=list)
     assertion: str = "present"
     logic: str | None = None
+    separated: bool = False
     optional: list[tuple[int, int]] = field(default_factory=list)
     exceptions: list[tuple[int, int]] = field(default_factory=list)
     run_together: list[tuple[int, int]] = field(default_factory=list)
@@ -54,8 +55,19 @@ def _map_mention(clean: CleanText, mention: Mention) -> Mention:
     return mention.model_copy(update={"span": _span(clean, mention.span), "cue": cue})
 
 
+def _logic(analysis: ItemAnalysis, kind: str) -> str | None:
+    """A ';'-separated list excludes on any part, and includes only when all parts hold."""
+    if analysis.logic is None and analysis.separated:
+        return "any" if kind == "exclusion" else "all"
+    return analysis.logic
+
+
 def encode_item(
-    item: OutlineItem, clean: CleanText, analysis: ItemAnalysis, children: list[Criterion]
+    item: OutlineItem,
+    clean: CleanText,
+    analysis: ItemAnalysis,
+    children: list[Criterion],
+    kind: str = "inclusion",
 ) -> Criterion:
     """One outline item and its analysis as a Criterion with source spans."""
     return Criterion(
@@ -71,7 +83,7 @@ def encode_item(
         ],
         mentions=[_map_mention(clean, m) for m in analysis.mentions],
         assertion=analysis.assertion,  # type: ignore[arg-type]
-        logic=analysis.logic,  # type: ignore[arg-type]
+        logic=_logic(analysis, kind),  # type: ignore[arg-type]
         optional=[_part(clean, s) for s in analysis.optional],
         exceptions=[_part(clean, s) for s in analysis.exceptions],
         children=children,
@@ -105,11 +117,11 @@ def encode_protocol(
     """Assemble the Protocol: groups in order, criteria nested as printed, warnings collected."""
     warnings = list(outline.warnings)
 
-    def build(item: OutlineItem) -> Criterion:
-        children = [build(child) for child in item.children]
+    def build(item: OutlineItem, kind: str) -> Criterion:
+        children = [build(child, kind) for child in item.children]
         analysis = analyses[item.id]
         warnings.extend(_run_together_warnings(item, cleans[item.id], analysis))
-        return encode_item(item, cleans[item.id], analysis, children)
+        return encode_item(item, cleans[item.id], analysis, children, kind)
 
     groups = [
         Group(
@@ -118,7 +130,7 @@ def encode_protocol(
             label=group.label,
             cohort=group.cohort,
             span=group.span,
-            criteria=[build(item) for item in group.items],
+            criteria=[build(item, group.kind) for item in group.items],
         )
         for group in outline.groups
     ]

@@ -16,7 +16,13 @@ sentence (later sentences usually qualify the first: "Subjects with ... are allo
    sentence is scanned for coordinators: any "or", "and/or", "either", "nor" → ``any``;
    otherwise any "and" (not the "and" of "between X and Y") → ``all``; otherwise ``None``.
    Mixed "A and B or C" reads as ``any``: in registry text "or" almost always separates the
-   alternatives at the top level.
+   alternatives at the top level. Two kinds of "or" are not alternatives and are skipped: the
+   "or" of a comparator ("10 or more points", "grade 3 or higher") and any coordinator inside a
+   leading scope clause ("For subjects on immunosuppressives or immunomodulators, ..."), which
+   says to whom the criterion applies, not how its parts combine.
+4. **Lists.** Parts separated by ``;`` at the top level with no coordinator set ``separated``;
+   the encoder reads such a list as ``any`` in an exclusion (each part excludes on its own)
+   and ``all`` in an inclusion.
 
 Example::
 
@@ -50,6 +56,12 @@ OPTIONAL_TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("with/without",),
 )
 OR_WORDS = {"or", "and/or", "either", "nor"}
+# "10 or more", "grade 3 or higher": the "or" belongs to a comparator, not to the logic
+COMPARATIVE_AFTER_OR = {
+    "more", "less", "greater", "higher", "lower", "longer", "shorter", "fewer", "above",
+    "below", "equal", "older", "younger", "over", "under", "worse", "better", "later", "earlier",
+}  # fmt: skip
+SCOPE_OPENERS = {"for", "in", "among"}
 AND_WORDS = {"and", "&"}
 # words that end an optional phrase with no entity: "with or without Class V using ..."
 OPTIONAL_STOP = {
@@ -66,6 +78,17 @@ class LogicParts:
     logic: Literal["all", "any"] | None = None
     optional: list[tuple[int, int]] = field(default_factory=list)
     exceptions: list[tuple[int, int]] = field(default_factory=list)
+    separated: bool = False
+
+
+def _scope_clause_end(doc: Doc, depths: list[int], stop: int) -> int:
+    """End (exclusive) of a leading "For subjects on X or Y," clause, or 0 when there is none."""
+    if not len(doc) or doc[0].lower_ not in SCOPE_OPENERS:
+        return 0
+    for i in range(1, stop):
+        if doc[i].text == "," and depths[i] == 0:
+            return i + 1
+    return 0
 
 
 def _match_at(doc: Doc, i: int, phrase: tuple[str, ...]) -> bool:
@@ -157,17 +180,23 @@ def find_logic(doc: Doc) -> LogicParts:
         skip.update(range(trig, end))
 
     first_end = _sentence_end(doc, 0)
+    skip.update(range(_scope_clause_end(doc, depths, first_end)))
     has_or = has_and = False
     between = False
+    semicolons = 0
     for i in range(first_end):
         tok = doc[i]
         if i in skip or depths[i] > 0:
             continue
         word = tok.lower_
-        if word == "between":
+        if word == ";":
+            semicolons += 1
+        elif word == "between":
             between = True
         elif word in OR_WORDS:
-            has_or = True
+            after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            if word != "or" or after not in COMPARATIVE_AFTER_OR:
+                has_or = True
         elif word in AND_WORDS:
             if between:
                 between = False
@@ -178,4 +207,5 @@ def find_logic(doc: Doc) -> LogicParts:
         logic=logic,
         optional=[_char_span(doc, s, e) for _, s, e in optionals],
         exceptions=[_char_span(doc, s, e) for _, s, e in exceptions],
+        separated=logic is None and semicolons > 0,
     )

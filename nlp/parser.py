@@ -48,6 +48,7 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
         mentions=mentions_from_doc(doc),
         assertion=criterion_assertion(doc),
         logic=logic.logic,
+        separated=logic.separated,
         optional=list(logic.optional),
         exceptions=list(logic.exceptions),
         run_together=find_run_together(doc.text),

@@ -73,3 +73,31 @@ def test_exception_inside_brackets_ends_at_the_bracket():
 def test_exception_triggers(trigger):
     _, _, exceptions = parts(f"Prior chemotherapy {trigger} hydroxyurea; any radiotherapy")
     assert exceptions == ["hydroxyurea"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT06557265 inclusion 2.1
+        "Score of 10 or more points on the American College of Rheumatology (ACR) 2019 "
+        "classification criteria for SLE",
+        "Adverse events of grade 3 or higher related to prior immunotherapy",
+    ],
+)
+def test_the_or_of_a_comparator_is_not_an_alternative(text):
+    assert parts(text)[0].logic is None
+
+
+def test_a_leading_scope_clause_says_to_whom_not_how_parts_combine():
+    # NCT06557265 exclusion 19.a
+    p, _, _ = parts(
+        "For those subjects on B-cell-depleting or -modulating drugs (ie, rituximab, belimumab), "
+        "the subject must have received first dose ≥ 6 months prior to LD"
+    )
+    assert p.logic is None
+
+
+def test_a_semicolon_list_without_coordinators_is_marked_separated():
+    # NCT06557265 exclusion 7 (the encoder reads it as `any` in an exclusion)
+    p, _, _ = parts("White blood cell count < 3,000/mm^3; platelet count < 100,000/mm^3")
+    assert p.logic is None and p.separated

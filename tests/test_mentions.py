@@ -88,3 +88,18 @@ def test_non_in_a_disease_name_is_not_a_negation():
     # NCT00639795 (Chia): "non-small cell" names the cancer
     m = mentions("Non-small cell lung cancer")
     assert all(x.assertion == "present" for x in m.values())
+
+
+def test_a_result_word_carries_over_coordinated_alternatives():
+    # NCT06557265 inclusion 2.4
+    found = mentions("Positive antinuclear antibodies (ANA) ≥ 1:80 OR anti-dsDNA")
+    assert [(m.text, m.result) for m in found.values()] == [
+        ("antinuclear antibodies", "positive"),
+        ("anti-dsDNA", "positive"),
+    ]
+
+
+def test_not_achieving_a_remission_negates_it():
+    # NCT06557265 inclusion 3.4
+    found = mentions("defined as not achieving a complete remission after 180 days")
+    assert [(m.text, m.assertion) for m in found.values()] == [("remission", "negated")]
