@@ -127,10 +127,15 @@ def evaluate(
 
 def parse_with_eligo(docs: list[GoldDoc]) -> Iterator[Protocol | Exception]:
     """Parse each document's text as a plain eligibility text; one failure does not stop it."""
+    from nlp.errors import EligoError
     from nlp.ingest import record_from_text
-    from nlp.parser import Parser
 
-    parser = Parser()
+    try:
+        from nlp.parser import Parser
+
+        parser = Parser()
+    except Exception as err:  # the whole run needs the parser: one line, not a traceback
+        raise EligoError(f"cannot build the parser: {type(err).__name__}: {err}") from err
     for doc in docs:
         try:
             yield parser.parse_record(record_from_text(doc.text, doc.doc_id))
