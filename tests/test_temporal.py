@@ -123,7 +123,7 @@ def test_whichever_is_longer_in_a_parenthesis() -> None:
         ),
         (  # NCT06557265 exc 3
             "planned transplant within study treatment period",
-            [(None, None, None, "during", "study_period")],
+            [(None, None, None, "during", "study_treatment_period")],
         ),
         (
             "must be on stable doses prior to randomization",
