@@ -91,10 +91,25 @@ def _scope_clause_end(doc: Doc, depths: list[int], stop: int) -> int:
     return 0
 
 
-def _match_at(doc: Doc, i: int, phrase: tuple[str, ...]) -> bool:
-    if i + len(phrase) > len(doc):
-        return False
-    return all(doc[i + k].lower_ == word for k, word in enumerate(phrase))
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    """Trigger phrases indexed by their first word, longest first, for one lookup per token."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        table.setdefault(phrase[0], []).append(phrase)
+    return table
+
+
+_EXCEPTION_INDEX = _by_first_word(EXCEPTION_TRIGGERS)
+_OPTIONAL_INDEX = _by_first_word(OPTIONAL_TRIGGERS)
+
+
+def _trigger_at(
+    words: list[str], i: int, index: dict[str, list[tuple[str, ...]]]
+) -> tuple[str, ...] | None:
+    for phrase in index.get(words[i], ()):
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return phrase
+    return None
 
 
 def _bracket_depths(doc: Doc) -> list[int]:
@@ -112,12 +127,12 @@ def _sentence_end(doc: Doc, i: int) -> int:
     return doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
 
 
-def _exceptions(doc: Doc, depths: list[int]) -> list[tuple[int, int, int]]:
+def _exceptions(doc: Doc, words: list[str], depths: list[int]) -> list[tuple[int, int, int]]:
     """(trigger start, span start, span end) token indices of each exception."""
     out = []
     i = 0
     while i < len(doc):
-        trigger = next((t for t in EXCEPTION_TRIGGERS if _match_at(doc, i, t)), None)
+        trigger = _trigger_at(words, i, _EXCEPTION_INDEX)
         if trigger is None:
             i += 1
             continue
@@ -139,11 +154,11 @@ def _exceptions(doc: Doc, depths: list[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _optionals(doc: Doc) -> list[tuple[int, int, int]]:
+def _optionals(doc: Doc, words: list[str]) -> list[tuple[int, int, int]]:
     """(trigger start, span start, span end) token indices of each 'with or without X'."""
     out = []
     for i in range(len(doc)):
-        trigger = next((t for t in OPTIONAL_TRIGGERS if _match_at(doc, i, t)), None)
+        trigger = _trigger_at(words, i, _OPTIONAL_INDEX)
         if trigger is None:
             continue
         start = i + len(trigger)
@@ -173,8 +188,9 @@ def find_logic(doc: Doc) -> LogicParts:
     if not len(doc):
         return LogicParts()
     depths = _bracket_depths(doc)
-    exceptions = _exceptions(doc, depths)
-    optionals = _optionals(doc)
+    words = [tok.lower_ for tok in doc]
+    exceptions = _exceptions(doc, words, depths)
+    optionals = _optionals(doc, words)
     skip = set()
     for trig, _, end in [*exceptions, *optionals]:
         skip.update(range(trig, end))

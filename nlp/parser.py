@@ -42,8 +42,9 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
     from nlp.quantities import find_run_together
 
     logic = find_logic(doc)
+    quantities = list(doc._.quantities)
     return ItemAnalysis(
-        quantities=list(doc._.quantities),
+        quantities=quantities,
         time_windows=list(doc._.time_windows),
         mentions=mentions_from_doc(doc),
         assertion=criterion_assertion(doc),
@@ -51,7 +52,7 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
         separated=logic.separated,
         optional=list(logic.optional),
         exceptions=list(logic.exceptions),
-        run_together=find_run_together(doc.text),
+        run_together=find_run_together(doc.text, quantities),
     )
 
 

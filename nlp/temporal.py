@@ -511,6 +511,10 @@ def find_time_windows(text: str, aliases: dict[str, str] | None = None) -> list[
     ]
 
 
+_BRACKETED_ABBREVIATION = re.compile(r"[(\[]\s*(?:[A-Z][A-Za-z0-9]{0,7}|(?:Day|D|Cycle)\b)")
+_DEFINITION_REACH = 120  # characters before the bracket where the long form may start
+
+
 @cache
 def _definition_pattern() -> re.Pattern[str]:
     """An anchor's long form followed by its abbreviation in brackets."""
@@ -527,7 +531,15 @@ def find_abbreviations(text: str) -> dict[str, str]:
     {'LD': 'lymphodepletion'}
     """
     out: dict[str, str] = {}
-    for m in _definition_pattern().finditer(text):
+    pattern = _definition_pattern()
+    # The full pattern is costly to try at every position; try it only just before a bracket.
+    searched_to = 0
+    for bracket in _BRACKETED_ABBREVIATION.finditer(text):
+        start = max(searched_to, bracket.start() - _DEFINITION_REACH)
+        m = pattern.search(text, start, bracket.end() + 12)
+        if m is None:
+            continue
+        searched_to = m.end()
         abbr = m.group("abbr")
         if not any(c.isupper() for c in abbr):
             continue
