@@ -644,13 +644,18 @@ def find_quantities(text: str) -> list[Quantity]:
 _GAP_RE = re.compile(r"^\s+[A-Za-z][A-Za-z\s'-]*$")
 
 
-def find_run_together(text: str) -> list[tuple[int, int]]:
+def find_run_together(
+    text: str, quantities: list[Quantity] | None = None
+) -> list[tuple[int, int]]:
     """Gaps where one measure+value runs into the next with no separator.
 
     "hemoglobin levels < 9 gm/dL absolute neutrophil count < 2,000/mm^3" → the span of the
-    space between "gm/dL" and "absolute", for a W103 warning.
+    space between "gm/dL" and "absolute", for a W103 warning. Pass ``quantities`` when
+    ``find_quantities(text)`` has already been run, to save running it again.
     """
-    qs = [q for q in find_quantities(text) if q.span and q.kind == "value"]
+    if quantities is None:
+        quantities = find_quantities(text)
+    qs = [q for q in quantities if q.span and q.kind == "value"]
     gaps: list[tuple[int, int]] = []
     for a, b in itertools.pairwise(qs):
         if a.span is None or b.span is None or b.span[0] <= a.span[1] or not b.measure:
