@@ -20,7 +20,12 @@ sentence (later sentences usually qualify the first: "Subjects with ... are allo
    "or" of a comparator ("10 or more points", "grade 3 or higher") and any coordinator inside a
    leading scope clause ("For subjects on immunosuppressives or immunomodulators, ..."), which
    says to whom the criterion applies, not how its parts combine.
-4. **Lists.** Parts separated by ``;`` at the top level with no coordinator set ``separated``;
+4. **More sentences.** A criterion of two or more sentences that each state a requirement is
+   ``all`` (the sentences must all hold, whatever their inner "or"s); a sentence that
+   re-admits a subgroup ("Subjects with cervical dysplasia ... are allowed") is an exception
+   of the words after "with", not a requirement. When the top level has no coordinator, those
+   inside brackets decide ("Uncontrolled hypertension (systolic > 160 and diastolic > 90)").
+5. **Lists.** Parts separated by ``;`` at the top level with no coordinator set ``separated``;
    the encoder reads such a list as ``any`` in an exclusion (each part excludes on its own)
    and ``all`` in an inclusion.
 
@@ -62,6 +67,17 @@ COMPARATIVE_AFTER_OR = {
     "below", "equal", "older", "younger", "over", "under", "worse", "better", "later", "earlier",
 }  # fmt: skip
 SCOPE_OPENERS = {"for", "in", "among"}
+ALLOWANCE_SUBJECTS = {
+    "subjects",
+    "patients",
+    "participants",
+    "those",
+    "individuals",
+    "women",
+    "men",
+}
+ALLOWANCE_VERBS = {"are", "is", "will", "may"}
+ALLOWANCE_WORDS = {"allowed", "eligible", "permitted", "included", "acceptable", "be"}
 AND_WORDS = {"and", "&"}
 # words that end an optional phrase with no entity: "with or without Class V using ..."
 OPTIONAL_STOP = {
@@ -179,6 +195,60 @@ def _optionals(doc: Doc, words: list[str]) -> list[tuple[int, int, int]]:
     return out
 
 
+def _coordination(
+    doc: Doc,
+    words: list[str],
+    positions: range,
+    skip: set[int],
+    depths: list[int],
+    depth: int,
+) -> tuple[Literal["all", "any"] | None, int]:
+    """Logic from the coordinators at one bracket depth, and the count of ';' there."""
+    has_or = has_and = between = False
+    semicolons = 0
+    for i in positions:
+        if i in skip or depths[i] != depth:
+            continue
+        word = words[i]
+        if word == ";":
+            semicolons += 1
+        elif word == "between":
+            between = True
+        elif word in OR_WORDS:
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if word != "or" or after not in COMPARATIVE_AFTER_OR:
+                has_or = True
+        elif word in AND_WORDS:
+            if between:
+                between = False
+            else:
+                has_and = True
+    return ("any" if has_or else "all" if has_and else None), semicolons
+
+
+def _allowances(doc: Doc, words: list[str]) -> list[tuple[int, int, int]]:
+    """Sentences that re-admit a subgroup: "Subjects with X ... are allowed" → exception X."""
+    out = []
+    for sent in doc.sents:
+        if sent.start == 0 or len(sent) < 4:
+            continue
+        first = words[sent.start]
+        if first not in ALLOWANCE_SUBJECTS or words[sent.start + 1] != "with":
+            continue
+        for i in range(sent.start + 2, sent.end - 1):
+            if words[i] in ALLOWANCE_VERBS and words[i + 1] in ALLOWANCE_WORDS:
+                if i > sent.start + 2:
+                    out.append((sent.start, sent.start + 2, i))
+                break
+    return out
+
+
+def _requirement_sentences(doc: Doc, allowances: list[tuple[int, int, int]]) -> int:
+    """Sentences of the criterion that state a requirement (an allowance does not)."""
+    allowed = {start for start, _, _ in allowances}
+    return sum(1 for sent in doc.sents if sent.start not in allowed and len(sent) > 2)
+
+
 def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
 
@@ -197,28 +267,13 @@ def find_logic(doc: Doc) -> LogicParts:
 
     first_end = _sentence_end(doc, 0)
     skip.update(range(_scope_clause_end(doc, depths, first_end)))
-    has_or = has_and = False
-    between = False
-    semicolons = 0
-    for i in range(first_end):
-        tok = doc[i]
-        if i in skip or depths[i] > 0:
-            continue
-        word = tok.lower_
-        if word == ";":
-            semicolons += 1
-        elif word == "between":
-            between = True
-        elif word in OR_WORDS:
-            after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-            if word != "or" or after not in COMPARATIVE_AFTER_OR:
-                has_or = True
-        elif word in AND_WORDS:
-            if between:
-                between = False
-            else:
-                has_and = True
-    logic: Literal["all", "any"] | None = "any" if has_or else "all" if has_and else None
+    allowances = _allowances(doc, words)
+    exceptions = sorted([*exceptions, *allowances])
+    logic, semicolons = _coordination(doc, words, range(first_end), skip, depths, depth=0)
+    if logic is None:  # "Uncontrolled hypertension (systolic > 160 and diastolic > 90)"
+        logic, _ = _coordination(doc, words, range(first_end), skip, depths, depth=1)
+    if _requirement_sentences(doc, allowances) > 1:
+        logic = "all"  # "Biopsy-proven LN class III or IV. For class III/IV, activity ≥ 4/24."
     return LogicParts(
         logic=logic,
         optional=[_char_span(doc, s, e) for _, s, e in optionals],

@@ -36,9 +36,34 @@ def test_between_x_and_y_is_a_range_not_an_and():
     assert parts("Age between 18 and 65 years")[0].logic is None
 
 
-def test_coordinators_inside_brackets_are_not_top_level():
+def test_coordinators_inside_brackets_decide_when_the_top_level_has_none():
+    # NCT06557265 exclusion 8.7
     text = "Uncontrolled hypertension (systolic > 160 mmHg and diastolic > 90 mmHg) despite therapy"
-    assert parts(text)[0].logic is None
+    assert parts(text)[0].logic == "all"
+
+
+def test_top_level_coordinators_win_over_bracketed_ones():
+    text = "Pregnancy (or planned pregnancy) and breast feeding"
+    assert parts(text)[0].logic == "all"
+
+
+def test_two_required_sentences_combine_as_all_whatever_their_inner_or():
+    # NCT06557265 inclusion 2.2, shortened
+    text = (
+        "Active biopsy proven lupus nephritis Class III or Class IV. For subjects with "
+        "primarily Class III or Class IV LN, the biopsy must have at least mild activity."
+    )
+    assert parts(text)[0].logic == "all"
+
+
+def test_a_sentence_that_readmits_a_subgroup_is_an_exception():
+    # NCT06557265 exclusion 15, shortened
+    p, _, exceptions = parts(
+        "Malignancy within 5 years of screening. Subjects with cervical dysplasia treated with "
+        "conization are allowed"
+    )
+    assert exceptions == ["cervical dysplasia treated with conization"]
+    assert p.logic is None
 
 
 def test_with_or_without_marks_an_optional_part_not_an_or():
@@ -57,7 +82,10 @@ def test_exception_runs_to_the_end_of_the_sentence():
         "Malignancy within 5 years of screening, with the exception of basal and squamous cell "
         "carcinomas treated by complete excision. Subjects with cervical dysplasia are allowed"
     )
-    assert exceptions == ["basal and squamous cell carcinomas treated by complete excision"]
+    assert exceptions == [
+        "basal and squamous cell carcinomas treated by complete excision",
+        "cervical dysplasia",
+    ]
 
 
 def test_exception_inside_brackets_ends_at_the_bracket():
