@@ -4,6 +4,14 @@ Each entity becomes a mention with its lexicon category, its char span in the do
 assertion ConText gave it (mapping and precedence in :mod:`nlp.assertion`), the cue that set
 that assertion, and a required test result where one is written ("Negative SARS-CoV-2 test"
 → present, result negative).
+
+**Untargeted negations.** A negation cue whose scope holds no lexicon concept would otherwise
+be lost with its finding ("No evidence of <a disease the lexicon lacks>", "not fluent in
+English"). Each NEGATED_EXISTENCE modifier with no target gives a fallback mention of category
+``other``, asserted ``negated``, with that cue: the words of its scope next to the cue (after
+it for a forward cue, before it for a backward one), stopping at punctuation, a coordinator, a
+sentence end, another mention or after ``FALLBACK_WORDS`` tokens, with stop words trimmed from
+both ends. No mention is made when nothing but stop words remains.
 """
 
 from __future__ import annotations
@@ -11,7 +19,11 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from models import Mention, TextSpan
-from nlp.assertion import result_of, span_assertion
+from nlp.assertion import NON_MODIFYING, result_of, span_assertion
+
+FALLBACK_CATEGORIES = {"NEGATED_EXISTENCE"}
+FALLBACK_WORDS = 6
+_STOP_AT = {"and", "or", "and/or", "but", "nor", "either", "neither", "/", ";", ":"}
 
 
 def mentions_from_doc(doc: Doc) -> list[Mention]:
@@ -35,7 +47,68 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
                 result=result,
             )
         )
+    out.extend(_fallback_mentions(doc))
+    out.sort(key=lambda m: m.span)
     return out
+
+
+def _fallback_mentions(doc: Doc) -> list[Mention]:
+    """Mentions for negation cues that modify no lexicon concept (module docstring)."""
+    graph = doc._.context_graph
+    if graph is None:
+        return []
+    out: list[Mention] = []
+    taken: set[int] = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    for mod in graph.modifiers:
+        if (
+            mod.category.upper() not in FALLBACK_CATEGORIES
+            or mod.direction.upper() in NON_MODIFYING
+            or mod.num_targets
+        ):
+            continue
+        words = _scope_words(doc, mod, taken)
+        if words is None:
+            continue
+        start, end = words
+        taken.update(range(start, end))
+        c_start, c_end = mod.modifier_span
+        cue = (doc[c_start].idx, doc[c_end - 1].idx + len(doc[c_end - 1]))
+        span = doc[start:end]
+        out.append(
+            Mention(
+                text=span.text,
+                category="other",
+                span=(span.start_char, span.end_char),
+                assertion="negated",
+                cue=TextSpan(text=doc.text[cue[0] : cue[1]], span=cue),
+            )
+        )
+    return out
+
+
+def _scope_words(doc: Doc, mod, taken: set[int]) -> tuple[int, int] | None:
+    """Token range of the words a targetless cue negates, or None (module docstring)."""
+    c_start, c_end = mod.modifier_span
+    s_start, s_end = mod.scope_span
+    if mod.direction.upper() == "BACKWARD":
+        step, first, limit = -1, c_start - 1, max(s_start, c_start - FALLBACK_WORDS) - 1
+    else:
+        step, first, limit = 1, c_end, min(s_end, c_end + FALLBACK_WORDS)
+    picked: list[int] = []
+    for i in range(first, limit, step):
+        tok = doc[i]
+        if i in taken or tok.is_punct or tok.lower_ in _STOP_AT:
+            break
+        if tok.is_sent_start and i > first:
+            break
+        picked.append(i)
+    while picked and doc[picked[-1]].is_stop:
+        picked.pop()
+    while picked and doc[picked[0]].is_stop:
+        picked.pop(0)
+    if not picked:
+        return None
+    return min(picked), max(picked) + 1
 
 
 _COORDINATION = {"or", "and", "and/or", ",", "(", ")", "/"}

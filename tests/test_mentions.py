@@ -103,3 +103,25 @@ def test_not_achieving_a_remission_negates_it():
     # NCT06557265 inclusion 3.4
     found = mentions("defined as not achieving a complete remission after 180 days")
     assert [(m.text, m.assertion) for m in found.values()] == [("remission", "negated")]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "cue"),
+    [
+        ("No evidence of frobnicosis", "frobnicosis", "No evidence of"),
+        ("Not fluent in English", "fluent in English", "Not"),
+        ("Patients who are not cooperative, or agitated", "cooperative", "are not"),
+    ],
+)
+def test_a_negation_cue_without_a_lexicon_concept_gives_a_fallback_mention(text, words, cue):
+    m = mentions(text)[words]
+    assert (m.category, m.assertion, m.cue.text) == ("other", "negated", cue)
+    assert text[m.span[0] : m.span[1]] == words
+    assert text[m.cue.span[0] : m.cue.span[1]] == cue
+
+
+def test_no_fallback_mention_when_the_cue_has_a_target_or_only_stop_words_follow():
+    assert [(m.text, m.assertion) for m in mentions("No history of stroke").values()] == [
+        ("stroke", "negated")
+    ]
+    assert mentions("It is not.") == {}
