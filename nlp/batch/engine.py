@@ -17,10 +17,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from nlp.batch.sources import Item
+from nlp.errors import EligoError
 
 _local = threading.local()
 
@@ -134,6 +136,11 @@ class LocalEngine:
                 chunks,
                 self.workers * 4,
             )
+        except BrokenProcessPool:
+            raise EligoError(
+                "a worker process died (killed, or out of memory); the records written so far "
+                "are kept: run the same command with --resume to continue"
+            ) from None
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
