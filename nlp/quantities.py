@@ -220,6 +220,95 @@ _NOT_A_LIMIT_RE = re.compile(
 )
 _SCALE_RIGHT_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:scale|VAS|NRS|numeric\s+rating)\b", re.I)
 _PAREN_ONLY_RE = re.compile(r"^[\s(]*$")
+_BARE_SCORE_RE = re.compile(r"(?:(?:a|an|the|total|overall|global)\s+)*scores?$", re.I)
+_GLUED_CMP_RE = re.compile(r"\b(?:than|to)$", re.I)
+_SCORE_OF_RE = re.compile(
+    r"\b(?:score|rating|scale|index|total)\s*(?:of|:|=|(?:was|is)(?:\s+of)?)?\s*$", re.I
+)
+# "(i.e. >10 pack/year)": a limit that explains the noun phrase before the parenthesis
+_PAREN_INTRO_RE = re.compile(
+    r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|that\s+is|namely)[,:]?\s*$", re.I
+)
+_EVALUATIVE = frozenset(
+    [
+        "significant",
+        "clinically",
+        "relevant",
+        "severe",
+        "moderate",
+        "mild",
+        "marked",
+        "excessive",
+        "active",
+        "current",
+        "uncontrolled",
+        "important",
+        "substantial",
+        "heavy",
+        "known",
+        "documented",
+        "recent",
+    ]
+)
+# "on the Mini-Mental State Examination": the instrument a score is read on
+_ON_INSTRUMENT_RE = re.compile(
+    r"\s*(?:points?\s+)?on\s+(?:the\s+|a\s+)?(?P<m>[A-Za-z][^,;:.]*?)"
+    r"(?=\s+(?:for|at|within|during|prior|before|after|if|which|that|when|where|who|in)\b"
+    r"|\s*[,;:]|\.(?:\s|$)|\s*$)",
+)
+# the graded thing after "Grade 3 or higher": "neutropenia", "thrombotic or embolic events"
+_GRADED_RE = re.compile(r"[\s-]*(?P<m>[A-Za-z][A-Za-z'-]*(?:\s+[A-Za-z][A-Za-z'-]*){0,5})")
+_GRADED_STOP = frozenset(
+    [
+        "within",
+        "in",
+        "at",
+        "for",
+        "of",
+        "during",
+        "prior",
+        "before",
+        "after",
+        "since",
+        "lasting",
+        "on",
+        "by",
+        "from",
+        "to",
+        "with",
+        "without",
+        "according",
+        "per",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "when",
+        "if",
+        "while",
+        "despite",
+        "unless",
+        "except",
+    ]
+)
+_NAMELESS = frozenset(
+    [
+        "other",
+        "any",
+        "a",
+        "an",
+        "the",
+        "with",
+        "of",
+        "having",
+        "has",
+        "have",
+        "no",
+        "prior",
+        "previous",
+    ]
+)
 
 
 def _parse_number(kind: str, token: str) -> float:
@@ -279,8 +368,9 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
     words = phrase.split()
     if not words:
         return None, end, end
+    word_starts = [w.start() for w in re.finditer(r"\S+", phrase)][-5:]
     words = words[-5:]
-    s = start + chunk.rfind(words[0], cut)
+    s = start + cut + word_starts[0]
     e = start + len(chunk.rstrip())
     lead = re.match(r"[^A-Za-z0-9(]*", text[s:e])
     s += lead.end() if lead else 0
@@ -316,6 +406,42 @@ def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
     return items[::-1]
 
 
+_GENERIC_SCALES = frozenset(
+    [
+        "class",
+        "classes",
+        "grade",
+        "grades",
+        "grading",
+        "stage",
+        "stages",
+        "staging",
+        "classification",
+    ]
+)
+
+
+def _generic_scale(keyword: str) -> bool:
+    return " ".join(keyword.lower().split()) in _GENERIC_SCALES
+
+
+def _graded_after(text: str, pos: int) -> str | None:
+    """The noun phrase after a grade: up to a preposition, punctuation or a number."""
+    m = _GRADED_RE.match(text, pos)
+    if not m:
+        return None
+    words: list[str] = []
+    for w in m.group("m").split():
+        if w.lower() in _GRADED_STOP:
+            break
+        words.append(w)
+    while words and words[-1].lower() in ("or", "and", "and/or"):
+        words.pop()
+    if not words or words[0].lower() in _STOP_WORDS or words[0].lower() in ("or", "and"):
+        return None
+    return " ".join(words)
+
+
 class _Reader:
     """Reads the limit around one number; ``read`` returns quantities and where it stopped."""
 
@@ -346,7 +472,9 @@ class _Reader:
             )
         ):
             scale = p["scale"].search(left)
-            if not scale and not (
+            if not scale and _GLUED_CMP_RE.search(left) and p["pre"].search(left):
+                pass  # "equal to or greater than100 g/L": a comparator word glued to the number
+            elif not scale and not (
                 (scale and text[s - 1] in "-")
                 or (scale and text[s - 1].isalpha() and text[s - 2 : s].isupper())
             ):
@@ -509,6 +637,14 @@ class _Reader:
             value = titre_value
         elif scale_max is not None and kind == "value":
             kind = "score"
+        if cmp is None and low is None and kind_tok == "d" and unit is None and not scale_max:
+            # "a Clinical Dementia Rating of 0", "The MMSE ... was 26 points": a stated score
+            points = re.match(r"\s*(?:points?|pts)\b", right, re.I)
+            if _SCORE_OF_RE.search(left) or points:
+                cmp, kind = "=", "score"
+                if points:
+                    pos += points.end()
+                    right = text[pos:]
         if cmp is None:
             if not (scale or (unit and kind != "age") or (low is not None and (measure or unit))):
                 return [], pos
@@ -551,6 +687,15 @@ class _Reader:
         ):
             paren = text[:start_guess].rstrip()
             measure, ms, me = _measure_before(text, len(paren) - 1, self.floor)
+        elif measure is None and (intro := _PAREN_INTRO_RE.search(text[:start_guess])):
+            measure, ms, me = _measure_before(text, intro.start(), self.floor)
+            if measure:
+                words = measure.split()
+                while len(words) > 1 and words[0].lower() in _EVALUATIVE:
+                    words = words[1:]
+                words = words[-3:]
+                ms = me - len(" ".join(words)) if text[ms:me].endswith(" ".join(words)) else ms
+                measure = " ".join(words)
         if kind == "value" and measure is None and scale_max is None:
             follow = _FOLLOW_RE.match(right)
             if follow and _PAREN_ONLY_RE.match(text[max(0, pre_start - 2) : pre_start]):
@@ -571,6 +716,17 @@ class _Reader:
         end = pos
         while end > start and text[end - 1].isspace():
             end -= 1
+        # "a score of at least 20 on the Mini-Mental State Examination": the instrument
+        if (
+            kind in ("score", "value")
+            and not scale
+            and unit is None
+            and relative is None
+            and (measure is None or _BARE_SCORE_RE.match(measure))
+        ):
+            on = _ON_INSTRUMENT_RE.match(text, pos)
+            if on and len(on.group("m").split()) <= 12:
+                measure, kind = on.group("m").strip(), "score"
         base: dict[str, Any] = {
             "kind": kind,
             "comparator": cmp,
@@ -609,6 +765,15 @@ class _Reader:
                     )
                 )
                 pos = mm.end()
+        # "Grade 3 or higher neutropenia": a bare grade/class/stage keyword names nothing, so the
+        # graded thing is what follows, unless a noun phrase before it names it
+        if scale and kind in ("class", "grade") and _generic_scale(scale.group("kw")):
+            kw_start = s - len(left) + scale.start("kw")
+            before, _b, _e = _measure_before(text, min(kw_start, start), self.floor)
+            named = [w for w in (before or "").split() if w.lower() not in _NAMELESS]
+            graded = None if named else _graded_after(text, pos)
+            if graded:
+                out = [q.model_copy(update={"measure": graded}) for q in out]
         # shared limit: "aspartate aminotransferase, alanine aminotransferase, or bilirubin ≥ ..."
         if measure and adjacent and kind == "value":
             for item, _a, _b in _list_before(text, ms):
@@ -638,15 +803,201 @@ def find_quantities(text: str) -> list[Quantity]:
         if found:
             reader.floor = end
         pos = max(pos, end if found else m.end())
+    letters = [
+        q
+        for q in _letter_grades(text)
+        if not any(
+            o.span and q.span and o.span[0] < q.span[1] and q.span[0] < o.span[1] for o in out
+        )
+    ]
+    if letters:
+        out = sorted(out + letters, key=lambda q: q.span or (0, 0))
+    out = _inherit_comparator(text, out)
+    out = _distribute_over_measures(text, out)
+    return _drop_scope_repeats(text, out)
+
+
+@cache
+def _letter_re() -> re.Pattern[str]:
+    scales = [
+        a for row in _rules("quantity_measures.json") if row.get("letters") for a in row["aliases"]
+    ]
+    letter = r"(?:class|grade|stage|score|category)?\s*([A-D])(?![A-Za-z0-9])"
+    return re.compile(
+        rf"(?<![A-Za-z])(?P<kw>{_alternation(scales)})(?![A-Za-z])"
+        r"(?:\s*\(\w+\))?(?:\s*(?:class|classification|grade|stage|score|category))?"
+        rf"\s*(?:of\s+|[:=]\s*)?(?P<cmp>[<>≤≥]=?)?\s*(?P<first>[A-D])(?![A-Za-z0-9])"
+        rf"(?P<rest>(?:\s*(?:,\s*(?:or|and)?|or|and|/|-|–|to)\s*{letter})*)"
+        r"(?P<post>\s*or\s+(?:worse|higher|above|more))?",
+        re.I,
+    )
+
+
+def _letter_grades(text: str) -> list[Quantity]:
+    """Letter grades on a named scale: "Child-Pugh B or C", "ASIA Impairment Scale grade A-C"."""
+    out: list[Quantity] = []
+    kinds = _patterns()["scale_kind"]
+    for m in _letter_re().finditer(text):
+        if not m.group("first").isupper():
+            continue
+        kind = kinds.get(" ".join(m.group("kw").lower().split()), "class")
+        kind = kind if kind in ("class", "grade") else "class"
+        measure = m.group("kw")
+        first = _LETTER_GRADES[m.group("first")]
+        rest = list(
+            re.finditer(
+                r"(,\s*(?:or|and)?|or|and|/|-|–|to)\s*(?:class|grade|stage|score|category)?\s*([A-D])",
+                m.group("rest") or "",
+                re.I,
+            )
+        )
+        cmp = "=" if not m.group("cmp") else _patterns()["prefix"].get(m.group("cmp"), "=")
+        if m.group("post"):
+            cmp = ">="
+        base = {"kind": kind, "measure": measure}
+        if rest and rest[0].group(1).strip() in ("-", "–", "to") and cmp == "=":
+            high = _LETTER_GRADES[rest[-1].group(2).upper()]
+            out.append(
+                Quantity(
+                    comparator="range",
+                    low=first,
+                    high=high,
+                    text=m.group().strip(),
+                    span=(m.start(), m.start() + len(m.group().rstrip())),
+                    **base,
+                )
+            )
+            continue
+        end_first = m.end("first") if not (m.group("post") and not rest) else m.end()
+        out.append(
+            Quantity(
+                comparator=cmp,
+                value=first,
+                text=text[m.start() : end_first],
+                span=(m.start(), end_first),
+                **base,
+            )
+        )
+        offset = m.start("rest")
+        for i, r in enumerate(rest):
+            a = offset + r.start(2)
+            b = offset + r.end(2) if not (m.group("post") and i == len(rest) - 1) else m.end()
+            out.append(
+                Quantity(
+                    comparator=cmp,
+                    value=_LETTER_GRADES[r.group(2).upper()],
+                    text=text[a:b],
+                    span=(a, b),
+                    **base,
+                )
+            )
+    return out
+
+
+_CARRY_SEP_RE = re.compile(r"^\s*(?:\(|or|/|,|and)\s*$", re.I)
+
+
+def _compatible_units(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    from nlp.units import convert
+
+    return convert(1.0, a, b) is not None
+
+
+def _inherit_comparator(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "less than 45 kilograms (100 pounds)", "above 20 g and 30 g ... respectively": the second
+    value, with no comparator of its own, restates the first limit."""
+    out = list(qs)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if (
+            a.span is None
+            or b.span is None
+            or a.comparator in ("=", "range")
+            or b.comparator != "="
+            or b.kind != "value"
+            or b.span[0] < a.span[1]
+            or not _compatible_units(a.unit, b.unit)
+        ):
+            continue
+        sep = text[a.span[1] : b.span[0]]
+        if not _CARRY_SEP_RE.match(sep):
+            continue
+        if sep.strip().lower() == "and" and not re.search(
+            r"^[^.;]*\brespectively\b", text[b.span[1] :], re.I
+        ):
+            continue
+        out[i] = b.model_copy(
+            update={"comparator": a.comparator, "measure": b.measure or a.measure}
+        )
+    return out
+
+
+_EITHER_RE = re.compile(
+    r"^\s*(?:by|for|on|in)\s+(?:either|each|both)(?:\s+(?:of\s+(?:the|these)\s+)?"
+    r"(?:measures?|measurements?|methods?|tests?|assays?))?\b",
+    re.I,
+)
+
+
+def _distribute_over_measures(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "UPCR ≥ 1.5 g/g or proteinuria ≥1.5 g/day ... and ≤ 7 g/day by either measure": the
+    limit applies to each measure named earlier in the sentence."""
+    out: list[Quantity] = []
+    for q in qs:
+        if q.measure is None and q.span is not None and _EITHER_RE.match(text[q.span[1] :]):
+            sentence = max(
+                text.rfind(". ", 0, q.span[0]),
+                text.rfind(";", 0, q.span[0]),
+                text.rfind("\n", 0, q.span[0]),
+            )
+            earlier: list[str] = []
+            for o in out:
+                if o.span and o.span[0] > sentence and o.measure and o.measure not in earlier:
+                    earlier.append(o.measure)
+            if len(earlier) >= 2:
+                out.extend(q.model_copy(update={"measure": m}) for m in earlier)
+                continue
+        out.append(q)
+    return out
+
+
+_SCOPE_RE = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\n))\s*For\s+(?:subjects|patients|participants|those|individuals|"
+    r"people|women|men|persons|children|adults)\s+(?:with|who|whose|having)\b[^,.;]*,",
+)
+
+
+def _drop_scope_repeats(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "... Class III or Class IV ... For subjects with primarily Class III or Class IV LN, ...":
+    limits repeated in a sentence-initial scope clause are not new limits."""
+    clauses = [(m.start(), m.end()) for m in _SCOPE_RE.finditer(text)]
+    if not clauses:
+        return qs
+    out: list[Quantity] = []
+    for q in qs:
+        inside = next(
+            (c for c in clauses if q.span and c[0] <= q.span[0] and q.span[1] <= c[1]), None
+        )
+        key = (q.kind, q.comparator, q.value, q.low, q.high, q.unit)
+        if inside and any(
+            o.span
+            and o.span[1] <= inside[0]
+            and (o.kind, o.comparator, o.value, o.low, o.high, o.unit) == key
+            for o in out
+        ):
+            continue
+        out.append(q)
     return out
 
 
 _GAP_RE = re.compile(r"^\s+[A-Za-z][A-Za-z\s'-]*$")
 
 
-def find_run_together(
-    text: str, quantities: list[Quantity] | None = None
-) -> list[tuple[int, int]]:
+def find_run_together(text: str, quantities: list[Quantity] | None = None) -> list[tuple[int, int]]:
     """Gaps where one measure+value runs into the next with no separator.
 
     "hemoglobin levels < 9 gm/dL absolute neutrophil count < 2,000/mm^3" → the span of the

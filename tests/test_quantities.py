@@ -39,7 +39,14 @@ SINGLE = [
     (
         "Score of 10 or more points on the American College of Rheumatology (ACR) 2019 "
         "classification criteria for SLE",
-        ("score", "Score", ">=", 10.0, None, None),
+        (
+            "score",
+            "American College of Rheumatology (ACR) 2019 classification criteria",
+            ">=",
+            10.0,
+            None,
+            None,
+        ),
     ),
     (
         "Positive antinuclear antibodies (ANA) ≥ 1:80 OR anti-dsDNA OR anti-Smith (anti-Sm)",
@@ -59,11 +66,11 @@ SINGLE = [
     ),
     (
         "significant smoking history (i.e. >10 pack/year) with active pulmonary disease",
-        ("value", None, ">", 10.0, "{pack_year}", None),
+        ("value", "smoking history", ">", 10.0, "{pack-years}", None),
     ),
     (
         "≥ Class III New York Heart Association (NYHA) congestive heart failure (CHF)",
-        ("class", "Class", ">=", 3.0, None, None),
+        ("class", "New York Heart Association", ">=", 3.0, None, None),
     ),
     (
         "Prolongation of the QT interval corrected for heart rate (QTc) (Fridericia) interval of "
@@ -72,7 +79,7 @@ SINGLE = [
     ),
     (
         "pulmonary embolism, or other ≥ Grade 2 thrombotic or embolic events",
-        ("grade", "Grade", ">=", 2.0, None, None),
+        ("grade", "thrombotic or embolic events", ">=", 2.0, None, None),
     ),
     # corpus patterns
     ("NCT03864744: HbA1c <6 mmol/L", ("value", "HbA1c", "<", 6.0, "mmol/L", None)),
@@ -277,7 +284,8 @@ def test_proteinuria_limits_by_either_measure():
     assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
         ("UPCR", ">=", 1.5, "g/g"),
         ("proteinuria", ">=", 1.5, "g/d"),
-        (None, "<=", 7.0, "g/d"),
+        ("UPCR", "<=", 7.0, "g/d"),
+        ("proteinuria", "<=", 7.0, "g/d"),
     ]
 
 

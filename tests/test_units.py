@@ -31,7 +31,7 @@ from nlp.units import normalise_unit, same_amount
         ("mm Hg", "mm[Hg]"),
         ("msec", "ms"),
         ("%", "%"),
-        ("pack/year", "{pack_year}"),
+        ("pack/year", "{pack-years}"),
         ("°C", "Cel"),
     ],
 )
