@@ -44,7 +44,8 @@ _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "once": 1, "twice": 2,
+    "thrice": 3,
 }  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
           "X": 10}  # fmt: skip
@@ -220,6 +221,9 @@ _NOT_A_LIMIT_RE = re.compile(
 )
 _SCALE_RIGHT_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:scale|VAS|NRS|numeric\s+rating)\b", re.I)
 _PAREN_ONLY_RE = re.compile(r"^[\s(]*$")
+_YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
+_REPEAT_WORDS = frozenset({"once", "twice", "thrice"})
+_NO_COUNT_BEFORE_RE = re.compile(r"\b(?:no|any|every|each|some|the|this|that|which|per)\s*$", re.I)
 _BARE_SCORE_RE = re.compile(r"(?:(?:a|an|the|total|overall|global)\s+)*scores?$", re.I)
 _GLUED_CMP_RE = re.compile(r"\b(?:than|to)$", re.I)
 _SCORE_OF_RE = re.compile(
@@ -321,12 +325,12 @@ def _parse_number(kind: str, token: str) -> float:
 
 def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
     """The longest run of up to five tokens after ``pos`` that is a known unit."""
-    window = text[pos : pos + 48]
+    window = text[pos : pos + 64]
     if not window[:1].strip() and window[1:2].isspace():
         return None, pos  # two spaces: not this number's unit
     best: tuple[str | None, int] = (None, pos)
     for n, m in enumerate(_UNIT_TOKEN_RE.finditer(window)):
-        if n >= 5:
+        if n >= 8:
             break
         if n == 0 and m.start() > 1:
             break
@@ -599,12 +603,24 @@ class _Reader:
         if relative and cmp is None:
             cmp = ">" if rel_gt else "="
         if kind_tok == "w" and unit is None and scale is None and cmp is None:
-            return [], pos
+            # "Meets two additional criteria", "one of the following": a stated count
+            follow = _FOLLOW_RE.match(text, pos)
+            if (
+                m.group().lower() in _REPEAT_WORDS
+                or _NO_COUNT_BEFORE_RE.search(left)
+                or not (
+                    _NOT_A_LIMIT_RE.match(text, pos)
+                    or (follow and follow.group(1).split()[0].lower() not in _STOP_WORDS)
+                )
+            ):
+                return [], pos
+            cmp = "="
         right = text[pos:]
         age_ctx = bool(
             age_words
             or (measure and _AGE_WORDS_RE.search(measure))
             or (unit in _TIME_UNITS and _AGE_RIGHT_RE.match(right))
+            or (unit is None and _YEAR_OLD_RE.match(right))
             or (post and re.search(r"older|younger", post.group(), re.I))
             or (
                 (unit == "a" or unit is None)
@@ -613,6 +629,7 @@ class _Reader:
             )
             or (unit == "a" and _PEOPLE_RE.search(text[:pre_start]))
         )
+        year_old = _YEAR_OLD_RE.match(right) if unit is None else None
         if (
             scale is None
             and age_ctx
@@ -622,6 +639,8 @@ class _Reader:
         ):
             kind = "age"
             unit = unit or "a"
+            if year_old:
+                pos += year_old.end()
             if not measure or not _AGE_WORDS_RE.search(measure):
                 measure = "age"
         elif unit in _TIME_UNITS:
@@ -803,6 +822,15 @@ def find_quantities(text: str) -> list[Quantity]:
         if found:
             reader.floor = end
         pos = max(pos, end if found else m.end())
+    years = [
+        q
+        for q in _calendar_years(text)
+        if not any(
+            o.span and q.span and o.span[0] < q.span[1] and q.span[0] < o.span[1] for o in out
+        )
+    ]
+    if years:
+        out = sorted(out + years, key=lambda q: q.span or (0, 0))
     letters = [
         q
         for q in _letter_grades(text)
@@ -815,6 +843,41 @@ def find_quantities(text: str) -> list[Quantity]:
     out = _inherit_comparator(text, out)
     out = _distribute_over_measures(text, out)
     return _drop_scope_repeats(text, out)
+
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    r"(?P<{g}>(?:19|20)\d\d)(?![\d/-])"
+)
+_YEARS_RE = re.compile(
+    rf"(?<![A-Za-z])(?:between|from)\s+{_DATE.replace('{g}', 'y1')}"
+    r"\s*(?:and|to|-|–|until|through)\s*"
+    rf"{_DATE.replace('{g}', 'y2')}"
+    rf"|(?<![A-Za-z])(?P<w>since|before|after|prior\s+to)\s+{_DATE.replace('{g}', 'y')}",
+    re.I,
+)
+_YEAR_CMP = {"since": ">=", "before": "<", "after": ">", "prior to": "<"}
+
+
+def _calendar_years(text: str) -> list[Quantity]:
+    """Calendar limits: "between January 2014 and May 2017" (a range of years), "since 2010"."""
+    out: list[Quantity] = []
+    for m in _YEARS_RE.finditer(text):
+        span = (m.start(), m.end())
+        if m.group("y1"):
+            low, high = float(m.group("y1")), float(m.group("y2"))
+            if high < low:
+                continue
+            q = Quantity(comparator="range", low=low, high=high, text=m.group(), span=span)
+        else:
+            cmp = _YEAR_CMP[" ".join(m.group("w").lower().split())]
+            q = Quantity(comparator=cmp, value=float(m.group("y")), text=m.group(), span=span)
+        out.append(q.model_copy(update={"measure": "calendar year"}))
+    return out
 
 
 @cache
