@@ -223,7 +223,9 @@ _SCALE_RIGHT_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:scale|VAS|NRS|numeric\s+
 _PAREN_ONLY_RE = re.compile(r"^[\s(]*$")
 _YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
 _REPEAT_WORDS = frozenset({"once", "twice", "thrice"})
-_NO_COUNT_BEFORE_RE = re.compile(r"\b(?:no|any|every|each|some|the|this|that|which|per)\s*$", re.I)
+_NO_COUNT_BEFORE_RE = re.compile(
+    r"\b(?:no|any|every|each|some|the|this|that|which|per|type|all|from|by|in)\s*$", re.I
+)
 _BARE_SCORE_RE = re.compile(r"(?:(?:a|an|the|total|overall|global)\s+)*scores?$", re.I)
 _GLUED_CMP_RE = re.compile(r"\b(?:than|to)$", re.I)
 _SCORE_OF_RE = re.compile(
@@ -604,7 +606,7 @@ class _Reader:
             cmp = ">" if rel_gt else "="
         if kind_tok == "w" and unit is None and scale is None and cmp is None:
             # "Meets two additional criteria", "one of the following": a stated count
-            follow = _FOLLOW_RE.match(text, pos)
+            follow = _FOLLOW_RE.match(text[pos:])
             if (
                 m.group().lower() in _REPEAT_WORDS
                 or _NO_COUNT_BEFORE_RE.search(left)
