@@ -119,7 +119,7 @@ def _patterns() -> dict[str, Any]:
     }
 
 
-_UNIT_TOKEN_RE = re.compile(r"[^\s,;()\[\]]+")
+_UNIT_TOKEN_RE = re.compile(r"(?:[^\s,;()\[\]–-]|[–-](?!\d))+")
 _REL_RE = re.compile(
     r"\s*(?:[x×X*](?=\s*[,;.)]|\s*$)(?P<bare>)|"
     r"(?:[x×X*]|times|-?\s*fold)?\s*(?:(?P<gt>higher|greater|more|above)\s+than\s+)?"
@@ -221,6 +221,18 @@ _NOT_A_LIMIT_RE = re.compile(
 )
 _SCALE_RIGHT_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:scale|VAS|NRS|numeric\s+rating)\b", re.I)
 _PAREN_ONLY_RE = re.compile(r"^[\s(]*$")
+_ADJ_DURATION_RE = re.compile(
+    r"-(?:mo|mos|months?|weeks?|wks?|days?|years?|yrs?|hours?|hrs?|h|d|min|minutes?)\b", re.I
+)
+# a bare number before a plural noun is a count: "12 seizures", "5 fractions", "6 steps"
+_PLURAL_NOUN_RE = re.compile(r"\s+(?:[a-z][a-z-]+\s+){0,1}([a-z][a-z-]{2,}s|[A-Z][a-z]+s)\b")
+_NOT_COUNTED_BEFORE_RE = re.compile(
+    r"(?:\b(?:type|phase|grade|stage|class|level|version|day|week|month|year|cycle|step|part|"
+    r"section|visit|arm|group|cohort|criterion|item|number|no|n°|figure|table|line|lines|of|"
+    r"per|every|each|version|dose|doses|trial|study|protocol|and|or|to|than|between|from|at|"
+    r"in|on|by|for|within|after|before|x|×)|[#:/.=<>≤≥+-])\s*$",
+    re.I,
+)
 _YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
 _REPEAT_WORDS = frozenset({"once", "twice", "thrice"})
 _NO_COUNT_BEFORE_RE = re.compile(
@@ -338,6 +350,8 @@ def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
             break
         cand = window[: m.end()]
         for trimmed in (cand, cand.rstrip(".:")):
+            if trimmed.strip() == "a":
+                break  # the article ("twice a week"), never a written year
             code = normalise_unit(trimmed)
             if code is not None:
                 end = pos + len(trimmed)
@@ -647,8 +661,8 @@ class _Reader:
                 measure = "age"
         elif unit in _TIME_UNITS:
             return [], pos
-        if _TIME_NOUN_RE.match(right):
-            return [], pos
+        if _TIME_NOUN_RE.match(right) or (unit is None and _ADJ_DURATION_RE.match(right)):
+            return [], pos  # half-lives, cycles; "within 6-mo", "a 14-week trial"
         if measure in ("n", "N") or (value == 1.73 and re.match(r"\s*m", right)):
             return [], pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
         if low is not None and pre is None and post_cmp is None and _SCALE_RIGHT_RE.match(right):
@@ -666,6 +680,21 @@ class _Reader:
                 if points:
                     pos += points.end()
                     right = text[pos:]
+        bare_count = False
+        if (
+            cmp is None
+            and kind_tok == "d"
+            and unit is None
+            and low is None
+            and scale is None
+            and scale_max is None
+            and relative is None
+            and re.fullmatch(r"[1-9]\d{0,2}", m.group())
+            and not _NOT_COUNTED_BEFORE_RE.search(left)
+            and (noun := _PLURAL_NOUN_RE.match(right))
+            and noun.group(1).lower() not in _STOP_WORDS
+        ):
+            cmp, bare_count = "=", True  # "12 seizures", "the selected 3 health facilities"
         if cmp is None:
             if not (scale or (unit and kind != "age") or (low is not None and (measure or unit))):
                 return [], pos
@@ -693,7 +722,9 @@ class _Reader:
                 if words and words[0].lower() in ("point", "points", "pts"):
                     kind = "score"
                     pos += follow.group(0).find(words[0]) + len(words[0])
-                elif words and (kind_tok == "w" or not measure or _VERB_END_RE.search(measure)):
+                elif words and (
+                    kind_tok == "w" or bare_count or not measure or _VERB_END_RE.search(measure)
+                ):
                     kind = "count"
                     measure = " ".join(words)
                     ms = me = len(text)  # the counted thing follows: not part of the start

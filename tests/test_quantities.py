@@ -435,3 +435,124 @@ def test_run_together_seed():
 )
 def test_separated_values_are_not_run_together(text):
     assert find_run_together(text) == []
+
+
+# ---- measures named around the limit (instrument, parenthesis, graded thing)
+def test_score_on_an_instrument_takes_the_instrument():
+    q = _one("a score of at least 20 on the Mini-Mental State Examination")
+    assert (q.kind, q.measure, q.comparator, q.value) == (
+        "score",
+        "Mini-Mental State Examination",
+        ">=",
+        20.0,
+    )
+
+
+def test_grade_first_takes_the_graded_thing_after_it():
+    q = _one("Grade 3 or higher neutropenia")
+    assert (q.kind, q.measure, q.comparator, q.value) == ("grade", "neutropenia", ">=", 3.0)
+    q = _one("other ≥ Grade 2 thrombotic or embolic events within 12 weeks")
+    assert q.measure == "thrombotic or embolic events"
+
+
+def test_scale_named_before_keeps_its_name():
+    qs = find_quantities("NCT03860350: Heart failure NYHA class III or IV")
+    assert {q.measure for q in qs} == {"NYHA class"}
+
+
+def test_parenthesis_with_ie_takes_the_noun_phrase_before():
+    q = _one("significant smoking history (i.e. >10 pack/year)")
+    assert (q.measure, q.comparator, q.value, q.unit) == (
+        "smoking history",
+        ">",
+        10.0,
+        "{pack-years}",
+    )
+
+
+def test_repeated_limits_in_a_scope_clause_are_not_new():
+    text = (
+        "Active biopsy proven lupus nephritis Class III or Class IV with or without Class V using "
+        "the 2018 International Society of Nephrology (ISN/RPS) criteria. For subjects with "
+        "primarily Class III or Class IV LN, the biopsy must have at least mild to moderate "
+        "activity score (≥4/24)"
+    )
+    qs = find_quantities(text)
+    assert [(q.kind, q.value) for q in qs] == [("class", 3.0), ("class", 4.0), ("score", 4.0)]
+    assert qs[0].span[1] < text.index("For subjects")
+
+
+def test_scope_clause_keeps_a_limit_not_stated_before():
+    qs = find_quantities("Lupus nephritis. For subjects with Class V LN, the UPCR must be ≥ 3 g/g")
+    assert [(q.kind, q.value) for q in qs] == [("class", 5.0), ("value", 3.0)]
+
+
+# ---- LCT patterns without a comparator word, and comparator forms
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "NCT03860857: Normal cognition defined as a Clinical Dementia Rating of 0 and",
+            ("score", "=", 0.0, None),
+        ),
+        ("NCT03921437: The MMSE of the educators was 26 points", ("score", "=", 26.0, None)),
+        ("NCT03861858: Meets two additional criteria for BPD", ("count", "=", 2.0, None)),
+        ("NCT03865732: 12 seizures over a 12-week period", ("count", "=", 12.0, None)),
+        (
+            "NCT03861442: contralateral hearing equal to or better than 60 dB",
+            ("value", ">=", 60.0, "dB"),
+        ),
+        (
+            "NCT03925454: Haemoglobin equal to or greater than100 g/L at enrolment",
+            ("value", ">=", 100.0, "g/L"),
+        ),
+        ("fasting glucose < 7,0 mmol/l", ("value", "<", 7.0, "mmol/L")),
+        ("NCT03860350: HbA1C level variation range within 0.5%", ("value", "<=", 0.5, "%")),
+        ("NCT03929887: First diagnostic kidney biopsy since 2010", ("value", ">=", 2010.0, None)),
+        ("NCT03923517: contact with the person at least twice a week", ("value", ">=", 2.0, None)),
+    ],
+)
+def test_limits_without_or_with_unusual_comparators(text, expected):
+    q = _one(text)
+    assert (q.kind, q.comparator, q.value, q.unit) == expected
+
+
+def test_ranges_with_units_on_both_ends_and_calendar_years():
+    q = _one("NCT03862417: curves 15°-45°.")
+    assert (q.comparator, q.low, q.high, q.unit) == ("range", 15.0, 45.0, "deg")
+    q = _one("NCT03920683: hospitalization between January 2014 and May 2017, in the department")
+    assert (q.comparator, q.low, q.high) == ("range", 2014.0, 2017.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Child-Pugh B or C cirrhosis", [("=", 2.0), ("=", 3.0)]),
+        ("NCT03869073: severe liver disease (Child-Pugh Class C)", [("=", 3.0)]),
+        ("NCT03863236: Liver dysfunction, child pugh B or worse", [(">=", 2.0)]),
+    ],
+)
+def test_letter_grades(text, expected):
+    qs = find_quantities(text)
+    assert [(q.comparator, q.value) for q in qs] == expected
+    assert {q.kind for q in qs} == {"class"}
+
+
+def test_second_value_restates_the_first_limit():
+    qs = find_quantities("body weight less than 45 kilograms (100 pounds)")
+    assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
+        ("body weight", "<", 45.0, "kg"),
+        ("body weight", "<", 100.0, "[lb_av]"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NCT03860584: changes in birth control (within 6-mo)",
+        "NCT03864224: persistent low back pain of at least 1 month's duration",
+        "no history of type 2 diabetes",
+    ],
+)
+def test_more_non_quantities(text):
+    assert find_quantities(text) == []
