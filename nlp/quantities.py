@@ -45,7 +45,7 @@ _NUMBER_WORDS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "once": 1, "twice": 2,
-    "thrice": 3,
+    "thrice": 3, "single": 1,
 }  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
           "X": 10}  # fmt: skip
@@ -112,7 +112,8 @@ def _patterns() -> dict[str, Any]:
         # an ordinal-scale keyword right before the value, maybe with a comparator between
         "scale": re.compile(
             rf"(?<![A-Za-z])(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
-            r"(?:\s*(?:score|class|classification|grade|stage|status|functional class))?"
+            r"(?:\s*(?:score|class|classification(?:\s+system)?|grade|stage|status|"
+            r"functional class))?"
             r"\s*(?:of\b|[:=-]|(?:of\s+)?\b(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
             re.I,
         ),
@@ -225,12 +226,15 @@ _ADJ_DURATION_RE = re.compile(
     r"-(?:mo|mos|months?|weeks?|wks?|days?|years?|yrs?|hours?|hrs?|h|d|min|minutes?)\b", re.I
 )
 # a bare number before a plural noun is a count: "12 seizures", "5 fractions", "6 steps"
-_PLURAL_NOUN_RE = re.compile(r"\s+(?:[a-z][a-z-]+\s+){0,1}([a-z][a-z-]{2,}s|[A-Z][a-z]+s)\b")
+_PLURAL_NOUN_RE = re.compile(
+    r"\s+(?:[a-z][a-z-]+\s+){0,1}([a-z][a-z-]{2,}s|[A-Z][a-z]+s|teeth|children|people|women|men"
+    r"|feet)\b"
+)
 _NOT_COUNTED_BEFORE_RE = re.compile(
     r"(?:\b(?:type|phase|grade|stage|class|level|version|day|week|month|year|cycle|step|part|"
-    r"section|visit|arm|group|cohort|criterion|item|number|no|n°|figure|table|line|lines|of|"
+    r"section|visit|arm|group|cohort|criterion|item|number|no|n°|figure|table|line|lines|"
     r"per|every|each|version|dose|doses|trial|study|protocol|and|or|to|than|between|from|at|"
-    r"in|on|by|for|within|after|before|x|×)|[#:/.=<>≤≥+-])\s*$",
+    r"in|on|by|for|within|after|before|x|×)|[#:/=<>≤≥+-])\s*$",
     re.I,
 )
 _YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
@@ -572,7 +576,11 @@ class _Reader:
             elif (
                 rel
                 and unit is None
-                and (rel.group("n") is None or re.match(r"\s*(?:[x×X*]|times|-?fold)", text[pos:]))
+                and (
+                    rel.group("n") is None
+                    or rel.group("gt")
+                    or re.match(r"\s*(?:[x×X*]|times|-?fold)", text[pos:])
+                )
             ):
                 relative = (
                     "LLN" if (rel.group("l") or rel.group("l2") or rel.group("lln")) else "ULN"
@@ -626,7 +634,13 @@ class _Reader:
                 or _NO_COUNT_BEFORE_RE.search(left)
                 or not (
                     _NOT_A_LIMIT_RE.match(text, pos)
-                    or (follow and follow.group(1).split()[0].lower() not in _STOP_WORDS)
+                    or (
+                        follow
+                        and (
+                            follow.group(1).split()[0].lower() not in _STOP_WORDS
+                            or follow.group(1).split()[0].lower() == "times"
+                        )
+                    )
                 )
             ):
                 return [], pos
@@ -692,7 +706,7 @@ class _Reader:
             and re.fullmatch(r"[1-9]\d{0,2}", m.group())
             and not _NOT_COUNTED_BEFORE_RE.search(left)
             and (noun := _PLURAL_NOUN_RE.match(right))
-            and noun.group(1).lower() not in _STOP_WORDS
+            and (noun.group(1).lower() not in _STOP_WORDS or noun.group(1).lower() == "times")
         ):
             cmp, bare_count = "=", True  # "12 seizures", "the selected 3 health facilities"
         if cmp is None:
