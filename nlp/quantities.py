@@ -237,6 +237,8 @@ _NOT_COUNTED_BEFORE_RE = re.compile(
     r"in|on|by|for|within|after|before|x|×)|[#:/=<>≤≥+-])\s*$",
     re.I,
 )
+_NAME_AFTER_RE = re.compile(r"\s+(?:test|scale|questionnaire|task|inventory|index|score)\b", re.I)
+_VERSION_RE = re.compile(r"\b(?:version|release|edition)\s*$", re.I)
 _YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
 _REPEAT_WORDS = frozenset({"once", "twice", "thrice"})
 _NO_COUNT_BEFORE_RE = re.compile(
@@ -503,6 +505,8 @@ class _Reader:
                 or (scale and text[s - 1].isalpha() and text[s - 2 : s].isupper())
             ):
                 return [], e
+        if _VERSION_RE.search(left):
+            return [], e  # "iOS (version 10 or higher)": a software version, not a limit
         scale = p["scale"].search(left)
         if kind_tok == "r" and not scale:
             return [], e
@@ -707,6 +711,7 @@ class _Reader:
             and not _NOT_COUNTED_BEFORE_RE.search(left)
             and (noun := _PLURAL_NOUN_RE.match(right))
             and (noun.group(1).lower() not in _STOP_WORDS or noun.group(1).lower() == "times")
+            and not _NAME_AFTER_RE.match(right, noun.end())
         ):
             cmp, bare_count = "=", True  # "12 seizures", "the selected 3 health facilities"
         if cmp is None:
