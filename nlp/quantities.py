@@ -233,12 +233,21 @@ _PLURAL_NOUN_RE = re.compile(
 _NOT_COUNTED_BEFORE_RE = re.compile(
     r"(?:\b(?:type|phase|grade|stage|class|level|version|day|week|month|year|cycle|step|part|"
     r"section|visit|arm|group|cohort|criterion|item|number|no|n°|figure|table|line|lines|"
-    r"per|every|each|version|dose|doses|trial|study|protocol|and|or|to|than|between|from|at|"
-    r"in|on|by|for|within|after|before|x|×)|[#:/=<>≤≥+-])\s*$",
+    r"per|every|each|version|dose|doses|trial|study|protocol|to|than|between|from|at|"
+    r"in|on|by|for|within|after|before|x|×)|\btype\s+\w+\s*(?:or|and|,|/)|[#:/=<>≤≥+-])\s*$",
     re.I,
+)
+_NOT_PLURAL_RE = re.compile(
+    r"(?:itis|osis|[^s]sis|us|ss|betes|herpes|measles|mumps|rabies|series|species)$", re.I
 )
 _NAME_AFTER_RE = re.compile(r"\s+(?:test|scale|questionnaire|task|inventory|index|score)\b", re.I)
 _VERSION_RE = re.compile(r"\b(?:version|release|edition)\s*$", re.I)
+# "female > 18 and < 60 years of age": the first limit of an age pair has no unit of its own
+_AGE_PAIR_RE = re.compile(
+    r"\s*(?:and|,)\s*(?:[<>≤≥]=?|(?:less|younger|more|older)\s+than)\s*\d+\s*"
+    r"(?:years?|yrs?)\s+(?:of\s+age|old)\b",
+    re.I,
+)
 _YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
 _REPEAT_WORDS = frozenset({"once", "twice", "thrice"})
 _NO_COUNT_BEFORE_RE = re.compile(
@@ -655,6 +664,7 @@ class _Reader:
             or (measure and _AGE_WORDS_RE.search(measure))
             or (unit in _TIME_UNITS and _AGE_RIGHT_RE.match(right))
             or (unit is None and _YEAR_OLD_RE.match(right))
+            or (unit is None and cmp is not None and _AGE_PAIR_RE.match(right))
             or (post and re.search(r"older|younger", post.group(), re.I))
             or (
                 (unit == "a" or unit is None)
@@ -712,6 +722,7 @@ class _Reader:
             and (noun := _PLURAL_NOUN_RE.match(right))
             and (noun.group(1).lower() not in _STOP_WORDS or noun.group(1).lower() == "times")
             and not _NAME_AFTER_RE.match(right, noun.end())
+            and not _NOT_PLURAL_RE.search(noun.group(1))
         ):
             cmp, bare_count = "=", True  # "12 seizures", "the selected 3 health facilities"
         if cmp is None:
