@@ -9,9 +9,12 @@ that assertion, and a required test result where one is written ("Negative SARS-
 be lost with its finding ("No evidence of <a disease the lexicon lacks>", "not fluent in
 English"). Each NEGATED_EXISTENCE modifier with no target gives a fallback mention of category
 ``other``, asserted ``negated``, with that cue: the words of its scope next to the cue (after
-it for a forward cue, before it for a backward one), stopping at punctuation, a coordinator, a
-sentence end, another mention or after ``FALLBACK_WORDS`` tokens, with stop words trimmed from
-both ends. No mention is made when nothing but stop words remains.
+it for a forward cue; before it for a backward one, back to a stop word), stopping at
+punctuation, a coordinator, a sentence end, another mention or after ``FALLBACK_WORDS``
+tokens, with stop words trimmed from both ends. No mention is made when nothing but stop
+words remains, nor for a ``non-`` prefix (``NO_FALLBACK_CUES``): "non-compliance",
+"non-registered", "non-responder" are words of their own, and "non-" negates only a lexicon
+concept ("non-smoker").
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from nlp.assertion import NON_MODIFYING, result_of, span_assertion
 
 FALLBACK_CATEGORIES = {"NEGATED_EXISTENCE"}
 FALLBACK_WORDS = 6
+NO_FALLBACK_CUES = {"non", "non-"}  # "non-compliance", "non-registered": words of their own
+_LINKING = {"having", "using", "taking", "receiving", "undergoing"}
 _STOP_AT = {"and", "or", "and/or", "but", "nor", "either", "neither", "/", ";", ":"}
 
 
@@ -64,6 +69,7 @@ def _fallback_mentions(doc: Doc) -> list[Mention]:
             mod.category.upper() not in FALLBACK_CATEGORIES
             or mod.direction.upper() in NON_MODIFYING
             or mod.num_targets
+            or doc[mod.modifier_span[0]].lower_ in NO_FALLBACK_CUES
         ):
             continue
         words = _scope_words(doc, mod, taken)
@@ -101,6 +107,9 @@ def _scope_words(doc: Doc, mod, taken: set[int]) -> tuple[int, int] | None:
             break
         if tok.is_sent_start and i > first:
             break
+        linking = tok.is_stop or tok.lower_ in _LINKING
+        if step < 0 and linking and any(not doc[j].is_stop for j in picked):
+            break  # backward: "Patients having ⟨X⟩ will be excluded" → X
         picked.append(i)
     while picked and doc[picked[-1]].is_stop:
         picked.pop()

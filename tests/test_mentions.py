@@ -125,3 +125,29 @@ def test_no_fallback_mention_when_the_cue_has_a_target_or_only_stop_words_follow
         ("stroke", "negated")
     ]
     assert mentions("It is not.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "cue"),
+    [
+        ("Conditions that preclude frobnication", "frobnication", "preclude"),
+        ("Patients having frobnicosis will be excluded", "frobnicosis", "be excluded"),
+    ],
+)
+def test_preclude_and_excluded_are_negation_cues(text, words, cue):
+    m = mentions(text)[words]
+    assert (m.assertion, m.cue.text) == ("negated", cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Age no older than 75 years",
+        "Duration does not exceed 10 months",
+        "Do Not Resuscitate order",
+        "Pervasive developmental disorder not otherwise specified",
+        "Non-compliance with study procedures",
+    ],
+)
+def test_comparators_names_and_non_words_give_no_negated_mention(text):
+    assert all(m.assertion != "negated" for m in mentions(text).values())
