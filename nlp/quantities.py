@@ -240,12 +240,21 @@ _NOT_COUNTED_BEFORE_RE = re.compile(
 _NOT_PLURAL_RE = re.compile(
     r"(?:itis|osis|[^s]sis|us|ss|betes|herpes|measles|mumps|rabies|series|species)$", re.I
 )
+_DURATION_WORD_RE = re.compile(
+    r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|nights?)$", re.I
+)
 _NAME_AFTER_RE = re.compile(r"\s+(?:test|scale|questionnaire|task|inventory|index|score)\b", re.I)
 _VERSION_RE = re.compile(r"\b(?:version|release|edition)\s*$", re.I)
 # "female > 18 and < 60 years of age": the first limit of an age pair has no unit of its own
 _AGE_PAIR_RE = re.compile(
     r"\s*(?:and|,)\s*(?:[<>≤≥]=?|(?:less|younger|more|older)\s+than)\s*\d+\s*"
     r"(?:years?|yrs?)\s+(?:of\s+age|old)\b",
+    re.I,
+)
+# "- Over 18 years" as a whole criterion (maybe after "Patient"/"Adults"): an age limit
+_LONE_LIMIT_BEFORE_RE = re.compile(
+    r"[\s\-•*\d.)]*(?:(?:adult|male|female)?\s*(?:patients?|subjects?|participants?|adults?|"
+    r"persons?|individuals?|volunteers?|men|women|males?|females?)\s*(?:aged?)?\s*)?",
     re.I,
 )
 _YEAR_OLD_RE = re.compile(r"[\s-]*(?:years?[\s-]old|y/o|yo)\b", re.I)
@@ -665,6 +674,12 @@ class _Reader:
             or (unit in _TIME_UNITS and _AGE_RIGHT_RE.match(right))
             or (unit is None and _YEAR_OLD_RE.match(right))
             or (unit is None and cmp is not None and _AGE_PAIR_RE.match(right))
+            or (
+                unit == "a"
+                and cmp is not None
+                and _LONE_LIMIT_BEFORE_RE.fullmatch(text[:pre_start])
+                and re.fullmatch(r"[\s.,;:)]*", right)
+            )
             or (post and re.search(r"older|younger", post.group(), re.I))
             or (
                 (unit == "a" or unit is None)
@@ -685,6 +700,13 @@ class _Reader:
             unit = unit or "a"
             if year_old:
                 pos += year_old.end()
+            agem = _AGE_RIGHT_RE.match(text[pos:])
+            if agem and cmp is None:
+                # "18 years of age or older": the trailing comparator follows the age words
+                post2 = p["post"].match(text, pos + agem.end())
+                if post2:
+                    cmp = p["postfix"].get(" ".join(post2.group("p").lower().split()))
+                    pos = post2.end()
             if not measure or not _AGE_WORDS_RE.search(measure):
                 measure = "age"
         elif unit in _TIME_UNITS:
@@ -759,6 +781,8 @@ class _Reader:
                     measure = " ".join(words)
                     ms = me = len(text)  # the counted thing follows: not part of the start
                     pos += follow.group(0).find(words[-1]) + len(words[-1])
+        if kind == "count" and measure and _DURATION_WORD_RE.search(measure):
+            return [], pos  # "> 8 consecutive weeks", "24 consecutive months": a duration
         if scale and kind != "age":
             measure = scale.group("kw")
             ms, me = s - len(left) + scale.start("kw"), s - len(left) + scale.end("kw")

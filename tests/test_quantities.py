@@ -174,12 +174,17 @@ AGES = [
     ("NCT03868475: Women over age 18 with a core biopsy", ">", 18.0),
     ("NCT02634541: patients <18 years", "<", 18.0),
     ("NCT03096613: 18 years or older", ">=", 18.0),
+    ("NCT03861494: 18 years of age or older", ">=", 18.0),
+    ("NCT03865316: Patients 18 years old and older at the time of consent.", ">=", 18.0),
+    ("NCT03865784: - Over 18 years", ">", 18.0),
+    ("NCT03926156: Men and women ≥ 18 year-old", ">=", 18.0),
+    ("NCT03929367: Male or female > 18 and < 60 years of age", ">", 18.0),
 ]
 
 
 @pytest.mark.parametrize(("text", "comparator", "value"), AGES)
 def test_age(text, comparator, value):
-    q = _one(text)
+    q = find_quantities(text)[0]
     got = (q.low, q.high) if q.comparator == "range" else q.value
     assert (q.kind, q.unit, q.comparator, got) == ("age", "a", comparator, value)
     assert "age" in (q.measure or "").lower()
@@ -551,6 +556,8 @@ def test_second_value_restates_the_first_limit():
     [
         "NCT03860584: changes in birth control (within 6-mo)",
         "NCT03864224: persistent low back pain of at least 1 month's duration",
+        "NCT03865732: > 8 consecutive weeks of seizure freedom",
+        "disease duration > 5 years;",
         "no history of type 2 diabetes",
     ],
 )
