@@ -113,6 +113,27 @@ def test_parser_exception_is_a_parse_error(tmp_path, monkeypatch):
     assert summary.failed_by_stage["parse"] == 1 and summary.parsed == 2
 
 
+def test_a_chunk_that_raises_loses_only_the_bad_record(tmp_path, monkeypatch):
+    from nlp.batch import engine
+
+    real = engine.get_parser()
+
+    class Raising:
+        def parse_records(self, records, errors="raise"):
+            if any("ages 2-21 years" in r.eligibility_text for r in records):
+                raise MemoryError("boom")
+            return real.parse_records(records, errors=errors)
+
+        def parse_record(self, record):
+            return next(iter(self.parse_records([record])))
+
+    monkeypatch.setattr(engine, "get_parser", Raising)
+    summary = run_batch([FIXTURES / "studies.jsonl"], tmp_path / "o.jsonl", log=None)
+    entry = errors_by_source(tmp_path / "o.jsonl")[f"{FIXTURES / 'studies.jsonl'}:1"]
+    assert (entry["stage"], entry["reason"]) == ("parse", "boom")
+    assert summary.parsed == 2
+
+
 def test_two_workers_give_the_same_output(baseline, tmp_path):
     out, _ = baseline
     run_batch(INPUTS, tmp_path / "w2.jsonl", workers=2, chunk_items=2, log=None)

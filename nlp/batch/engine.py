@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nlp.batch.sources import Item
+from nlp.batch.writers import jsonl_line, protocol_rows
 from nlp.errors import EligoError
 
 _local = threading.local()
@@ -53,15 +54,8 @@ class Outcome:
 
 def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outcome]:
     """Parse the readable items of a chunk; failed items come back in their place."""
-    from nlp.batch.writers import jsonl_line, protocol_rows
-
     records = [item.record for item in items if item.record is not None and item.error is None]
-    results: Iterator[Any] = iter(())
-    if records:
-        try:
-            results = iter(list(get_parser().parse_records(records, errors="return")))
-        except Exception as exc:  # should not happen: the parser isolates records itself
-            results = iter([exc] * len(records))
+    results = iter(_parse_all(records))
     out = []
     for item in items:
         key, source = item.key, item.location
@@ -88,6 +82,23 @@ def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outco
             Outcome(key, item.trial_id, source, payload, warnings=len(result.warnings), chars=chars)
         )
     return out
+
+
+def _parse_all(records: list[Any]) -> list[Any]:
+    """Protocols or errors, one per record; a chunk that fails as a whole is retried one by one."""
+    if not records:
+        return []
+    parser = get_parser()
+    try:
+        return list(parser.parse_records(records, errors="return"))
+    except Exception:  # the parser isolates records itself; this is the belt to its braces
+        results: list[Any] = []
+        for record in records:
+            try:
+                results.append(parser.parse_record(record))
+            except Exception as exc:
+                results.append(exc if str(exc) else RuntimeError(repr(exc)))
+        return results
 
 
 def _init_worker() -> None:
