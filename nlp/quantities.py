@@ -21,7 +21,23 @@ Decisions (documented here once):
 - A limit relative to a reference ("≥ 3 times the upper limit of normal", "3xULN") has
   ``relative_to`` ``ULN`` or ``LLN`` and no unit.
 - Several measures sharing one limit ("AST, ALT, or bilirubin ≥ 3 × ULN") give one quantity
-  per measure; those not adjacent to the limit get the limit's span.
+  per measure; those not adjacent to the limit get the limit's span. A limit followed by "by
+  either / each / both measure(s)" applies to each measure named earlier in the sentence.
+- Stated values without a comparator word are ``=`` when the text makes them a requirement:
+  a score ("a Clinical Dementia Rating of 0", "26 points"), a count (a number word or a bare
+  number before a plural noun: "Meets two additional criteria", "12 seizures"; not after
+  "type", "phase", "version"..., and not a duration: "8 consecutive weeks").
+- A value restating the previous limit in other units, "less than 45 kilograms (100 pounds)"
+  (or "above 20 g and 30 g ... respectively"), takes that limit's comparator and measure.
+- Letter grades on scales flagged ``letters`` in ``quantity_measures.json`` (Child-Pugh A-C,
+  ASIA A-D) are class/grade values 1-4. Calendar limits ("between January 2014 and May 2017",
+  "since 2010") are ``measure="calendar year"`` on the year.
+- Measures: a score read "on (the) <instrument>" takes the instrument; a bare grade/class/stage
+  keyword with nothing named before it takes the graded thing after it ("Grade 3 or higher
+  neutropenia"); a limit in "(i.e. / e.g. / defined as ...)" takes the noun phrase before the
+  parenthesis, evaluative adjectives dropped ("significant smoking history" → smoking history).
+- A limit inside a sentence-initial scope clause ("For subjects with primarily Class III or
+  Class IV LN, ...") that repeats one already found earlier in the text is not emitted again.
 """
 
 from __future__ import annotations
