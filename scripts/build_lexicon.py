@@ -16,7 +16,8 @@ Rules
       stop list of words that are not concepts by themselves ("patients", "study", ...);
     * a string's category is the one annotated most often (ties: the order of ``CATEGORIES``);
       strings ending in "test"/"testing" become ``test``;
-    * hand-written rows win over corpus rows for the same literal.
+    * hand-written rows win over corpus rows for the same literal;
+    * acronyms that are also English words (``UPPER_ONLY``: "WHO") match only in capitals.
 
 Usage::
 
@@ -82,6 +83,10 @@ STOP = {
     "histology", "active", "chronic", "acute", "current", "recent", "positive", "negative",
     "normal", "abnormal", "significant", "uncontrolled", "clinically significant",
 }  # fmt: skip
+
+# Acronyms that are also common English words: matched only as written in capitals ("WHO
+# performance status", never the "who" of "patients who ...").
+UPPER_ONLY = {"who"}
 
 # Common eligibility concepts, written by hand (literal, category).
 HAND_WRITTEN: list[tuple[str, str]] = [
@@ -296,6 +301,8 @@ def build(corpora: Path) -> list[dict[str, str]]:
         rows[literal] = {"literal": literal, "category": category, "source": "hand", "docs": ""}
     for row in rows.values():
         row["pattern"] = ""
+        if row["literal"] in UPPER_ONLY:
+            row["pattern"] = json.dumps([{"ORTH": row["literal"].upper()}])
     for literal, category, pattern in PATTERNS:
         rows[literal] = {"literal": literal, "category": category, "source": "hand", "docs": "",
                          "pattern": json.dumps(pattern)}  # fmt: skip

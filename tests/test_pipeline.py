@@ -77,3 +77,10 @@ def test_quantities_component_stores_the_extractor_result(monkeypatch):
     monkeypatch.setattr(nlp.quantities, "find_quantities", lambda text: ["q:" + text])
     (doc,) = annotate(["platelet count < 100,000/mm^3"])
     assert doc._.quantities == ["q:platelet count < 100,000/mm^3"]
+
+
+def test_who_matches_only_as_the_capitalised_acronym():
+    from nlp.pipeline import annotate
+
+    (doc,) = annotate(["Patients who have a WHO performance status of 0-1"])
+    assert [e.text for e in doc.ents if e.text.lower() == "who"] == ["WHO"]
