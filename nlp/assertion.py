@@ -18,6 +18,17 @@ A required test result is not a negation: "Negative SARS-CoV-2 test", "HIV negat
 "negative for hepatitis B" give a *present* mention with ``result`` negative (see
 :func:`result_of`); "Positive anti-PLA2R antibodies" gives result positive.
 
+An exception is not a negation: in "Prior malignancy except basal cell carcinoma" the
+excepted finding is recorded in the criterion's ``exceptions`` (:mod:`nlp.logic`) and its
+mention stays as asserted; "except", "other than", "with the exception of", "excluding" and
+"unless" only end the scope of a cue before them (TERMINATE rules). Chia annotates "except" /
+"other than" as Negation cues, LCT and the gold adjudication of the reference trial do not;
+emitting them as negation cues was measured at Chia negation F1 0.50 → 0.61 but LCT 0.66 →
+0.63 and gold-check assertions 0.873 → 0.837, so it is not done.
+
+A negation cue with no lexicon concept in its scope still yields a (fallback) negated mention:
+see :mod:`nlp.mentions`.
+
 Criterion assertion (:func:`criterion_assertion`), in order:
 
 1. a criterion-initial cue: a ConText modifier in the first two tokens ("No ...", "History of

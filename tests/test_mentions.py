@@ -151,3 +151,10 @@ def test_preclude_and_excluded_are_negation_cues(text, words, cue):
 )
 def test_comparators_names_and_non_words_give_no_negated_mention(text):
     assert all(m.assertion != "negated" for m in mentions(text).values())
+
+
+def test_an_excepted_finding_is_not_negated():
+    # the exception is recorded by nlp.logic; see the nlp.assertion docstring
+    m = mentions("No malignancy except basal cell carcinoma")
+    assert m["malignancy"].assertion == "negated"
+    assert m["basal cell carcinoma"].assertion == "present"
