@@ -1109,6 +1109,24 @@ _EITHER_RE = re.compile(
 )
 
 
+def _limit_for_measure(q: Quantity, measure: str, measure_unit: str | None) -> Quantity:
+    """The shared limit for one measure, in that measure's own unit when the printed one does
+    not fit it: "UPCR ≥ 1.5 g/g or proteinuria ≥ 1.5 g/day and ≤ 7 g/day by either measure"
+    limits UPCR to 7 g/g (a ratio cannot be in g/day) and proteinuria to 7 g/day."""
+    from nlp.units import convert
+
+    update: dict[str, Any] = {"measure": measure}
+    if (
+        q.unit
+        and measure_unit
+        and q.unit != measure_unit
+        and convert(1, q.unit, measure_unit) is None
+    ):
+        update["unit"] = measure_unit
+        update["notes"] = f"printed as {q.unit}; read in {measure}'s own unit"
+    return q.model_copy(update=update)
+
+
 def _distribute_over_measures(text: str, qs: list[Quantity]) -> list[Quantity]:
     """ "UPCR ≥ 1.5 g/g or proteinuria ≥1.5 g/day ... and ≤ 7 g/day by either measure": the
     limit applies to each measure named earlier in the sentence."""
@@ -1120,12 +1138,12 @@ def _distribute_over_measures(text: str, qs: list[Quantity]) -> list[Quantity]:
                 text.rfind(";", 0, q.span[0]),
                 text.rfind("\n", 0, q.span[0]),
             )
-            earlier: list[str] = []
+            earlier: dict[str, str | None] = {}
             for o in out:
                 if o.span and o.span[0] > sentence and o.measure and o.measure not in earlier:
-                    earlier.append(o.measure)
+                    earlier[o.measure] = o.unit
             if len(earlier) >= 2:
-                out.extend(q.model_copy(update={"measure": m}) for m in earlier)
+                out.extend(_limit_for_measure(q, m, unit) for m, unit in earlier.items())
                 continue
         out.append(q)
     return out

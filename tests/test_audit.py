@@ -533,3 +533,10 @@ def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
         main(["audit", "--help"])
     out = capsys.readouterr().out
     assert "examples:" in out and "eligo audit manual.yaml record.txt" in out
+
+
+def test_kind_words_do_not_separate_names_of_one_scale():
+    from nlp.audit.compare import same_name
+
+    assert same_name("NYHA class", "New York Heart Association")
+    assert not same_name("NYHA class", "ECOG")

@@ -280,7 +280,8 @@ def test_scores_carry_their_scale():
     assert qs[1].measure.endswith("chronicity index")
 
 
-def test_proteinuria_limits_by_either_measure():
+def test_a_limit_shared_by_either_measure_is_read_in_each_measures_own_unit():
+    # NCT06557265 inclusion 2.3: a ratio cannot be limited in g/day
     text = (
         "Active renal disease as defined by urinary protein:creatinine ratio (UPCR) ≥ 1.5 g/g or "
         "proteinuria ≥1.5 g/day on a 24-hour collection and ≤ 7 g/day by either measure"
@@ -289,7 +290,7 @@ def test_proteinuria_limits_by_either_measure():
     assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
         ("UPCR", ">=", 1.5, "g/g"),
         ("proteinuria", ">=", 1.5, "g/d"),
-        ("UPCR", "<=", 7.0, "g/d"),
+        ("UPCR", "<=", 7.0, "g/g"),
         ("proteinuria", "<=", 7.0, "g/d"),
     ]
 

@@ -80,17 +80,36 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w not in _STOPWORDS)
 
 
+# Words that say what kind of limit it is, which Quantity.kind already records:
+# "NYHA class" and "New York Heart Association" name the same scale.
+KIND_WORDS = frozenset({"class", "grade", "stage", "score", "level", "levels", "value", "values"})
+
+
+def _content(words: list[str]) -> list[str]:
+    """The words of a name without kind words, unless nothing else is left."""
+    kept = [w for w in words if w not in KIND_WORDS]
+    return kept or words
+
+
 def same_name(name_a: str | None, name_b: str | None) -> bool:
     """Lenient equality of measure names: case, punctuation, abbreviations.
 
     Equal when the word sets are equal, when one's words are all among the other's ("QTc" and
     "QT interval corrected for heart rate (QTc)", "hemoglobin" and "hemoglobin levels"), or
-    when one is the initials of the other ("ULN" and "upper limit of normal").
+    when one is the initials of the other ("ULN" and "upper limit of normal"); failing that,
+    the same tests without kind words ("class", "grade", "score", "level"), which ``kind``
+    already records ("NYHA class" and "New York Heart Association").
     Two missing names are equal; a missing name never equals a present one.
     """
     if name_a is None or name_b is None:
         return name_a is None and name_b is None
-    a, b = tokens(name_a), tokens(name_b)
+    raw_a, raw_b = tokens(name_a), tokens(name_b)
+    if _names_match(raw_a, raw_b):
+        return True
+    return _names_match(_content(raw_a), _content(raw_b))
+
+
+def _names_match(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return a == b
     set_a, set_b = set(a), set(b)

@@ -333,7 +333,8 @@ def score_quantities(al: Alignment, tally: Tally) -> None:
             if not (same_name(e.measure, a.measure) and _compatible(e, a, al.shift)):
                 return None
             evidence = 0.1  # two anonymous quantities: paired only when nothing else fits
-        return evidence + 0.5 * agree + 0.1 * (e.comparator == a.comparator)
+        names = 0.3 * name_overlap(e.measure, a.measure)  # same span, several measures
+        return evidence + names + 0.5 * agree + 0.1 * (e.comparator == a.comparator)
 
     _score_items(
         al,
