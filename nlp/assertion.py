@@ -32,7 +32,9 @@ see :mod:`nlp.mentions`.
 Criterion assertion (:func:`criterion_assertion`), in order:
 
 1. a criterion-initial cue: a ConText modifier in the first two tokens ("No ...", "History of
-   ...", "Prior ...", "Previous ...", "Planned ...") decides the criterion;
+   ...", "Prior ...", "Previous ...", "Planned ...") decides the criterion, unless its scope
+   ends before some alternatives that stay present ("History of positive HIV antibody ...,
+   Hepatitis B or C positive at screening"): such a mixed criterion is present;
 2. otherwise the assertion of the principal finding, i.e. the first mention of the criterion;
 3. otherwise ``present``.
 """
@@ -100,10 +102,12 @@ def span_assertion(span: Span) -> tuple[Assertion, tuple[int, int] | None]:
     """The assertion of one target span and the char span of the cue that set it.
 
     A mention with a test result ignores "negative for"-style cues: the result is recorded
-    instead (:func:`result_of`).
+    instead (:func:`result_of`). A mention marked as current ("Hepatitis B positive at
+    screening") is not historical, whatever history cue reaches it.
     """
     doc = span.doc
     has_result = result_of(span) is not None
+    current = any(m.category.upper() == "CURRENT" for m in span._.modifiers)
     best: Assertion = "present"
     cue: tuple[int, int] | None = None
     for mod in _modifying(span._.modifiers):
@@ -111,6 +115,8 @@ def span_assertion(span: Span) -> tuple[Assertion, tuple[int, int] | None]:
         if has_result and doc[start:end].text.lower() in RESULT_CUES:
             continue
         value = ASSERTION_OF[mod.category.upper()]
+        if current and value == "historical":
+            continue
         if PRECEDENCE.index(value) < PRECEDENCE.index(best):
             best = value
             cue = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
@@ -128,6 +134,8 @@ def criterion_assertion(doc: Doc) -> Assertion:
             continue
         value = ASSERTION_OF[mod.category.upper()]
         if value != "present":
+            if any(span_assertion(ent)[0] == "present" for ent in doc.ents):
+                return "present"  # the cue's scope ended before other alternatives: mixed
             return value
     if doc.ents:
         return span_assertion(doc.ents[0])[0]

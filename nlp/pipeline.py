@@ -51,7 +51,7 @@ class ContextRuleSpec(BaseModel):
     literal: str
     category: Literal[
         "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
-        "TERMINATE", "PSEUDO",
+        "TERMINATE", "PSEUDO", "CURRENT",
     ]  # fmt: skip
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: list[dict[str, Any]] | str | None = None
@@ -68,6 +68,7 @@ class ContextRuleFile(BaseModel):
     description: str = ""
     remove_default: list[str] = Field(default_factory=list)
     context_rules: list[ContextRuleSpec]
+    terminated_by: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class LexiconRow(BaseModel):
@@ -166,6 +167,10 @@ def build_nlp() -> Language:
             if key in kwargs:
                 kwargs[key] = set(kwargs[key])
         context_rules.append(ConTextRule(**kwargs))
+    for rule in context_rules:  # "History of X, Hepatitis B positive at screening": not history
+        enders = spec.terminated_by.get(rule.category.upper())
+        if enders:
+            rule.terminated_by = {*(rule.terminated_by or ()), *(e.upper() for e in enders)}
 
     # medspaCy runs nlp(literal) for every phrase rule: with only the tokenizer, that is cheap.
     with nlp.select_pipes(enable=[]):

@@ -3,6 +3,7 @@
 import pytest
 
 from nlp.assertion import criterion_assertion, negation_cues
+from nlp.mentions import mentions_from_doc
 from nlp.pipeline import annotate
 
 
@@ -57,3 +58,26 @@ def test_negation_cues_are_char_spans_of_the_cue_words():
 )
 def test_no_negation_cue_in_limits_or_optional_parts(text):
     assert negation_cues(one(text)) == []
+
+
+def test_a_present_time_marker_ends_the_scope_of_history_of():
+    # NCT06557265 exclusion 13
+    doc = one(
+        "History of positive HIV antibody or test positive at screening, Hepatitis B or C "
+        "positive at screening, active tuberculosis (TB)"
+    )
+    assertions = {m.text: m.assertion for m in mentions_from_doc(doc)}
+    assert assertions["HIV antibody"] == "historical"
+    assert assertions["Hepatitis B or C"] == "present"
+    assert assertions["tuberculosis"] == "present"
+
+
+def test_history_of_a_list_covers_the_whole_list():
+    doc = one("History of myocardial infarction, stroke, or transient ischemic attack")
+    assert {m.assertion for m in mentions_from_doc(doc)} == {"historical"}
+    assert criterion_assertion(doc) == "historical"
+
+
+def test_a_criterion_whose_history_cue_covers_only_some_alternatives_is_present():
+    doc = one("History of positive HIV antibody, or Hepatitis B positive at screening")
+    assert criterion_assertion(doc) == "present"
