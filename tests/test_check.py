@@ -27,9 +27,9 @@ GOLD_F1_TARGET = 0.95
 GOLD_F1_FLOORS = {
     "NCT06557265": {
         "structure": 1.0,
-        "quantities": 0.819,
+        "quantities": 1.0,
         "time_windows": 0.923,
-        "assertions": 0.873,
+        "assertions": 0.969,
         "logic": 1.0,
         "demographics": 1.0,
     }
