@@ -156,6 +156,10 @@ def in_process(profile: bool) -> tuple[list[tuple[str, str]], str]:
             f"{elapsed / bare:.1f}× (Eligo {elapsed:.2f} s, tokenizer {bare:.2f} s)",
         )
     )
+    try:
+        rows += component_times(parser, records, elapsed)
+    except Exception as exc:  # parser internals moved: skip the breakdown, keep the rest
+        print(f"no per-component breakdown: {exc!r}", file=sys.stderr)
     report = ""
     if profile:
         prof = cProfile.Profile()
@@ -169,6 +173,32 @@ def in_process(profile: bool) -> tuple[list[tuple[str, str]], str]:
         body = body[body.index("   ncalls") :] if "   ncalls" in body else body
         report = body.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "")
     return rows, report
+
+
+def component_times(parser, records, total: float) -> list[tuple[str, str]]:
+    """Time each stage over the LCT items: outline, make_doc, each pipe, the rest (analysis)."""
+    from nlp.outline import build_outline
+
+    start = time.perf_counter()
+    texts = []
+    for record in records:
+        outline = build_outline(record.eligibility_text)
+        todo = [item for group in outline.groups for item in group.items]
+        while todo:
+            item = todo.pop()
+            texts.append(item.clean(record.eligibility_text).text)
+            todo.extend(item.children)
+    stages = [("outline + item clean-up", time.perf_counter() - start)]
+    start = time.perf_counter()
+    docs = [parser.nlp.make_doc(text) for text in texts]
+    stages.append(("tokenizer (make_doc)", time.perf_counter() - start))
+    for name, pipe in parser.nlp.pipeline:
+        start = time.perf_counter()
+        docs = [pipe(doc) for doc in docs]
+        stages.append((f"pipe `{name}`", time.perf_counter() - start))
+    rest = total - sum(t for _, t in stages)
+    stages.append(("reading the docs off + encoding (analyse_doc, encode_protocol)", rest))
+    return [(f"time share: {name}", f"{t:.2f} s ({t / total:.0%})") for name, t in stages]
 
 
 def main(argv: list[str] | None = None) -> int:
