@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -127,3 +128,12 @@ def render_text(report: AuditReport) -> str:
         out += ["", _heading(group)]
         out += [_line(d) for d in group]
     return "\n".join(out) + "\n"
+
+
+def exit_for_min_f1(command: str, low: list, threshold: float | None) -> int:
+    """Exit status for ``--min-f1``: 1 (with a one-line reason) when a family is below it."""
+    if threshold is None or not low:
+        return 0
+    names = ", ".join(f"{s.family} {s.f1:.3f}" for s in low if s.f1 is not None)
+    print(f"eligo {command}: F1 below {threshold:g}: {names}", file=sys.stderr)
+    return 1

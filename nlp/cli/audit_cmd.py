@@ -52,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nlp.audit import audit, load_side, render_text
+    from nlp.audit.report import exit_for_min_f1
 
     expected = load_side(args.expected)
     actual = load_side(args.actual)
@@ -62,13 +63,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(render_text(report))
-    if args.min_f1 is not None:
-        low = report.below(args.min_f1)
-        if low:
-            names = ", ".join(f"{s.family} {s.f1:.3f}" for s in low if s.f1 is not None)
-            print(f"eligo audit: F1 below {args.min_f1:g}: {names}", file=sys.stderr)
-            return 1
-    return 0
+    low = report.below(args.min_f1) if args.min_f1 is not None else []
+    return exit_for_min_f1("audit", low, args.min_f1)
 
 
 func = run

@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         render_table,
         render_text,
     )
+    from nlp.audit.report import exit_for_min_f1
 
     if args.gold and args.gold_dir and Path(args.gold) != Path(args.gold_dir):
         raise InputError(f"two gold folders given: {args.gold_dir} and --gold {args.gold}")
@@ -149,13 +150,8 @@ def run(args: argparse.Namespace) -> int:
         out += ["", f"All {len(reports)} trial(s) in {gold}:", render_table(rows)]
         sys.stdout.write("\n".join(out) + "\n")
 
-    if args.min_f1 is not None:
-        low = check.below(args.min_f1)
-        if low:
-            names = ", ".join(f"{s.family} {s.f1:.3f}" for s in low if s.f1 is not None)
-            print(f"eligo check: F1 below {args.min_f1:g}: {names}", file=sys.stderr)
-            return 1
-    return 0
+    low = check.below(args.min_f1) if args.min_f1 is not None else []
+    return exit_for_min_f1("check", low, args.min_f1)
 
 
 func = run
