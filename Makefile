@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/eligo parse
+	$(BIN)/eligo parse --no-text
 	$(BIN)/eligo check
 
 test: $(STAMP)
