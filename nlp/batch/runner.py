@@ -19,6 +19,7 @@ from nlp.batch.engine import DaskEngine, LocalEngine, Outcome
 from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
 from nlp.batch.summary import Summary
 from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
+from nlp.errors import EligoError
 
 CHUNK_ITEMS = 32
 
@@ -56,8 +57,16 @@ def run_batch(
     errors = ErrorLog(errors_path(out), resume)
     done = Done()
     if resume:
-        writer.scan(done)
-        errors.scan(done)
+        for log_file in (writer, errors):
+            try:
+                log_file.scan(done)
+            except (ValueError, KeyError) as err:
+                writer.close()
+                errors.close()
+                raise EligoError(
+                    f"{getattr(log_file, 'path', out)}: cannot resume from it, a line was not "
+                    f"written by eligo batch ({err!r})"
+                ) from None
         if log and (errors.repaired or getattr(writer, "repaired", 0)):
             log("resume: cut a torn last line left by the interrupted run")
     runner = DaskEngine(workers, scheduler, client) if engine == "dask" else LocalEngine(workers)
@@ -67,11 +76,13 @@ def run_batch(
 
         bar = tqdm(total=estimate_total(paths), unit="rec", file=sys.stderr, dynamic_ncols=True)
     try:
-        chunks = _chunks(_planned(iter_items(paths), done, summary, errors), chunk_items)
+        chunks = _chunks(_planned(iter_items(paths), done, summary), chunk_items)
+        skipped = 0
         for outcomes in runner.run(chunks, fmt, include_text):
             _write(outcomes, writer, errors, summary)
             if bar is not None:
-                bar.update(len(outcomes))
+                bar.update(len(outcomes) + summary.already_done - skipped)
+                skipped = summary.already_done
                 bar.set_postfix(errors=summary.failed, refresh=False)
     finally:
         # Whatever stops the run (the end, Ctrl-C, a dead worker), what is done is kept whole.
