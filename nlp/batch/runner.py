@@ -94,9 +94,7 @@ def run_batch(
     return summary
 
 
-def _planned(
-    items: Iterator[Item], done: Done, summary: Summary, errors: ErrorLog
-) -> Iterator[Item]:
+def _planned(items: Iterator[Item], done: Done, summary: Summary) -> Iterator[Item]:
     """Count every item, skip those already done, and turn duplicate ids into failures."""
     for item in items:
         summary.records_read += 1
