@@ -276,3 +276,13 @@ def test_cli_writes_summary_json(tmp_path, capsys):
         2,
     )
     assert "records read: 4" in capsys.readouterr().err
+
+
+def test_failed_studies_keep_their_place_in_the_input_order():
+    bulk = FIXTURES / "ctgov_bulk.json"
+    items = list(iter_items([bulk]))
+    assert [(i.location, i.error is None) for i in items] == [
+        (f"{bulk}#1", True),
+        (f"{bulk}#2", False),
+        (f"{bulk}#3", True),
+    ]

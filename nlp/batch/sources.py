@@ -194,8 +194,8 @@ def _iter_record_file(path: Path) -> Iterator[Item]:
             return
         for record in read_records(path, on_error=failures.append):
             produced += 1
+            yield from _failed_studies(failures, source)  # studies before this one, in order
             yield _checked(record, record.source)
-            yield from _failed_studies(failures, source)
     except InputError as err:
         yield from _failed_studies(failures, source)
         yield _error(source, _strip_source(str(err), source), None if produced else _name_id(path))
@@ -303,15 +303,22 @@ def _iter_zip(path: Path) -> Iterator[Item]:
                     yield _error(location, "empty file", _name_id(Path(info.filename)))
                     continue
                 failures: list[InputError] = []
-                for record in records_from_string(content, location, on_error=failures.append):
-                    yield _checked(record, record.source)
-                yield from _failed_studies(failures, location)
+                records = records_from_string(content, location, on_error=failures.append)
+                items = [_checked(r, r.source) for r in records]
+                items += _failed_studies(failures, location)
+                yield from sorted(items, key=_study_number)  # a member is read whole anyway
             except InputError as err:
                 yield _error(
                     location, _strip_source(str(err), location), _name_id(Path(info.filename))
                 )
             except Exception as err:  # a damaged member must not stop the batch
                 yield _error(location, f"cannot read: {err!r}", _name_id(Path(info.filename)))
+
+
+def _study_number(item: Item) -> int:
+    """N of a ``location#N`` (the N-th study of a file); 0 for a single-study location."""
+    _, _, n = item.location.rpartition("#")
+    return int(n) if n.isdigit() else 0
 
 
 def _flush_chia(pending: dict[str, dict[str, Path]]) -> Iterator[Item]:
