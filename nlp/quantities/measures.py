@@ -1,0 +1,211 @@
+"""Finding what a limit measures: the noun phrase before it, a list sharing it, a graded thing."""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY_RE = re.compile(
+    r"(?:[,;:()\[\]]|\.\s|\b(?:and/or|and|or|with|without|by|including|if|for|in|on|at|as|"
+    r"than|to|from|when|while|where|who|which|that|despite|after|before|during|within|via|per"
+    r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|(?<![A-Za-z])\d)",
+    re.I,
+)
+_FILLER_RE = re.compile(
+    r"(?:\s+|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
+    r"have|measured|known|documented|level\s+of)\b)+$",
+    re.I,
+)
+_ABBR_RE = re.compile(r"\(\s*(?![A-Z][a-z]{3,}\s*\))([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*\)")
+_STOP_WORDS = frozenset(
+    [
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "without",
+        "within",
+        "via",
+        "per",
+        "than",
+        "the",
+        "a",
+        "an",
+        "as",
+        "if",
+        "is",
+        "are",
+        "be",
+        "was",
+        "were",
+        "who",
+        "which",
+        "that",
+        "since",
+        "after",
+        "before",
+        "during",
+        "than",
+        "unless",
+        "except",
+        "but",
+        "when",
+        "while",
+        "times",
+        "x",
+    ]
+)
+_GRADED_RE = re.compile(r"[\s-]*(?P<m>[A-Za-z][A-Za-z'-]*(?:\s+[A-Za-z][A-Za-z'-]*){0,5})")
+_GRADED_STOP = frozenset(
+    [
+        "within",
+        "in",
+        "at",
+        "for",
+        "of",
+        "during",
+        "prior",
+        "before",
+        "after",
+        "since",
+        "lasting",
+        "on",
+        "by",
+        "from",
+        "to",
+        "with",
+        "without",
+        "according",
+        "per",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "when",
+        "if",
+        "while",
+        "despite",
+        "unless",
+        "except",
+    ]
+)
+_NAMELESS = frozenset(
+    [
+        "other",
+        "any",
+        "a",
+        "an",
+        "the",
+        "with",
+        "of",
+        "having",
+        "has",
+        "have",
+        "no",
+        "prior",
+        "previous",
+    ]
+)
+
+
+def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:
+    """The short noun phrase just before ``end`` (the comparator or value), with its span."""
+    start = max(0, end - 90, floor)
+    chunk = text[start:end]
+    filler = _FILLER_RE.search(chunk)
+    if filler:
+        chunk = chunk[: filler.start()]
+    cut = 0
+    for m in _BOUNDARY_RE.finditer(chunk):
+        if m.group() in "()" and m.group() == ")" and _ABBR_RE.search(chunk[: m.end()]):
+            continue
+        cut = m.end()
+    # "(UPCR) ≥ ..." and "(EF ≤ ...": an abbreviation right before the limit wins
+    abbrs = list(_ABBR_RE.finditer(chunk))
+    tail = chunk[abbrs[-1].end() :] if abbrs else ""
+    if abbrs and len(tail.split()) <= 2 and not re.search(r"[,;:]", tail):
+        a = abbrs[-1]
+        return a.group(1), start + a.start(1), start + a.end(1)
+    phrase = chunk[cut:]
+    words = phrase.split()
+    if not words:
+        return None, end, end
+    word_starts = [w.start() for w in re.finditer(r"\S+", phrase)][-5:]
+    words = words[-5:]
+    s = start + cut + word_starts[0]
+    e = start + len(chunk.rstrip())
+    lead = re.match(r"[^A-Za-z0-9(]*", text[s:e])
+    s += lead.end() if lead else 0
+    measure = text[s:e].strip(" -–")
+    if not measure or measure.lower() in _STOP_WORDS or not re.search(r"[A-Za-z]", measure):
+        return None, end, end
+    return measure, s, e
+
+
+def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
+    """Measures listed before an adjacent measure: "AST, ALT, or bilirubin ≥ ..." → AST, ALT."""
+    items: list[tuple[str, int, int]] = []
+    pos = start
+    commas = False
+    while len(items) < 8:
+        sep = re.search(r"(?:,\s*(?:and/or|or|and)?|\s+(?:and/or|or|and)|\s*/)\s*$", text[:pos])
+        if not sep:
+            break
+        commas = commas or "," in sep.group()
+        prev = text[max(0, sep.start() - 60) : sep.start()]
+        m = re.search(
+            r"(?:^|[,;:(]|\b(?:and/or|and|or|with|including|of|in|for|by|to|if)\b)\s*"
+            r"([A-Za-z][A-Za-z0-9 '\-]*?)\s*$",
+            prev,
+        )
+        if not m or len(m.group(1).split()) > (4 if commas else 2):
+            break
+        item_start = sep.start() - len(prev) + m.start(1)
+        items.append((m.group(1), item_start, sep.start()))
+        pos = item_start
+        if not re.search(r",\s*$", text[:pos]):
+            break
+    return items[::-1]
+
+
+_GENERIC_SCALES = frozenset(
+    [
+        "class",
+        "classes",
+        "grade",
+        "grades",
+        "grading",
+        "stage",
+        "stages",
+        "staging",
+        "classification",
+    ]
+)
+
+
+def _generic_scale(keyword: str) -> bool:
+    return " ".join(keyword.lower().split()) in _GENERIC_SCALES
+
+
+def _graded_after(text: str, pos: int) -> str | None:
+    """The noun phrase after a grade: up to a preposition, punctuation or a number."""
+    m = _GRADED_RE.match(text, pos)
+    if not m:
+        return None
+    words: list[str] = []
+    for w in m.group("m").split():
+        if w.lower() in _GRADED_STOP:
+            break
+        words.append(w)
+    while words and words[-1].lower() in ("or", "and", "and/or"):
+        words.pop()
+    if not words or words[0].lower() in _STOP_WORDS or words[0].lower() in ("or", "and"):
+        return None
+    return " ".join(words)

@@ -1,0 +1,110 @@
+"""Reading numbers: digits, number words, Roman numerals, a UCUM unit after one, and the further
+values listed after a class or scale value ("Class III or IV")."""
+
+from __future__ import annotations
+
+import re
+
+from models import Quantity
+from nlp.units import normalise_unit
+
+_TIME_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min", "s"})
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "once": 1, "twice": 2,
+    "thrice": 3, "single": 1,
+}  # fmt: skip
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
+          "X": 10}  # fmt: skip
+_ROMAN.update({chr(0x2160 + i): i + 1 for i in range(12)})  # Ⅰ..Ⅻ
+_LETTER_GRADES = {"A": 1, "B": 2, "C": 3, "D": 4}  # Child-Pugh A/B/C, ASIA A-D
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+"
+_ROMAN_ALT = "|".join(sorted((k for k in _ROMAN if len(k) == 1 or k.isascii()), key=len)[::-1])
+_NUM_RE = re.compile(
+    rf"(?P<d>{_DIGITS})"
+    rf"|(?P<w>(?i:\b(?:{'|'.join(_NUMBER_WORDS)})\b))"
+    rf"|(?P<r>(?:(?<![A-Za-z])|(?<=ASA))(?:{_ROMAN_ALT})(?:[abc]|[ABC](?![A-Za-z]))?(?![A-Za-z])"
+    rf"|[\u2160-\u216b])"
+)
+_ANY_NUM = (
+    rf"(?:{_DIGITS}|(?i:\b(?:{'|'.join(_NUMBER_WORDS)})\b)|(?:{_ROMAN_ALT})(?![A-Za-z])"
+    r"|[\u2160-\u216b])"
+)
+
+
+_LIST_RE = re.compile(
+    r"\s*(?:,\s*(?:or|and)?|or|and|/|&|,?\s*and/or)\s*"
+    r"(?P<kw>(?:class|grade|stage|ASA|type|status)\s*)?(?=\S)",
+    re.I,
+)
+_UNIT_TOKEN_RE = re.compile(r"(?:[^\s,;()\[\]–-]|[–-](?!\d))+")
+
+
+def _parse_number(kind: str, token: str) -> float:
+    if kind == "w":
+        return float(_NUMBER_WORDS[token.lower()])
+    if kind == "r":
+        return float(_ROMAN[token] if token in _ROMAN else _ROMAN[token[:-1]])  # "IIIb"
+    return float(token.replace(",", "").replace("·", "."))
+
+
+def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
+    """The longest run of up to five tokens after ``pos`` that is a known unit."""
+    window = text[pos : pos + 64]
+    if not window[:1].strip() and window[1:2].isspace():
+        return None, pos  # two spaces: not this number's unit
+    best: tuple[str | None, int] = (None, pos)
+    for n, m in enumerate(_UNIT_TOKEN_RE.finditer(window)):
+        if n >= 8:
+            break
+        if n == 0 and m.start() > 1:
+            break
+        cand = window[: m.end()]
+        for trimmed in (cand, cand.rstrip(".:")):
+            if trimmed.strip() == "a":
+                break  # the article ("twice a week"), never a written year
+            code = normalise_unit(trimmed)
+            if code is not None:
+                end = pos + len(trimmed)
+                if not (end < len(text) and text[end].isalpha() and trimmed[-1].isalpha()):
+                    best = (code, end)
+                break
+    return best
+
+
+def _number_at(text: str, pos: int) -> re.Match[str] | None:
+    m = _NUM_RE.match(text, pos)
+    return m
+
+
+def _alternatives(
+    text: str, pos: int, kind: str, measure: str | None
+) -> tuple[list[Quantity], int]:
+    """The further values of a class or scale after ``pos``: "Class III or Class IV", "ECOG 0 or 1",
+    "I, II, or III"; each an ``=`` quantity. Returns them and where they stop."""
+    out: list[Quantity] = []
+    while True:
+        lm = _LIST_RE.match(text, pos)
+        if not lm:
+            break
+        mm = _NUM_RE.match(text, lm.end())
+        if not mm or (mm.lastgroup == "w"):
+            break
+        v = _parse_number(mm.lastgroup or "d", mm.group())
+        q_start = lm.start("kw") if lm.group("kw") else mm.start()
+        out.append(
+            Quantity(
+                kind=kind,
+                measure=measure,
+                comparator="=",
+                value=v,
+                text=text[q_start : mm.end()],
+                span=(q_start, mm.end()),
+            )
+        )
+        pos = mm.end()
+    return out, pos

@@ -1,0 +1,125 @@
+"""After the scan: restated limits, limits shared by several measures, scope-clause repeats."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from models import Quantity
+
+_CARRY_SEP_RE = re.compile(r"^\s*(?:\(|or|/|,|and)\s*$", re.I)
+
+
+def _compatible_units(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    from nlp.units import convert
+
+    return convert(1.0, a, b) is not None
+
+
+def _inherit_comparator(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "less than 45 kilograms (100 pounds)", "above 20 g and 30 g ... respectively": the second
+    value, with no comparator of its own, restates the first limit."""
+    out = list(qs)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if (
+            a.span is None
+            or b.span is None
+            or a.comparator in ("=", "range")
+            or b.comparator != "="
+            or b.kind != "value"
+            or b.span[0] < a.span[1]
+            or not _compatible_units(a.unit, b.unit)
+        ):
+            continue
+        sep = text[a.span[1] : b.span[0]]
+        if not _CARRY_SEP_RE.match(sep):
+            continue
+        if sep.strip().lower() == "and" and not re.search(
+            r"^[^.;]*\brespectively\b", text[b.span[1] :], re.I
+        ):
+            continue
+        out[i] = b.model_copy(
+            update={"comparator": a.comparator, "measure": b.measure or a.measure}
+        )
+    return out
+
+
+_EITHER_RE = re.compile(
+    r"^\s*(?:by|for|on|in)\s+(?:either|each|both)(?:\s+(?:of\s+(?:the|these)\s+)?"
+    r"(?:measures?|measurements?|methods?|tests?|assays?))?\b",
+    re.I,
+)
+
+
+def _limit_for_measure(q: Quantity, measure: str, measure_unit: str | None) -> Quantity:
+    """The shared limit for one measure, in that measure's own unit when the printed one does
+    not fit it: "UPCR ≥ 1.5 g/g or proteinuria ≥ 1.5 g/day and ≤ 7 g/day by either measure"
+    limits UPCR to 7 g/g (a ratio cannot be in g/day) and proteinuria to 7 g/day."""
+    from nlp.units import convert
+
+    update: dict[str, Any] = {"measure": measure}
+    if (
+        q.unit
+        and measure_unit
+        and q.unit != measure_unit
+        and convert(1, q.unit, measure_unit) is None
+    ):
+        update["unit"] = measure_unit
+        update["notes"] = f"printed as {q.unit}; read in {measure}'s own unit"
+    return q.model_copy(update=update)
+
+
+def _distribute_over_measures(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "UPCR ≥ 1.5 g/g or proteinuria ≥1.5 g/day ... and ≤ 7 g/day by either measure": the
+    limit applies to each measure named earlier in the sentence."""
+    out: list[Quantity] = []
+    for q in qs:
+        if q.measure is None and q.span is not None and _EITHER_RE.match(text[q.span[1] :]):
+            sentence = max(
+                text.rfind(". ", 0, q.span[0]),
+                text.rfind(";", 0, q.span[0]),
+                text.rfind("\n", 0, q.span[0]),
+            )
+            earlier: dict[str, str | None] = {}
+            for o in out:
+                if o.span and o.span[0] > sentence and o.measure and o.measure not in earlier:
+                    earlier[o.measure] = o.unit
+            if len(earlier) >= 2:
+                out.extend(_limit_for_measure(q, m, unit) for m, unit in earlier.items())
+                continue
+        out.append(q)
+    return out
+
+
+_SCOPE_RE = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\n))\s*For\s+(?:subjects|patients|participants|those|individuals|"
+    r"people|women|men|persons|children|adults)\s+(?:with|who|whose|having)\b[^,.;]*,",
+)
+
+
+def _drop_scope_repeats(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "... Class III or Class IV ... For subjects with primarily Class III or Class IV LN, ...":
+    limits repeated in a sentence-initial scope clause are not new limits."""
+    clauses = [(m.start(), m.end()) for m in _SCOPE_RE.finditer(text)]
+    if not clauses:
+        return qs
+    out: list[Quantity] = []
+    for q in qs:
+        inside = next(
+            (c for c in clauses if q.span and c[0] <= q.span[0] and q.span[1] <= c[1]), None
+        )
+        key = (q.kind, q.comparator, q.value, q.low, q.high, q.unit)
+        if inside and any(
+            o.span
+            and o.span[1] <= inside[0]
+            and (o.kind, o.comparator, o.value, o.low, o.high, o.unit) == key
+            for o in out
+        ):
+            continue
+        out.append(q)
+    return out

@@ -1,0 +1,63 @@
+"""The rule files (``rules/quantity_*.json``) and the patterns compiled from them."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def _rules(name: str) -> Any:
+    path = resources.files("nlp") / "rules" / name
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _alternation(literals: list[str]) -> str:
+    """Longest first, spaces matching any run of whitespace."""
+    parts = [r"\s*".join(re.escape(w) for w in lit.split()) for lit in literals]
+    return "|".join(sorted(parts, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, Any]:
+    """Everything compiled once per process from the rule files."""
+    comparators = _rules("quantity_comparators.json")
+    prefix = {
+        " ".join(r["literal"].lower().split()): r["comparator"] for r in comparators["prefix"]
+    }
+    postfix = {r["literal"]: r["comparator"] for r in comparators["postfix"]}
+    measures = _rules("quantity_measures.json")
+    scale_kind: dict[str, str] = {}
+    for row in measures:
+        for alias in row["aliases"]:
+            scale_kind[alias.lower()] = row["kind"]
+    ordinal = [
+        a for a, k in scale_kind.items() if k != "age" and a != "bmi" and a != "body mass index"
+    ]
+    word_pre = _alternation([p for p in prefix if p[0].isalpha()])
+    sym_pre = _alternation([p for p in prefix if not p[0].isalpha()])
+    return {
+        "prefix": prefix,
+        "postfix": postfix,
+        "scale_kind": scale_kind,
+        "pre": re.compile(
+            rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?"
+            r"(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$",
+            re.I,
+        ),
+        "post": re.compile(
+            rf"\s*(?P<p>\+(?!\s*\d)|(?:{_alternation([w for w in postfix if w != '+'])})"
+            r"(?![A-Za-z]))",
+            re.I,
+        ),
+        # an ordinal-scale keyword right before the value, maybe with a comparator between
+        "scale": re.compile(
+            rf"(?<![A-Za-z])(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
+            r"(?:\s*(?:score|class|classification(?:\s+system)?|grade|stage|status|"
+            r"functional class))?"
+            r"\s*(?:of\b|[:=-]|(?:of\s+)?\b(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
+            re.I,
+        ),
+    }

@@ -1,0 +1,429 @@
+"""The reader that turns the text around one number into Quantity objects."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from models import Quantity
+from nlp.quantities.context import (
+    _ADJ_DURATION_RE,
+    _AGE_RIGHT_RE,
+    _AGE_WORDS_RE,
+    _BARE_SCORE_RE,
+    _BETWEEN_RE,
+    _BETWEEN_SEP_RE,
+    _DEC_COMMA_RE,
+    _DURATION_WORD_RE,
+    _EVALUATIVE,
+    _FOLLOW_RE,
+    _GLUED_CMP_RE,
+    _NAME_AFTER_RE,
+    _NO_COUNT_BEFORE_RE,
+    _NOT_A_LIMIT_RE,
+    _NOT_COUNTED_BEFORE_RE,
+    _NOT_PLURAL_RE,
+    _ON_INSTRUMENT_RE,
+    _ORDINAL_RE,
+    _PAREN_INTRO_RE,
+    _PAREN_ONLY_RE,
+    _PLURAL_NOUN_RE,
+    _RANGE_SEP_RE,
+    _RATIO_RE,
+    _REL_RE,
+    _REPEAT_WORDS,
+    _SCALE_RIGHT_RE,
+    _SCORE_OF_RE,
+    _SLASH_RE,
+    _TIME_NOUN_RE,
+    _VERB_END_RE,
+    _VERSION_RE,
+    _WITHOUT_RE,
+    _YEAR_OLD_RE,
+    _age_context,
+)
+from nlp.quantities.measures import (
+    _NAMELESS,
+    _STOP_WORDS,
+    _generic_scale,
+    _graded_after,
+    _list_before,
+    _measure_before,
+)
+from nlp.quantities.numbers import (
+    _NUM_RE,
+    _TIME_UNITS,
+    _alternatives,
+    _parse_number,
+    _read_unit,
+)
+from nlp.quantities.rules import _patterns
+
+
+class _Reader:
+    """Reads the limit around one number; ``read`` returns quantities and where it stopped."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.p = _patterns()
+        self.floor = 0  # end of the previous quantity: a measure never reaches back past it
+
+    def read(self, m: re.Match[str]) -> tuple[list[Quantity], int]:
+        text, p = self.text, self.p
+        s, e = m.span()
+        kind_tok = m.lastgroup or "d"
+        value = _parse_number(kind_tok, m.group())
+        left = text[max(0, s - 90) : s]
+        # "≤-3SD", "> -3", "< +1.5": a sign right after a comparator
+        if kind_tok == "d" and left[-1:] in ("-", "−", "+") and p["pre"].search(left[:-1]):
+            value = -value if left[-1] != "+" else value
+            left = left[:-1]
+            s -= 1
+        # numbers glued to letters are names: COVID-19, CD19, anti-PLA2R, SARS-CoV-2, NKX019
+        if (
+            kind_tok == "d"
+            and s > 0
+            and (
+                text[s - 1].isalpha()
+                or text[s - 1] in "_/:.^"
+                or (text[s - 1] in "-" and s > 1 and text[s - 2].isalnum())
+            )
+        ):
+            scale = p["scale"].search(left)
+            if not scale and _GLUED_CMP_RE.search(left) and p["pre"].search(left):
+                pass  # "equal to or greater than100 g/L": a comparator word glued to the number
+            elif not scale and not (
+                (scale and text[s - 1] in "-")
+                or (scale and text[s - 1].isalpha() and text[s - 2 : s].isupper())
+            ):
+                return [], e
+        if _VERSION_RE.search(left):
+            return [], e  # "iOS (version 10 or higher)": a software version, not a limit
+        scale = p["scale"].search(left)
+        if kind_tok == "r" and not scale:
+            return [], e
+        if scale and _WITHOUT_RE.search(text[max(0, s - 90) : s - len(scale.group())]):
+            return [], e
+        pre = None
+        pre_start = s
+        age_words = False
+        pre_m = p["pre"].search(left)
+        if scale and scale.group("cmp"):
+            pre = p["prefix"][" ".join(scale.group("cmp").lower().split())]
+            pre_start = s - len(left) + scale.start("cmp")
+        elif pre_m:
+            pre = p["prefix"].get(" ".join((pre_m.group("w") or pre_m.group("s")).lower().split()))
+            pre_start = s - len(left) + pre_m.start()
+            age_words = bool(pre_m.group("age"))
+        if scale:
+            before_kw = left[: scale.start()]
+            pm = p["pre"].search(before_kw)
+            if pm and pre is None:
+                pre = p["prefix"].get(" ".join((pm.group("w") or pm.group("s")).lower().split()))
+                pre_start = s - len(left) + pm.start()
+        between = _BETWEEN_RE.search(left)
+        if between:
+            pre_start = s - len(left) + between.start()
+            age_words = age_words or bool(between.group("age"))
+        pos = e
+        # "6,1 mmol/l", "> 39,99": a decimal comma, when a comparator or a unit says so
+        dec = _DEC_COMMA_RE.match(text, e) if kind_tok == "d" and "," not in m.group() else None
+        if dec and not scale and (pre or _read_unit(text, dec.end())[0]):
+            value = float(f"{m.group()}.{dec.group(1)}")
+            pos = e = dec.end()
+        unit, upos = _read_unit(text, pos)
+        if unit == "[diop]" and upos > pos and not text[pos].isspace():
+            unit, upos = None, pos  # "3D images", "2D MRI"
+        pos = upos
+        if unit is None and kind_tok == "d" and _ORDINAL_RE.match(text, pos):
+            pos = _ORDINAL_RE.match(text, pos).end()  # "< 10th percentile"
+        if unit is None and kind_tok == "d" and pos < len(text) and text[pos].isalpha():
+            rel = _REL_RE.match(text, pos)
+            if not rel and not (scale and re.match(r"[a-cA-C](?![a-z])", text[pos:])):
+                return [], e
+        # range end
+        low = high = None
+        sep = (
+            _BETWEEN_SEP_RE if between and between.group(1).lower() == "between" else _RANGE_SEP_RE
+        ).match(text, pos)
+        if sep:
+            n2pos = sep.end()
+            kw2 = re.match(r"(?:class|grade|stage|ASA)\s*", text[n2pos:], re.I)
+            if kw2:
+                n2pos += kw2.end()
+            m2 = _NUM_RE.match(text, n2pos)
+            if m2 and not (m2.lastgroup == "r" and not scale):
+                v2 = _parse_number(m2.lastgroup or "d", m2.group())
+                unit2, upos2 = _read_unit(text, m2.end())
+                if v2 != value and not (kind_tok == "d" and m2.lastgroup != "d" and not scale):
+                    low, high = min(value, v2), max(value, v2)
+                    unit = unit or unit2
+                    pos = upos2 if unit2 else m2.end()
+        relative = None
+        rel_gt = False
+        scale_max = None
+        titre = False
+        bp_second = None
+        if low is None:
+            rel = _REL_RE.match(text, pos)
+            if rel and rel.group("bare") is not None and unit is None:
+                relative = "ULN"  # "Bilirubin <2x, AST <3x"
+                pos = rel.end()
+            elif (
+                rel
+                and unit is None
+                and (
+                    rel.group("n") is None
+                    or rel.group("gt")
+                    or re.match(r"\s*(?:[x×X*]|times|-?fold)", text[pos:])
+                )
+            ):
+                relative = (
+                    "LLN" if (rel.group("l") or rel.group("l2") or rel.group("lln")) else "ULN"
+                )
+                rel_gt = rel.group("gt") is not None
+                pos = rel.end()
+            elif unit is None:
+                ratio = _RATIO_RE.match(text, pos)
+                slash = _SLASH_RE.match(text, pos)
+                if ratio and kind_tok == "d":
+                    titre = True
+                    titre_value = float(ratio.group(1))
+                    pos = ratio.end()
+                elif slash and kind_tok == "d":
+                    unit_after, upos3 = _read_unit(text, slash.end())
+                    if unit_after == "mm[Hg]":
+                        bp_second = float(slash.group(1))
+                        unit = unit_after
+                        pos = upos3
+                    elif unit_after is None:
+                        scale_max = float(slash.group(1))
+                        pos = slash.end()
+        post = p["post"].match(text, pos)
+        if post:
+            post_cmp = p["postfix"].get(" ".join(post.group("p").lower().split()))
+            pos = post.end()
+        else:
+            post_cmp = None
+        if low is None and post_cmp is None and unit is None:
+            # "18 years or older": the trailing comparator can follow the unit
+            pass
+        cmp = pre or post_cmp
+        if low is not None:
+            cmp = "range" if cmp is None or between or cmp == "=" else cmp
+        # ---- what kind of quantity is it?
+        start_guess = pre_start if pre_start < s else s
+        measure, ms, me = _measure_before(text, start_guess, self.floor)
+        kind = "value"
+        if scale:
+            kind = p["scale_kind"].get(" ".join(scale.group("kw").lower().split()), "class")
+            if kind == "age":
+                kind = "value"
+                scale = None
+        if relative and cmp is None:
+            cmp = ">" if rel_gt else "="
+        if kind_tok == "w" and unit is None and scale is None and cmp is None:
+            # "Meets two additional criteria", "one of the following": a stated count
+            follow = _FOLLOW_RE.match(text[pos:])
+            if (
+                m.group().lower() in _REPEAT_WORDS
+                or _NO_COUNT_BEFORE_RE.search(left)
+                or not (
+                    _NOT_A_LIMIT_RE.match(text, pos)
+                    or (
+                        follow
+                        and (
+                            follow.group(1).split()[0].lower() not in _STOP_WORDS
+                            or follow.group(1).split()[0].lower() == "times"
+                        )
+                    )
+                )
+            ):
+                return [], pos
+            cmp = "="
+        right = text[pos:]
+        age_ctx = _age_context(text, left, right, pre_start, measure, unit, cmp, age_words, post)
+        year_old = _YEAR_OLD_RE.match(right) if unit is None else None
+        if (
+            scale is None
+            and age_ctx
+            and (unit is None or unit in _TIME_UNITS)
+            and not titre
+            and scale_max is None
+        ):
+            kind = "age"
+            unit = unit or "a"
+            if year_old:
+                pos += year_old.end()
+            agem = _AGE_RIGHT_RE.match(text[pos:])
+            if agem and cmp is None:
+                # "18 years of age or older": the trailing comparator follows the age words
+                post2 = p["post"].match(text, pos + agem.end())
+                if post2:
+                    cmp = p["postfix"].get(" ".join(post2.group("p").lower().split()))
+                    pos = post2.end()
+            if not measure or not _AGE_WORDS_RE.search(measure):
+                measure = "age"
+        elif unit in _TIME_UNITS:
+            return [], pos
+        if _TIME_NOUN_RE.match(right) or (unit is None and _ADJ_DURATION_RE.match(right)):
+            return [], pos  # half-lives, cycles; "within 6-mo", "a 14-week trial"
+        if measure in ("n", "N") or (value == 1.73 and re.match(r"\s*m", right)):
+            return [], pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
+        if low is not None and pre is None and post_cmp is None and _SCALE_RIGHT_RE.match(right):
+            return [], pos  # "on a 0-10 pain scale": the scale, not a limit
+        if titre:
+            kind = "titre"
+            value = titre_value
+        elif scale_max is not None and kind == "value":
+            kind = "score"
+        if cmp is None and low is None and kind_tok == "d" and unit is None and not scale_max:
+            # "a Clinical Dementia Rating of 0", "The MMSE ... was 26 points": a stated score
+            points = re.match(r"\s*(?:points?|pts)\b", right, re.I)
+            if _SCORE_OF_RE.search(left) or points:
+                cmp, kind = "=", "score"
+                if points:
+                    pos += points.end()
+                    right = text[pos:]
+        bare_count = False
+        if (
+            cmp is None
+            and kind_tok == "d"
+            and unit is None
+            and low is None
+            and scale is None
+            and scale_max is None
+            and relative is None
+            and re.fullmatch(r"[1-9]\d{0,2}", m.group())
+            and not _NOT_COUNTED_BEFORE_RE.search(left)
+            and (noun := _PLURAL_NOUN_RE.match(right))
+            and (noun.group(1).lower() not in _STOP_WORDS or noun.group(1).lower() == "times")
+            and not _NAME_AFTER_RE.match(right, noun.end())
+            and not _NOT_PLURAL_RE.search(noun.group(1))
+        ):
+            cmp, bare_count = "=", True  # "12 seizures", "the selected 3 health facilities"
+        if cmp is None:
+            if not (scale or (unit and kind != "age") or (low is not None and (measure or unit))):
+                return [], pos
+            cmp = "range" if low is not None else "="
+        if relative and kind == "value":
+            unit = None
+        # counts: "≥ 2 prior therapies", "at least one induction therapy"
+        if (
+            kind == "value"
+            and unit is None
+            and relative is None
+            and scale_max is None
+            and low is None
+        ):
+            if _NOT_A_LIMIT_RE.match(right):
+                kind = "count"  # "≥2 of the following": a count of the criteria that follow
+                measure = None
+            follow = _FOLLOW_RE.match(right)
+            if follow:
+                words: list[str] = []
+                for w in follow.group(1).split():
+                    if w.lower() in _STOP_WORDS:
+                        break
+                    words.append(w)
+                if words and words[0].lower() in ("point", "points", "pts"):
+                    kind = "score"
+                    pos += follow.group(0).find(words[0]) + len(words[0])
+                elif words and (
+                    kind_tok == "w" or bare_count or not measure or _VERB_END_RE.search(measure)
+                ):
+                    kind = "count"
+                    measure = " ".join(words)
+                    ms = me = len(text)  # the counted thing follows: not part of the start
+                    pos += follow.group(0).find(words[-1]) + len(words[-1])
+        if kind == "count" and measure and _DURATION_WORD_RE.search(measure):
+            return [], pos  # "> 8 consecutive weeks", "24 consecutive months": a duration
+        if scale and kind != "age":
+            measure = scale.group("kw")
+            ms, me = s - len(left) + scale.start("kw"), s - len(left) + scale.end("kw")
+        elif (
+            measure is None
+            and text[:start_guess].rstrip().endswith("(")
+            and not _FOLLOW_RE.match(text[pos:])
+        ):
+            paren = text[:start_guess].rstrip()
+            measure, ms, me = _measure_before(text, len(paren) - 1, self.floor)
+        elif measure is None and (intro := _PAREN_INTRO_RE.search(text[:start_guess])):
+            measure, ms, me = _measure_before(text, intro.start(), self.floor)
+            if measure:
+                words = measure.split()
+                while len(words) > 1 and words[0].lower() in _EVALUATIVE:
+                    words = words[1:]
+                words = words[-3:]
+                ms = me - len(" ".join(words)) if text[ms:me].endswith(" ".join(words)) else ms
+                measure = " ".join(words)
+        if kind == "value" and measure is None and scale_max is None:
+            follow = _FOLLOW_RE.match(right)
+            if follow and _PAREN_ONLY_RE.match(text[max(0, pre_start - 2) : pre_start]):
+                words = []
+                for w in follow.group(1).split():
+                    if w.lower() in _STOP_WORDS:
+                        break
+                    words.append(w)
+                measure = " ".join(words) or None
+        start = pre_start if pre_start < s else s
+        adjacent = (measure is not None and ms < start and not text[me:start].strip(" :=")) or (
+            measure is not None
+            and ms < start
+            and re.fullmatch(r"[\s\w()-]{0,30}", text[me:start])
+            and kind in ("class", "grade", "score")
+        )
+        span_start = ms if adjacent and ms < start else start
+        end = pos
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        # "a score of at least 20 on the Mini-Mental State Examination": the instrument
+        if (
+            kind in ("score", "value")
+            and not scale
+            and unit is None
+            and relative is None
+            and (measure is None or _BARE_SCORE_RE.match(measure))
+        ):
+            on = _ON_INSTRUMENT_RE.match(text, pos)
+            if on and len(on.group("m").split()) <= 12:
+                measure, kind = on.group("m").strip(), "score"
+        base: dict[str, Any] = {
+            "kind": kind,
+            "comparator": cmp,
+            "unit": unit,
+            "relative_to": relative,
+        }
+        if cmp == "range":
+            base.update(low=low, high=high)
+        else:
+            base.update(value=value)
+        if scale_max is not None:
+            base["scale_max"] = scale_max
+        out = [Quantity(measure=measure, text=text[span_start:end], span=(span_start, end), **base)]
+        if bp_second is not None:
+            out[0] = out[0].model_copy(update={"notes": "systolic"})
+            out.append(out[0].model_copy(update={"value": bp_second, "notes": "diastolic"}))
+        # alternatives of a class or scale: "Class III or Class IV", "ECOG 0 or 1", "I, II, or III"
+        if scale and cmp == "=":
+            more, pos = _alternatives(text, pos, kind, measure)
+            out.extend(more)
+        # "Grade 3 or higher neutropenia": a bare grade/class/stage keyword names nothing, so the
+        # graded thing is what follows, unless a noun phrase before it names it
+        if scale and kind in ("class", "grade") and _generic_scale(scale.group("kw")):
+            kw_start = s - len(left) + scale.start("kw")
+            before, _b, _e = _measure_before(text, min(kw_start, start), self.floor)
+            named = [w for w in (before or "").split() if w.lower() not in _NAMELESS]
+            graded = None if named else _graded_after(text, pos)
+            if graded:
+                out = [q.model_copy(update={"measure": graded}) for q in out]
+        # shared limit: "aspartate aminotransferase, alanine aminotransferase, or bilirubin ≥ ..."
+        if measure and adjacent and kind == "value":
+            for item, _a, _b in _list_before(text, ms):
+                out.insert(
+                    len(out) - 1 - (1 if bp_second is not None else 0),
+                    out[0].model_copy(
+                        update={"measure": item, "text": text[start:end], "span": (start, end)}
+                    ),
+                )
+        return out, pos
