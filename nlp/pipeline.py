@@ -7,7 +7,8 @@ Components, in order:
 3. ``medspacy_target_matcher`` with the concept lexicon ``rules/mentions.csv`` (lower-case
    phrase matching; results in ``doc.ents``, labels = mention categories);
 4. ``medspacy_context`` with medspaCy's default English rules, minus the literals listed in
-   ``rules/context_rules.json`` → ``remove_default``, plus that file's ``context_rules``;
+   ``rules/context_rules.json`` → ``remove_default``, plus that file's ``context_rules``; its
+   token matcher only reads the part of a doc near a cue word (:class:`TriggerGatedMatcher`);
 5. ``eligo_quantities`` → ``doc._.quantities`` (:func:`nlp.quantities.find_quantities`);
 6. ``eligo_time_windows`` → ``doc._.time_windows`` (:func:`nlp.temporal.find_time_windows`),
    with the record's abbreviations from ``doc.user_data["eligo_aliases"]``.
@@ -27,6 +28,7 @@ from typing import Any, Literal
 
 import spacy
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -131,6 +133,97 @@ def make_time_windows(nlp: Language, name: str) -> TimeWindowsComponent:
     return TimeWindowsComponent()
 
 
+class TriggerGatedMatcher:
+    """spaCy's token ``Matcher``, run only over the part of a doc that can hold a match.
+
+    Every pattern has a required token whose ``LOWER`` must be one of a few words (its *trigger*:
+    "ruled" in "are ruled out"), so a match holds a trigger and lies within ``reach`` tokens of
+    one. A doc with no trigger word cannot match and is skipped; otherwise the wrapped matcher
+    runs over the span from the first trigger minus ``reach`` to the last trigger plus
+    ``reach`` and its matches are moved back to doc offsets: the same matches, in the same
+    order, as over the whole doc. ConText's ``IN`` sets are Python predicates evaluated for
+    every token and every pattern, so this is most of ConText's time on criteria without cues.
+    A pattern this cannot bound (no required ``LOWER`` token, ``*``/``+`` operators, callbacks,
+    greedy filters) turns the gate off: the wrapped matcher then always sees the whole doc.
+    """
+
+    def __init__(self, matcher: Any) -> None:
+        self.matcher = matcher
+        self._compile()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.matcher, name)
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        self.matcher.add(*args, **kwargs)
+        self._compile()
+
+    def _compile(self) -> None:
+        from spacy.strings import get_string_id
+
+        self.triggers: set[int] = set()
+        self.reach = 0
+        matcher = self.matcher
+        self.gated = bool(len(matcher)) and all(f is None for f in matcher._filter.values())
+        self.gated = self.gated and all(cb is None for cb in matcher._callbacks.values())
+        for patterns in matcher._patterns.values():
+            for pattern in patterns:
+                words = _trigger_words(pattern)
+                if words is None:
+                    self.gated = False
+                    return
+                self.triggers.update(get_string_id(w) for w in words)
+                self.reach = max(self.reach, len(pattern) - 1)
+
+    def __call__(self, doclike: Any, **kwargs: Any) -> Any:
+        if kwargs or not self.gated or not isinstance(doclike, Doc):
+            return self.matcher(doclike, **kwargs)
+        triggers = self.triggers
+        hits = [i for i, h in enumerate(doclike.to_array(LOWER).tolist()) if h in triggers]
+        if not hits:
+            return []
+        start = max(0, hits[0] - self.reach)
+        end = min(len(doclike), hits[-1] + self.reach + 1)
+        if start == 0 and end == len(doclike):
+            return self.matcher(doclike)
+        return [(key, s + start, e + start) for key, s, e in self.matcher(doclike[start:end])]
+
+
+def _trigger_words(pattern: list[dict[str, Any]]) -> set[str] | None:
+    """The words of the pattern's most selective required ``LOWER`` token (fewest stop words)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    best: tuple[int, set[str]] | None = None
+    for spec in pattern:
+        op = spec.get("OP")
+        if op not in (None, "1", "?"):
+            return None  # unbounded or negated tokens: no fixed reach
+        if op == "?":
+            continue
+        lower = spec.get("LOWER")
+        if isinstance(lower, str):
+            words = {lower}
+        elif isinstance(lower, dict) and set(lower) == {"IN"}:
+            words = set(lower["IN"])
+        else:
+            continue
+        cost = sum(1000 if w in STOP_WORDS else 1 for w in words)  # prefer rare words
+        if best is None or cost < best[0]:
+            best = (cost, words)
+    return None if best is None else best[1]
+
+
+def _gate_token_matcher(component: Any) -> None:
+    """Wrap the spaCy Matcher inside a medspaCy component in a :class:`TriggerGatedMatcher`."""
+    medspacy_matcher = getattr(component, f"_{type(component).__name__}__matcher", None)
+    inner = getattr(medspacy_matcher, "_MedspacyMatcher__matcher", None)
+    if inner is not None and not isinstance(inner, TriggerGatedMatcher):
+        medspacy_matcher._MedspacyMatcher__matcher = TriggerGatedMatcher(inner)
+
+
 # --- building --------------------------------------------------------------------------------
 
 
@@ -176,6 +269,7 @@ def build_nlp() -> Language:
     with nlp.select_pipes(enable=[]):
         matcher.add(target_rules)
         context.add(context_rules)
+    _gate_token_matcher(context)
 
     nlp.add_pipe("eligo_quantities")
     nlp.add_pipe("eligo_time_windows")
