@@ -7,7 +7,9 @@ and one bad record never loses the chunk.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Literal, overload
 
@@ -22,6 +24,23 @@ from nlp.outline import Outline, OutlineItem, build_outline
 from nlp.textutil import CleanText
 
 CHUNK_RECORDS = 32
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a chunk is parsed.
+
+    A chunk allocates hundreds of thousands of short-lived objects (tokens, spans, models) that
+    reference counting frees; the collector would otherwise walk the young ones every 700
+    allocations (~15% of the parse time). It runs as usual once the chunk is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class RecordError(EligoError):
@@ -78,6 +97,9 @@ class Parser:
         from nlp.pipeline import build_nlp
 
         self.nlp = nlp if nlp is not None else build_nlp()
+        # The pipeline (lexicon, rules, vocab: ~150k objects) lives as long as the process:
+        # keep the collector from walking it again and again.
+        gc.freeze()
 
     def parse_record(self, record: Record) -> Protocol:
         result = next(self.parse_records([record], errors="return"))
@@ -100,7 +122,9 @@ class Parser:
         """Parse records in order; with ``errors="return"`` a failed record yields its error."""
         iterator = iter(records)
         while chunk := list(islice(iterator, CHUNK_RECORDS)):
-            for result in self._parse_chunk(chunk):
+            with _collector_paused():
+                results = self._parse_chunk(chunk)
+            for result in results:
                 if isinstance(result, RecordError) and errors == "raise":
                     raise result
                 yield result
