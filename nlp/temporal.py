@@ -81,6 +81,21 @@ def _alternation(forms: list[str]) -> str:
     return "|".join(_phrase(f) for f in sorted(set(forms), key=len, reverse=True))
 
 
+def _starts(forms: list[str], edge: bool = True) -> str:
+    """A lookahead for where one of ``forms`` can start (implied by :func:`_alternation`).
+
+    The regex engine tries every alternative at every position; this rejects most positions
+    with one test: a word edge when all forms start with a letter, then the first characters.
+    """
+    edge = edge and all(f[0].isalnum() for f in forms)
+    return (
+        (r"(?<!\w)" if edge else "")
+        + "(?=["
+        + "".join(sorted({re.escape(f[0]) for f in forms}))
+        + "])"
+    )
+
+
 def _unit_alternation(forms: list[str]) -> str:
     """Units follow a number, often with no space ("48h", "3days"); one letter is lower case."""
     alts = []
@@ -146,7 +161,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     cmp_before = _alternation(list(tables["cmp_before"]))
     dur = _alternation(rules["duration_cues"])
     look = _alternation(rules["lookback"] + rules["lookahead"] + rules["first"])
+    first = [*words, *tens.split("|"), *ones.split("|"), "a", "an", "single", "between", "from"]
+    first += [*tables["cmp_before"], *rules["duration_cues"], *rules["lookback"]]
+    first += [*rules["lookahead"], *rules["first"], *"0123456789"]
     core = rf"""
+        {_starts(first, edge=False)}
         (?P<pre>
           (?:(?P<dur>{dur})\s+(?:a\s+|the\s+)?)?
           (?:(?P<cmp>{cmp_before})\s*(?:the\s+)?)?
@@ -199,7 +218,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"(?=\s*[,(]|\s+(?:prior|before|preceding)\b)",
             _FLAGS,
         ),
-        "bare": re.compile(rf"(?P<rel>{bare})\s+", _FLAGS),
+        "bare": re.compile(rf"{_starts(list(tables['bare']))}(?P<rel>{bare})\s+", _FLAGS),
         "age_after": re.compile(rf"\s*(?:{age_after})", _FLAGS),
         "age_before": re.compile(rf"(?:{age_before})\W{{0,3}}(?:\w+\W+){{0,2}}$", _FLAGS),
         "whichever": re.compile(
@@ -521,7 +540,8 @@ def _definition_pattern() -> re.Pattern[str]:
     forms = _alternation(list(_tables()["anchor_forms"]))
     of = r"(?:\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+)?[\w-]+)?"
     abbr = r"(?P<abbr>[A-Z][A-Za-z0-9]{0,7}|(?:Day|D|Cycle\s*1\s*Day)\s*[01])"
-    return re.compile(rf"(?P<form>{forms}){of}\s*[(\[]\s*{abbr}\s*[)\],;]", _FLAGS)
+    start = _starts(list(_tables()["anchor_forms"]))
+    return re.compile(rf"{start}(?P<form>{forms}){of}\s*[(\[]\s*{abbr}\s*[)\],;]", _FLAGS)
 
 
 def find_abbreviations(text: str) -> dict[str, str]:

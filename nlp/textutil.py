@@ -48,6 +48,12 @@ def clean_segments(source: str, segments: list[tuple[int, int]]) -> CleanText:
             chars.append(" ")
             starts.append(ends[-1])
             ends.append(start)
+        if "\\" not in source[start:end]:  # no escapes: one character per source character
+            if start < end:  # (an empty string in ``chars`` would add a joining space)
+                chars.append(source[start:end])
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+            continue
         i = start
         while i < end:
             escaped = source[i] == "\\" and i + 1 < end and source[i + 1] in MARKDOWN_ESCAPABLE
