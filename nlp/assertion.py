@@ -74,6 +74,28 @@ def _modifying(modifiers) -> list:
     ]
 
 
+def _sentence_near(span: Span, reach: int) -> tuple[int, int]:
+    """``span.sent``'s start and end, exact within ``reach`` tokens of the span.
+
+    ``Span.sent`` walks the whole sentence and builds a Span; the result word window only needs
+    to know where the sentence ends near the span.
+    """
+    doc = span.doc
+    if "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
+        sent = span.sent
+        return sent.start, sent.end
+    if not doc.has_annotation("SENT_START"):
+        span.sent  # noqa: B018 (raises spaCy's E030, as ``span.sent`` did)
+    start = lowest = span.start
+    floor = max(0, start - reach)
+    while start > floor and not doc[start].is_sent_start:
+        start -= 1
+    end, ceiling = lowest + 1, min(len(doc), span.end + reach)
+    while end < ceiling and not doc[end].is_sent_start:
+        end += 1
+    return start, end
+
+
 def result_of(span: Span) -> str | None:
     """``negative``/``positive`` when a result word qualifies the mention.
 
@@ -82,7 +104,7 @@ def result_of(span: Span) -> str | None:
     "Hepatitis B or C positive at screening").
     """
     doc = span.doc
-    sent_start, sent_end = span.sent.start, span.sent.end
+    sent_start, sent_end = _sentence_near(span, RESULT_WINDOW)
     for i in range(span.start - 1, max(sent_start, span.start - RESULT_WINDOW) - 1, -1):
         tok = doc[i]
         if tok.is_punct:
@@ -105,8 +127,11 @@ def span_assertion(span: Span) -> tuple[Assertion, tuple[int, int] | None]:
     instead (:func:`result_of`). A mention marked as current ("Hepatitis B positive at
     screening") is not historical, whatever history cue reaches it.
     """
+    return _span_assertion(span, result_of(span) is not None)
+
+
+def _span_assertion(span: Span, has_result: bool) -> tuple[Assertion, tuple[int, int] | None]:
     doc = span.doc
-    has_result = result_of(span) is not None
     current = any(m.category.upper() == "CURRENT" for m in span._.modifiers)
     best: Assertion = "present"
     cue: tuple[int, int] | None = None
@@ -123,8 +148,20 @@ def span_assertion(span: Span) -> tuple[Assertion, tuple[int, int] | None]:
     return best, cue
 
 
-def criterion_assertion(doc: Doc) -> Assertion:
-    """The assertion of the criterion's principal finding (rule in the module docstring)."""
+def criterion_assertion(
+    doc: Doc, known: dict[tuple[int, int], Assertion] | None = None
+) -> Assertion:
+    """The assertion of the criterion's principal finding (rule in the module docstring).
+
+    ``known`` maps the (start, end) token spans of ``doc.ents`` to their assertion when
+    :func:`nlp.mentions.mentions_from_doc` has already worked them out.
+    """
+
+    def span_assertion(ent: Span) -> tuple[Assertion, None]:
+        if known is not None and (ent.start, ent.end) in known:
+            return known[ent.start, ent.end], None
+        return _span_assertion(ent, result_of(ent) is not None)
+
     graph = doc._.context_graph
     modifiers = _modifying(graph.modifiers) if graph is not None else []
     initial = [m for m in modifiers if m.modifier_span[0] <= 1]
@@ -137,8 +174,9 @@ def criterion_assertion(doc: Doc) -> Assertion:
             if any(span_assertion(ent)[0] == "present" for ent in doc.ents):
                 return "present"  # the cue's scope ended before other alternatives: mixed
             return value
-    if doc.ents:
-        return span_assertion(doc.ents[0])[0]
+    ents = doc.ents
+    if ents:
+        return span_assertion(ents[0])[0]
     return "present"
 
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from models import Mention, TextSpan
-from nlp.assertion import NON_MODIFYING, result_of, span_assertion
+from nlp.assertion import NON_MODIFYING, _span_assertion, result_of
+from nlp.pipeline import doc_text
 
 FALLBACK_CATEGORIES = {"NEGATED_EXISTENCE"}
 FALLBACK_WORDS = 6
@@ -31,24 +32,33 @@ _LINKING = {"having", "using", "taking", "receiving", "undergoing"}
 _STOP_AT = {"and", "or", "and/or", "but", "nor", "either", "neither", "/", ";", ":"}
 
 
-def mentions_from_doc(doc: Doc) -> list[Mention]:
-    """One :class:`models.Mention` per entity, in text order; spans are doc char offsets."""
+def mentions_from_doc(
+    doc: Doc, assertions: dict[tuple[int, int], str] | None = None
+) -> list[Mention]:
+    """One :class:`models.Mention` per entity, in text order; spans are doc char offsets.
+
+    ``assertions``, when given, receives each entity's assertion by its (start, end) token
+    span, for :func:`nlp.assertion.criterion_assertion`.
+    """
     out: list[Mention] = []
     previous_result: str | None = None
     previous_end: int | None = None
+    text = doc_text(doc)
     for ent in doc.ents:
         result = result_of(ent)
+        assertion, cue = _span_assertion(ent, result is not None)
+        if assertions is not None:
+            assertions[ent.start, ent.end] = assertion
         if result is None and previous_result and _coordinated(doc, previous_end, ent.start):
             result = previous_result  # "Positive ANA ≥ 1:80 OR anti-dsDNA": both positive
         previous_result, previous_end = result, ent.end
-        assertion, cue = span_assertion(ent)
         out.append(
             Mention(
                 text=ent.text,
                 category=ent.label_ if ent.label_ in _CATEGORIES else "other",
                 span=(ent.start_char, ent.end_char),
                 assertion=assertion,
-                cue=TextSpan(text=doc.text[cue[0] : cue[1]], span=cue) if cue else None,
+                cue=TextSpan(text=text[cue[0] : cue[1]], span=cue) if cue else None,
                 result=result,
             )
         )
@@ -86,7 +96,7 @@ def _fallback_mentions(doc: Doc) -> list[Mention]:
                 category="other",
                 span=(span.start_char, span.end_char),
                 assertion="negated",
-                cue=TextSpan(text=doc.text[cue[0] : cue[1]], span=cue),
+                cue=TextSpan(text=doc_text(doc)[cue[0] : cue[1]], span=cue),
             )
         )
     return out

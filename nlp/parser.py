@@ -58,20 +58,23 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
     from nlp.assertion import criterion_assertion
     from nlp.logic import find_logic
     from nlp.mentions import mentions_from_doc
+    from nlp.pipeline import doc_text
     from nlp.quantities import find_run_together
 
     logic = find_logic(doc)
     quantities = list(doc._.quantities)
+    assertions: dict[tuple[int, int], str] = {}
+    mentions = mentions_from_doc(doc, assertions)
     return ItemAnalysis(
         quantities=quantities,
         time_windows=list(doc._.time_windows),
-        mentions=mentions_from_doc(doc),
-        assertion=criterion_assertion(doc),
+        mentions=mentions,
+        assertion=criterion_assertion(doc, assertions),  # type: ignore[arg-type]
         logic=logic.logic,
         separated=logic.separated,
         optional=list(logic.optional),
         exceptions=list(logic.exceptions),
-        run_together=find_run_together(doc.text, quantities),
+        run_together=find_run_together(doc_text(doc), quantities),
     )
 
 

@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 ALIASES_KEY = "eligo_aliases"
+TEXT_KEY = "eligo_text"
 MENTION_CATEGORIES = (
     "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other",
 )  # fmt: skip
@@ -100,6 +101,14 @@ def load_lexicon() -> list[LexiconRow]:
     return [LexiconRow.model_validate(row) for row in reader]
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept in ``doc.user_data`` (spaCy joins all the tokens again on each access)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 # --- Eligo components ------------------------------------------------------------------------
 
 
@@ -109,7 +118,7 @@ class QuantitiesComponent:
     def __call__(self, doc: Doc) -> Doc:
         from nlp.quantities import find_quantities
 
-        doc._.quantities = find_quantities(doc.text)
+        doc._.quantities = find_quantities(doc_text(doc))
         return doc
 
 
@@ -119,7 +128,7 @@ class TimeWindowsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from nlp.temporal import find_time_windows
 
-        doc._.time_windows = find_time_windows(doc.text, doc.user_data.get(ALIASES_KEY))
+        doc._.time_windows = find_time_windows(doc_text(doc), doc.user_data.get(ALIASES_KEY))
         return doc
 
 
