@@ -21,6 +21,7 @@ from nlp.encode import ItemAnalysis, encode_protocol
 from nlp.errors import W_UNPARSED_ITEM, EligoError
 from nlp.ingest import Record
 from nlp.outline import Outline, OutlineItem, build_outline
+from nlp.pipeline import ALIASES_KEY, TEXT_KEY, doc_text
 from nlp.textutil import CleanText
 
 CHUNK_RECORDS = 32
@@ -58,7 +59,6 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
     from nlp.assertion import criterion_assertion
     from nlp.logic import find_logic
     from nlp.mentions import mentions_from_doc
-    from nlp.pipeline import doc_text
     from nlp.quantities import find_run_together
 
     logic = find_logic(doc)
@@ -162,8 +162,10 @@ class Parser:
         owners: list[tuple[_Prepared, OutlineItem]] = []
         for p in prepared:
             for item in p.items:
-                doc = self.nlp.make_doc(p.cleans[item.id].text)
-                doc.user_data["eligo_aliases"] = p.aliases
+                text = p.cleans[item.id].text
+                doc = self.nlp.make_doc(text)
+                doc.user_data[ALIASES_KEY] = p.aliases
+                doc.user_data[TEXT_KEY] = text  # the tokenizer keeps the text as it is
                 docs.append(doc)
                 owners.append((p, item))
         try:

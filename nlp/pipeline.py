@@ -304,6 +304,7 @@ def annotate(
     for text in texts:
         doc = nlp.make_doc(text)
         doc.user_data[ALIASES_KEY] = aliases
+        doc.user_data[TEXT_KEY] = text
         docs.append(doc)
     return list(nlp.pipe(docs, batch_size=batch_size))
 
