@@ -154,10 +154,17 @@ class TriggerGatedMatcher:
     every token and every pattern, so this is most of ConText's time on criteria without cues.
     A pattern this cannot bound (no required ``LOWER`` token, ``*``/``+`` operators, callbacks,
     greedy filters) turns the gate off: the wrapped matcher then always sees the whole doc.
+
+    With ``sorted_output`` (the caller sorts the matches by span and keeps the first of equal
+    spans, as medspaCy's pruning does), each pattern whose trigger is in the doc runs alone,
+    over the span near its own triggers, and the matches come back sorted by span: the same
+    list once sorted, as long as no two rules match the same span (then the single matcher
+    runs, for its own order of the two).
     """
 
-    def __init__(self, matcher: Any) -> None:
+    def __init__(self, matcher: Any, sorted_output: bool = False) -> None:
         self.matcher = matcher
+        self.sorted_output = sorted_output
         self._compile()
 
     def __getattr__(self, name: str) -> Any:
@@ -171,34 +178,60 @@ class TriggerGatedMatcher:
         self._compile()
 
     def _compile(self) -> None:
+        from spacy.matcher import Matcher
         from spacy.strings import get_string_id
 
         self.triggers: set[int] = set()
         self.reach = 0
+        self.singles: list[tuple[frozenset[int], int, Any]] = []
         matcher = self.matcher
         self.gated = bool(len(matcher)) and all(f is None for f in matcher._filter.values())
         self.gated = self.gated and all(cb is None for cb in matcher._callbacks.values())
-        for patterns in matcher._patterns.values():
+        for key, patterns in matcher._patterns.items():
+            single = Matcher(matcher.vocab)
+            single.add(key, patterns)
+            ids: set[int] = set()
+            reach = 0
             for pattern in patterns:
                 words = _trigger_words(pattern)
                 if words is None:
                     self.gated = False
                     return
-                self.triggers.update(get_string_id(w) for w in words)
-                self.reach = max(self.reach, len(pattern) - 1)
+                ids.update(get_string_id(w) for w in words)
+                reach = max(reach, len(pattern) - 1)
+            self.triggers |= ids
+            self.reach = max(self.reach, reach)
+            self.singles.append((frozenset(ids), reach, single))
 
     def __call__(self, doclike: Any, **kwargs: Any) -> Any:
         if kwargs or not self.gated or not isinstance(doclike, Doc):
             return self.matcher(doclike, **kwargs)
         triggers = self.triggers
-        hits = [i for i, h in enumerate(doclike.to_array(LOWER).tolist()) if h in triggers]
+        lowers = doclike.to_array(LOWER).tolist()
+        hits = [i for i, h in enumerate(lowers) if h in triggers]
         if not hits:
             return []
+        if self.sorted_output:
+            found = self._by_pattern(doclike, lowers, hits)
+            if len({(s, e) for _, s, e in found}) == len(found):
+                return sorted(found, key=lambda m: (m[1], m[2]))
         start = max(0, hits[0] - self.reach)
         end = min(len(doclike), hits[-1] + self.reach + 1)
         if start == 0 and end == len(doclike):
             return self.matcher(doclike)
         return [(key, s + start, e + start) for key, s, e in self.matcher(doclike[start:end])]
+
+    def _by_pattern(self, doc: Doc, lowers: list[int], hits: list[int]) -> list[tuple]:
+        present = {lowers[i] for i in hits}
+        found: list[tuple] = []
+        for ids, reach, single in self.singles:
+            if ids.isdisjoint(present):
+                continue
+            mine = [i for i in hits if lowers[i] in ids]
+            start = max(0, mine[0] - reach)
+            end = min(len(doc), mine[-1] + reach + 1)
+            found.extend((key, s + start, e + start) for key, s, e in single(doc[start:end]))
+        return found
 
 
 def _trigger_words(pattern: list[dict[str, Any]]) -> set[str] | None:
@@ -230,7 +263,8 @@ def _gate_token_matcher(component: Any) -> None:
     medspacy_matcher = getattr(component, f"_{type(component).__name__}__matcher", None)
     inner = getattr(medspacy_matcher, "_MedspacyMatcher__matcher", None)
     if inner is not None and not isinstance(inner, TriggerGatedMatcher):
-        medspacy_matcher._MedspacyMatcher__matcher = TriggerGatedMatcher(inner)
+        pruned = getattr(medspacy_matcher, "_prune", False) is True
+        medspacy_matcher._MedspacyMatcher__matcher = TriggerGatedMatcher(inner, pruned)
 
 
 # --- building --------------------------------------------------------------------------------
