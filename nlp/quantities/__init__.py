@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
 from models import Quantity
 from nlp.quantities.letters import _letter_grades
@@ -54,6 +55,7 @@ from nlp.quantities.postprocess import (
     _drop_scope_repeats,
     _inherit_comparator,
 )
+from nlp.quantities.rules import _rules
 from nlp.quantities.scanner import _Reader
 from nlp.quantities.years import _calendar_years
 
@@ -79,7 +81,7 @@ def find_quantities(text: str) -> list[Quantity]:
         pos = max(pos, end if found else m.end())
     years = [
         q
-        for q in _calendar_years(text)
+        for q in (_calendar_years(text) if _YEAR_HINT_RE.search(text) else ())
         if not any(
             o.span and q.span and o.span[0] < q.span[1] and q.span[0] < o.span[1] for o in out
         )
@@ -88,16 +90,48 @@ def find_quantities(text: str) -> list[Quantity]:
         out = sorted(out + years, key=lambda q: q.span or (0, 0))
     letters = [
         q
-        for q in _letter_grades(text)
+        for q in (_letter_grades(text) if _may_have_letter_grades(text) else ())
         if not any(
             o.span and q.span and o.span[0] < q.span[1] and q.span[0] < o.span[1] for o in out
         )
     ]
     if letters:
         out = sorted(out + letters, key=lambda q: q.span or (0, 0))
+    if not out:
+        return out
     out = _inherit_comparator(text, out)
     out = _distribute_over_measures(text, out)
+    if len(out) < 2 or "For" not in text:
+        return out  # a scope-clause repeat needs an earlier limit and "For ..." (case-sensitive)
     return _drop_scope_repeats(text, out)
+
+
+# Cheap necessary conditions, so the costlier scans run only on the texts that could match:
+# a calendar limit needs a 19xx/20xx year; a letter grade needs the first word of one of the
+# letter scales' names (checked on the lowercased text when it is ASCII, where lowercasing is
+# exactly what IGNORECASE does; other texts always get the full scan).
+_YEAR_HINT_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _may_have_letter_grades(text: str) -> bool:
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(h in low for h in _letter_hints())
+
+
+@cache
+def _letter_hints() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            {
+                a.split()[0].lower()
+                for row in _rules("quantity_measures.json")
+                if row.get("letters")
+                for a in row["aliases"]
+            }
+        )
+    )
 
 
 _GAP_RE = re.compile(r"^\s+[A-Za-z][A-Za-z\s'-]*$")
