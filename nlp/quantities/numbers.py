@@ -4,6 +4,7 @@ values listed after a class or scale value ("Class III or IV")."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from models import Quantity
 from nlp.units import normalise_unit
@@ -57,6 +58,11 @@ def _parse_number(kind: str, token: str) -> float:
     return float(token.replace(",", "").replace("·", "."))
 
 
+# normalise_unit is a pure lookup in the cached rules table; the same candidate strings
+# ("mg/dL", "years of age") recur across criteria, so their codes are remembered.
+_unit_code = lru_cache(maxsize=1 << 16)(normalise_unit)
+
+
 def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
     """The longest run of up to five tokens after ``pos`` that is a known unit."""
     window = text[pos : pos + 64]
@@ -69,10 +75,11 @@ def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
         if n == 0 and m.start() > 1:
             break
         cand = window[: m.end()]
-        for trimmed in (cand, cand.rstrip(".:")):
+        stripped = cand.rstrip(".:")
+        for trimmed in (cand, stripped) if stripped != cand else (cand,):
             if trimmed.strip() == "a":
                 break  # the article ("twice a week"), never a written year
-            code = normalise_unit(trimmed)
+            code = _unit_code(trimmed)
             if code is not None:
                 end = pos + len(trimmed)
                 if not (end < len(text) and text[end].isalpha() and trimmed[-1].isalpha()):
