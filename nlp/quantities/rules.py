@@ -20,6 +20,13 @@ def _alternation(literals: list[str]) -> str:
     return "|".join(sorted(parts, key=len, reverse=True))
 
 
+def _first_chars(literals: list[str]) -> str:
+    """A character class of the literals' first characters: put in a lookahead before their
+    alternation, it turns away in C the positions where none can start (under IGNORECASE a
+    one-character class folds exactly as the literal does), without changing any match."""
+    return "[" + "".join(sorted({re.escape(lit[0]) for lit in literals})) + "]"
+
+
 @cache
 def _patterns() -> dict[str, Any]:
     """Everything compiled once per process from the rule files."""
@@ -36,13 +43,16 @@ def _patterns() -> dict[str, Any]:
     ordinal = [
         a for a, k in scale_kind.items() if k != "age" and a != "bmi" and a != "body mass index"
     ]
-    word_pre = _alternation([p for p in prefix if p[0].isalpha()])
-    sym_pre = _alternation([p for p in prefix if not p[0].isalpha()])
+    words = [p for p in prefix if p[0].isalpha()]
+    syms = [p for p in prefix if not p[0].isalpha()]
+    word_pre = _alternation(words)
+    sym_pre = _alternation(syms)
     return {
         "prefix": prefix,
         "postfix": postfix,
         "scale_kind": scale_kind,
         "pre": re.compile(
+            rf"(?=(?<![A-Za-z]){_first_chars(words)}|{_first_chars(syms)})"
             rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?"
             r"(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$",
             re.I,
@@ -54,7 +64,8 @@ def _patterns() -> dict[str, Any]:
         ),
         # an ordinal-scale keyword right before the value, maybe with a comparator between
         "scale": re.compile(
-            rf"(?<![A-Za-z])(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
+            rf"(?<![A-Za-z])(?={_first_chars(ordinal)})"
+            rf"(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
             r"(?:\s*(?:score|class|classification(?:\s+system)?|grade|stage|status|"
             r"functional class))?"
             r"\s*(?:of\b|[:=-]|(?:of\s+)?\b(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
