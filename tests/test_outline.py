@@ -575,3 +575,24 @@ def test_for_all_participants_is_a_sub_heading_without_cohort() -> None:
         ("For all participants:", None),
         ("For AD patients:", "AD patients"),
     ]
+
+
+@pytest.mark.parametrize(
+    "inclusion, exclusion",
+    [
+        ("**Inclusion Criteria:**", "**Exclusion Criteria:**"),
+        ("__Inclusion Criteria__", "__Exclusion Criteria__"),
+        ("## Key Inclusion Criteria", "## Key Exclusion Criteria"),
+        ("*Inclusion Criteria:*", "*Exclusion Criteria:*"),
+    ],
+)
+def test_markdown_headings_are_headings_and_their_labels_lose_the_markup(inclusion, exclusion):
+    # CommonMark as the ClinicalTrials.gov API v2 may serve it
+    text = (
+        f"{inclusion}\n\n1. Age \\>= 18 years\n2. ECOG 0-1\n\n"
+        f"{exclusion}\n\n1. Received chemotherapy within 4 weeks\n"
+    )
+    outline = build_outline(text)
+    assert [(g.kind, len(g.items)) for g in outline.groups] == [("inclusion", 2), ("exclusion", 1)]
+    assert "*" not in (outline.groups[1].label or "") and "#" not in (outline.groups[1].label or "")
+    assert not outline.warnings

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from models.encoding import ParseWarning
 from nlp import errors
-from nlp.outline.headings import _intro_kind, _is_subheading, _kind_heading
+from nlp.outline.headings import _intro_kind, _is_subheading, _kind_heading, heading_label
 from nlp.outline.lines import _Line
 from nlp.outline.model import OutlineItem
 
@@ -154,7 +154,7 @@ class _Builder:
                 and _is_subheading(content)
             ):
                 self.seen_heading = True
-                label = text[line.first : line.end]
+                label = heading_label(text[line.first : line.end])
                 self._open_group(
                     self._group().kind if self.groups else self.default_kind,
                     label,
@@ -173,7 +173,7 @@ class _Builder:
         if self.groups and not self.seen_heading:
             self.groups[-1].preamble = True
         self.seen_heading = True
-        self._open_group(kind, self.text[body_start:end], (line.start, end))
+        self._open_group(kind, heading_label(self.text[body_start:end]), (line.start, end))
         rest = end
         while rest < line.end and self.text[rest] in " \t\u00a0":
             rest += 1
