@@ -100,9 +100,6 @@ class Parser:
         from nlp.pipeline import build_nlp
 
         self.nlp = nlp if nlp is not None else build_nlp()
-        # The pipeline (lexicon, rules, vocab: ~150k objects) lives as long as the process:
-        # keep the collector from walking it again and again.
-        gc.freeze()
 
     def parse_record(self, record: Record) -> Protocol:
         result = next(self.parse_records([record], errors="return"))

@@ -139,3 +139,13 @@ def test_every_command_has_help_with_examples(command):
     )
     assert result.returncode == 0
     assert "example" in result.stdout.lower()
+
+
+def test_building_a_parser_leaves_the_callers_garbage_collector_alone():
+    import gc
+
+    from nlp.parser import Parser
+
+    before = gc.get_freeze_count()
+    Parser()
+    assert gc.get_freeze_count() == before and gc.isenabled()
