@@ -24,6 +24,7 @@ import csv
 import importlib.resources
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 import spacy
@@ -99,6 +100,20 @@ def load_lexicon() -> list[LexiconRow]:
     """Read and validate ``rules/mentions.csv`` (built by ``scripts/build_lexicon.py``)."""
     reader = csv.DictReader(_rules_file("mentions.csv").splitlines())
     return [LexiconRow.model_validate(row) for row in reader]
+
+
+def medspacy_default_rules() -> Path:
+    """medspaCy's English ConText rules, found the way medspaCy finds them: beside its package.
+
+    medspaCy installs them in a top-level package named ``resources``; importing that name
+    would pick up any folder called ``resources`` in the user's working directory instead.
+    """
+    import medspacy
+
+    path = Path(medspacy.__file__).resolve().parents[1] / "resources" / "en" / "context_rules.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"medspaCy's default ConText rules are missing: {path}")
+    return path
 
 
 def doc_text(doc: Doc) -> str:
@@ -294,9 +309,9 @@ def build_nlp() -> Language:
     ]
     spec = load_context_rules()
     removed = {lit.lower() for lit in spec.remove_default}
-    defaults = importlib.resources.files("resources") / "en" / "context_rules.json"
-    with importlib.resources.as_file(defaults) as path:
-        context_rules = [r for r in ConTextRule.from_json(str(path)) if r.literal not in removed]
+    context_rules = [
+        r for r in ConTextRule.from_json(str(medspacy_default_rules())) if r.literal not in removed
+    ]
     for rule in spec.context_rules:
         kwargs = rule.model_dump(exclude_none=True)
         for key in ("allowed_types", "excluded_types"):
