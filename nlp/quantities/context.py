@@ -19,7 +19,7 @@ _REL_RE = re.compile(
     re.I,
 )
 _BETWEEN_RE = re.compile(
-    r"(?<![A-Za-z])(between|from)\s*(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$", re.I
+    r"(?<![A-Za-z])(?=[bf])(between|from)\s*(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$", re.I
 )
 _DEC_COMMA_RE = re.compile(r",(\d{1,2})(?![\d,])")
 _ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)(?=\s+percentile)", re.I)
@@ -68,7 +68,7 @@ _DURATION_WORD_RE = re.compile(
     r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|nights?)$", re.I
 )
 _NAME_AFTER_RE = re.compile(r"\s+(?:test|scale|questionnaire|task|inventory|index|score)\b", re.I)
-_VERSION_RE = re.compile(r"\b(?:version|release|edition)\s*$", re.I)
+_VERSION_RE = re.compile(r"\b(?=[vre])(?:version|release|edition)\s*$", re.I)
 # "female > 18 and < 60 years of age": the first limit of an age pair has no unit of its own
 _AGE_PAIR_RE = re.compile(
     r"\s*(?:and|,)\s*(?:[<>≤≥]=?|(?:less|younger|more|older)\s+than)\s*\d+\s*"

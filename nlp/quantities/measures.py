@@ -10,7 +10,9 @@ _BOUNDARY_RE = re.compile(
     r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|(?<![A-Za-z])\d)",
     re.I,
 )
+# the lookahead turns away in C the positions where no run can start (see rules._first_chars)
 _FILLER_RE = re.compile(
+    r"(?=\s|\b[oiabwmstvehkdl])"
     r"(?:\s+|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
     r"have|measured|known|documented|level\s+of)\b)+$",
     re.I,
