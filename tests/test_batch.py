@@ -286,3 +286,33 @@ def test_failed_studies_keep_their_place_in_the_input_order():
         (f"{bulk}#2", False),
         (f"{bulk}#3", True),
     ]
+
+
+def test_an_existing_output_is_not_wiped_without_resume_or_overwrite(tmp_path):
+    from nlp.cli import main
+
+    record = tmp_path / "in" / "NCT03860012.txt"
+    record.parent.mkdir()
+    record.write_text("Inclusion Criteria:\n  1. ages 2-21 years\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(record.parent), "-o", str(out), "-q"]) == 0
+    first = out.read_bytes()
+    assert main(["batch", str(record.parent), "-o", str(out), "-q"]) == 2
+    assert out.read_bytes() == first
+    assert main(["batch", str(record.parent), "-o", str(out), "-q", "--overwrite"]) == 0
+
+
+def test_the_output_inside_an_input_directory_is_not_read_back_as_input(tmp_path):
+    from nlp.cli import main
+
+    folder = tmp_path / "studies"
+    folder.mkdir()
+    (folder / "NCT03860012.txt").write_text(
+        "Inclusion Criteria:\n  1. ages 2-21 years\n", encoding="utf-8"
+    )
+    out = folder / "out.jsonl"
+    assert main(["batch", str(folder), "-o", str(out), "-q"]) == 0
+    assert main(["batch", str(folder), "-o", str(out), "-q", "--resume"]) == 0
+    errors = folder / "out.jsonl.errors.jsonl"
+    assert not errors.exists() or errors.read_text(encoding="utf-8") == ""
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1

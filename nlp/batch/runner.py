@@ -38,6 +38,7 @@ def run_batch(
     scheduler: str | None = None,
     client: Any = None,
     resume: bool = False,
+    overwrite: bool = False,
     include_text: bool = False,
     progress: bool = False,
     chunk_items: int = CHUNK_ITEMS,
@@ -52,6 +53,11 @@ def run_batch(
     """
     paths = check_inputs(inputs)
     out = Path(out)
+    own_files = (out, errors_path(out))  # never read back as input
+    if not resume and not overwrite and _has_content(out):
+        raise FileExistsError(
+            f"{out}: already exists; --resume continues it, --overwrite replaces it"
+        )
     summary = Summary(output=str(out), errors_file=str(errors_path(out)))
     writer = open_output(out, fmt, resume)
     errors = ErrorLog(errors_path(out), resume)
@@ -74,9 +80,11 @@ def run_batch(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=estimate_total(paths), unit="rec", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(
+            total=estimate_total(paths, own_files), unit="rec", file=sys.stderr, dynamic_ncols=True
+        )
     try:
-        chunks = _chunks(_planned(iter_items(paths), done, summary), chunk_items)
+        chunks = _chunks(_planned(iter_items(paths, own_files), done, summary), chunk_items)
         skipped = 0
         for outcomes in runner.run(chunks, fmt, include_text):
             _write(outcomes, writer, errors, summary)
@@ -126,3 +134,10 @@ def _write(outcomes: list[Outcome], writer: Any, errors: ErrorLog, summary: Summ
             summary.fail(o.stage)
     writer.flush()
     errors.flush()
+
+
+def _has_content(out: Path) -> bool:
+    """An output file with bytes in it, or an output directory with files in it."""
+    if out.is_dir():
+        return any(out.iterdir())
+    return out.is_file() and out.stat().st_size > 0

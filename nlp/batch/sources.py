@@ -84,20 +84,26 @@ def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def iter_items(paths: Iterable[str | Path]) -> Iterator[Item]:
-    """All records of all inputs, lazily, in the canonical order (see the module docstring)."""
+def iter_items(paths: Iterable[str | Path], skip: Iterable[Path] = ()) -> Iterator[Item]:
+    """All records of all inputs, lazily, in the canonical order (see the module docstring).
+
+    ``skip`` names paths never read as input (the batch's own output and error log, when they
+    sit inside an input directory).
+    """
+    skipped = frozenset(p.resolve() for p in skip)
     for path in map(Path, paths):
         if path.is_dir():
-            yield from _iter_dir(path)
+            yield from _iter_dir(path, skipped)
         else:
             yield from _iter_file(path)
 
 
-def estimate_total(paths: Iterable[str | Path]) -> int:
+def estimate_total(paths: Iterable[str | Path], skip: Iterable[Path] = ()) -> int:
     """A cheap record count for the progress bar's ETA (files, JSONL lines, zip members)."""
     total = 0
+    skipped = frozenset(p.resolve() for p in skip)
     for path in map(Path, paths):
-        files = [path] if path.is_file() else _walk(path)
+        files = [path] if path.is_file() else _walk(path, skipped)
         chia: set[str] = set()
         for file in files:
             name = file.name
@@ -122,19 +128,24 @@ def estimate_total(paths: Iterable[str | Path]) -> int:
 # --- discovery --------------------------------------------------------------------------------
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root``, sorted per directory, hidden entries skipped."""
+def _walk(root: Path, skipped: frozenset[Path] = frozenset()) -> Iterator[Path]:
+    """Files under ``root``, sorted per directory, hidden entries and ``skipped`` paths left out."""
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and (Path(dirpath) / d).resolve() not in skipped
+        )
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if not name.startswith(".") and path.resolve() not in skipped:
+                yield path
 
 
-def _iter_dir(root: Path) -> Iterator[Item]:
+def _iter_dir(root: Path, skipped: frozenset[Path] = frozenset()) -> Iterator[Item]:
     pending_chia: dict[str, dict[str, Path]] = {}
     current_dir: Path | None = None
-    for file in _walk(root):
+    for file in _walk(root, skipped):
         if file.parent != current_dir:
             yield from _flush_chia(pending_chia)
             current_dir = file.parent

@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     except EligoError as err:
         print(f"eligo {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a path the user gave that cannot be written or read
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"eligo {args.command}: error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"eligo {args.command}: interrupted", file=sys.stderr)
         return 130

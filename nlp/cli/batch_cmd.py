@@ -63,6 +63,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--resume", action="store_true", help="skip records already in OUT or OUT.errors.jsonl"
     )
     parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing OUT (without it, an existing OUT is an error)",
+    )
+    parser.add_argument(
         "--include-text",
         action="store_true",
         help="keep each protocol's eligibility_text in the JSONL output (left out by default)",
@@ -103,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
             resume=args.resume,
+            overwrite=args.overwrite,
             include_text=args.include_text,
             progress=not args.quiet and sys.stderr.isatty(),
             log=log,
