@@ -131,9 +131,19 @@ def _decode(data: bytes, source: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+# An Eligo rule file, YAML or JSON: a top-level groups list whose groups have a kind.
+_ENCODING_KEYS = re.compile(r'^(?:groups:[ \t]*$|\s*"groups":\s*\[)', re.MULTILINE)
+_GROUP_KIND = re.compile(r'^\s*-?\s*"?kind"?:\s*"?(?:inclusion|exclusion)"?,?[ \t]*$', re.MULTILINE)
+
+
 def _iter_records(
     content: str, source: str, input_format: str | None, on_error: ErrorHandler | None
 ) -> Iterator[Record]:
+    if input_format is None and _ENCODING_KEYS.search(content) and _GROUP_KIND.search(content):
+        raise InputError(
+            f"{source}: is an Eligo encoding (a rule file), not a registry record; "
+            "compare encodings with `eligo audit`"
+        )
     fmt = input_format or detect_format(content)
     if fmt == "page":
         yield _page_record(content, source)

@@ -149,3 +149,9 @@ def test_building_a_parser_leaves_the_callers_garbage_collector_alone():
     before = gc.get_freeze_count()
     Parser()
     assert gc.get_freeze_count() == before and gc.isenabled()
+
+
+def test_parsing_a_rule_file_is_refused_with_a_pointer_to_audit(capsys):
+    gold = ROOT / "gold" / "NCT06557265" / "encoding.yaml"
+    assert main(["parse", str(gold)]) == 2
+    assert "eligo audit" in capsys.readouterr().err
