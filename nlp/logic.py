@@ -25,7 +25,10 @@ sentence (later sentences usually qualify the first: "Subjects with ... are allo
    re-admits a subgroup ("Subjects with cervical dysplasia ... are allowed") is an exception
    of the words after "with", not a requirement. When the top level has no coordinator, those
    inside brackets decide ("Uncontrolled hypertension (systolic > 160 and diastolic > 90)").
-5. **Lists.** Parts separated by ``;`` at the top level with no coordinator set ``separated``;
+5. **Introduced lists.** "one of the following", "any of the following", "at least one of
+   the following" → ``any``; "all of the following", "each of the following" → ``all``: the
+   words that introduce sub-items say how they combine, whatever else the sentence holds.
+6. **Lists.** Parts separated by ``;`` at the top level with no coordinator set ``separated``;
    the encoder reads such a list as ``any`` in an exclusion (each part excludes on its own)
    and ``all`` in an inclusion.
 
@@ -38,6 +41,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -195,6 +199,13 @@ def _optionals(doc: Doc, words: list[str]) -> list[tuple[int, int, int]]:
     return out
 
 
+_LIST_INTRODUCTION = re.compile(
+    r"\b(one|any|either|at least one|one or more|any one|all|each|every one)\s+of\s+the\s+"
+    r"following\b",
+    re.IGNORECASE,
+)
+
+
 def _coordination(
     doc: Doc,
     words: list[str],
@@ -274,6 +285,9 @@ def find_logic(doc: Doc) -> LogicParts:
         logic, _ = _coordination(doc, words, range(first_end), skip, depths, depth=1)
     if _requirement_sentences(doc, allowances) > 1:
         logic = "all"  # "Biopsy-proven LN class III or IV. For class III/IV, activity ≥ 4/24."
+    introduced = _LIST_INTRODUCTION.search(doc.text)
+    if introduced:  # "... one of the following:" says how the sub-items combine
+        logic = "all" if introduced.group(1).lower() in ("all", "each", "every one") else "any"
     return LogicParts(
         logic=logic,
         optional=[_char_span(doc, s, e) for _, s, e in optionals],

@@ -129,3 +129,15 @@ def test_a_semicolon_list_without_coordinators_is_marked_separated():
     # NCT06557265 exclusion 7 (the encoder reads it as `any` in an exclusion)
     p, _, _ = parts("White blood cell count < 3,000/mm^3; platelet count < 100,000/mm^3")
     assert p.logic is None and p.separated
+
+
+@pytest.mark.parametrize(
+    "text, logic",
+    [
+        ("Histologically confirmed diagnosis of one of the following:", "any"),
+        ("Any of the following within 3 months:", "any"),
+        ("Patients must meet all of the following criteria and give consent:", "all"),
+    ],
+)
+def test_the_words_introducing_sub_items_say_how_they_combine(text, logic):
+    assert parts(text)[0].logic == logic
