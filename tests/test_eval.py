@@ -349,3 +349,19 @@ def test_fixture_report_renders(fixture_results):
     assert "NCT02590822_inc: bad_span" in text
     data = report.as_json(fixture_results["lct"], 5)
     assert set(data["families"]) == {"comparison", "temporal", "negation"}
+
+
+def test_eval_refuses_a_corpus_layout_that_does_not_match_the_corpus_option(capsys):
+    from nlp.cli import main
+
+    lct = Path(__file__).parent / "fixtures" / "corpora" / "lct"
+    assert main(["eval", "--corpus", "chia", str(lct)]) == 2
+    assert "not --corpus chia" in capsys.readouterr().err
+
+
+def test_min_f1_outside_zero_to_one_is_a_usage_error():
+    from nlp.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--min-f1", "7"])
+    assert exit_info.value.code == 2

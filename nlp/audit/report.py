@@ -137,3 +137,16 @@ def exit_for_min_f1(command: str, low: list, threshold: float | None) -> int:
     names = ", ".join(f"{s.family} {s.f1:.3f}" for s in low if s.f1 is not None)
     print(f"eligo {command}: F1 below {threshold:g}: {names}", file=sys.stderr)
     return 1
+
+
+def f1_threshold(text: str) -> float:
+    """argparse type for ``--min-f1``: a number from 0 to 1."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0..1")
+    return value

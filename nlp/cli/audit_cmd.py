@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nlp.audit.report import f1_threshold
+
 HELP = """\
 Compare ACTUAL (a rule file under review) with EXPECTED (the reference) and report, for each
 field family (structure, quantities, time_windows, assertions, logic, demographics), the
@@ -43,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--min-f1",
-        type=float,
+        type=f1_threshold,
         metavar="X",
         help="exit with status 1 when any family's F1 is below X (0..1)",
     )

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from nlp.audit.report import f1_threshold
 from nlp.errors import InputError
 
 HELP = """\
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--min-f1",
-        type=float,
+        type=f1_threshold,
         metavar="X",
         help="exit with status 1 when any family's summed F1 is below X (0..1)",
     )

@@ -48,11 +48,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def main(args: argparse.Namespace) -> int:
     from nlp.evaluate import report, run
 
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1 (got {args.limit})")
     directory = Path(args.directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: not a folder")
     if not any(directory.glob("*.txt")):
         raise InputError(f"{directory}: no .txt files")
+    chia_files = any(directory.glob("*_inc.txt")) or any(directory.glob("*_exc.txt"))
+    if chia_files != (args.corpus == "chia"):  # a wrong layout would score a silent zero
+        layout = "Chia (_inc.txt/_exc.txt)" if chia_files else "LCT (one .txt per trial)"
+        raise InputError(f"{directory}: looks like the {layout} layout, not --corpus {args.corpus}")
     result = run(args.corpus, directory, limit=args.limit)
     if args.format == "json":
         print(json.dumps(report.as_json(result, args.errors), indent=2, ensure_ascii=False))
