@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.quantities.rules import _LETTERS, _SPACES, _tail_search
+
 _BOUNDARY_RE = re.compile(
     r"(?:[,;:()\[\]]|\.\s|\b(?:and/or|and|or|with|without|by|including|if|for|in|on|at|as|"
     r"than|to|from|when|while|where|who|which|that|despite|after|before|during|within|via|per"
@@ -16,6 +18,14 @@ _FILLER_RE = re.compile(
     r"(?:\s+|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
     r"have|measured|known|documented|level\s+of)\b)+$",
     re.I,
+)
+# the characters a filler match can contain (for _tail_search): spaces, and the letters of the
+# filler words in either case or folded (a superset is safe)
+_FILLER_LETTERS = set(_FILLER_RE.pattern[_FILLER_RE.pattern.index("(?:of") :]) & set(_LETTERS)
+_FILLER_CHARS = (
+    _SPACES
+    + "\u0130\u0131\u017f\u212a"
+    + "".join(sorted(_FILLER_LETTERS | {c.upper() for c in _FILLER_LETTERS}))
 )
 _ABBR_RE = re.compile(r"\(\s*(?![A-Z][a-z]{3,}\s*\))([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\s*\)")
 _STOP_WORDS = frozenset(
@@ -121,7 +131,7 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
     """The short noun phrase just before ``end`` (the comparator or value), with its span."""
     start = max(0, end - 90, floor)
     chunk = text[start:end]
-    filler = _FILLER_RE.search(chunk)
+    filler = _tail_search(_FILLER_RE, _FILLER_CHARS, chunk)
     if filler:
         chunk = chunk[: filler.start()]
     cut = 0

@@ -20,6 +20,19 @@ def _alternation(literals: list[str]) -> str:
     return "|".join(sorted(parts, key=len, reverse=True))
 
 
+# Every character \s matches (all are below U+3001), and the ASCII letters with the four other
+# characters that match one under IGNORECASE.
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\u0130\u0131\u017f\u212a"
+
+
+def _tail_search(pattern: re.Pattern[str], chars: str, text: str) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a pattern anchored at ``$`` whose matches contain only
+    ``chars``: no match can start before the last other character, so the search starts
+    after it (lookbehinds still see the text before). Same result, fewer start positions."""
+    return pattern.search(text, len(text.rstrip(chars)))
+
+
 def _first_chars(literals: list[str]) -> str:
     """A character class of the literals' first characters: put in a lookahead before their
     alternation, it turns away in C the positions where none can start (under IGNORECASE a
@@ -48,6 +61,8 @@ def _patterns() -> dict[str, Any]:
     word_pre = _alternation(words)
     sym_pre = _alternation(syms)
     return {
+        # the characters a "pre" match can contain (for _tail_search)
+        "pre_chars": _SPACES + _LETTERS + "".join(sorted({c for p in prefix for c in p})),
         "prefix": prefix,
         "postfix": postfix,
         "scale_kind": scale_kind,

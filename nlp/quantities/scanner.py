@@ -57,7 +57,12 @@ from nlp.quantities.numbers import (
     _parse_number,
     _read_unit,
 )
-from nlp.quantities.rules import _patterns
+from nlp.quantities.rules import _patterns, _tail_search
+
+
+def _pre_search(p: dict[str, Any], left: str) -> re.Match[str] | None:
+    """A comparator right before the value: ``p["pre"].search(left)``, searched from the tail."""
+    return _tail_search(p["pre"], p["pre_chars"], left)
 
 
 class _Reader:
@@ -75,7 +80,7 @@ class _Reader:
         value = _parse_number(kind_tok, m.group())
         left = text[max(0, s - 90) : s]
         # "≤-3SD", "> -3", "< +1.5": a sign right after a comparator
-        if kind_tok == "d" and left[-1:] in ("-", "−", "+") and p["pre"].search(left[:-1]):
+        if kind_tok == "d" and left[-1:] in ("-", "−", "+") and _pre_search(p, left[:-1]):
             value = -value if left[-1] != "+" else value
             left = left[:-1]
             s -= 1
@@ -90,7 +95,7 @@ class _Reader:
             )
         ):
             scale = p["scale"].search(left)
-            if not scale and _GLUED_CMP_RE.search(left) and p["pre"].search(left):
+            if not scale and _GLUED_CMP_RE.search(left) and _pre_search(p, left):
                 pass  # "equal to or greater than100 g/L": a comparator word glued to the number
             elif not scale and not (
                 (scale and text[s - 1] in "-")
@@ -107,7 +112,7 @@ class _Reader:
         pre = None
         pre_start = s
         age_words = False
-        pre_m = p["pre"].search(left)
+        pre_m = _pre_search(p, left)
         if scale and scale.group("cmp"):
             pre = p["prefix"][" ".join(scale.group("cmp").lower().split())]
             pre_start = s - len(left) + scale.start("cmp")
@@ -117,7 +122,7 @@ class _Reader:
             age_words = bool(pre_m.group("age"))
         if scale:
             before_kw = left[: scale.start()]
-            pm = p["pre"].search(before_kw)
+            pm = _pre_search(p, before_kw)
             if pm and pre is None:
                 pre = p["prefix"].get(" ".join((pm.group("w") or pm.group("s")).lower().split()))
                 pre_start = s - len(left) + pm.start()
