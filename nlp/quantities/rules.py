@@ -63,6 +63,11 @@ def _patterns() -> dict[str, Any]:
     return {
         # the characters a "pre" match can contain (for _tail_search)
         "pre_chars": _SPACES + _LETTERS + "".join(sorted({c for p in prefix for c in p})),
+        # the characters a "scale" match can contain (for _tail_search)
+        "scale_chars": _SPACES
+        + _LETTERS
+        + "()-:="
+        + "".join(sorted({c for a in ordinal + syms for c in a})),
         "prefix": prefix,
         "postfix": postfix,
         "scale_kind": scale_kind,

@@ -94,7 +94,7 @@ class _Reader:
                 or (text[s - 1] in "-" and s > 1 and text[s - 2].isalnum())
             )
         ):
-            scale = p["scale"].search(left)
+            scale = _tail_search(p["scale"], p["scale_chars"], left)
             if not scale and _GLUED_CMP_RE.search(left) and _pre_search(p, left):
                 pass  # "equal to or greater than100 g/L": a comparator word glued to the number
             elif not scale and not (
@@ -104,7 +104,7 @@ class _Reader:
                 return [], e
         if _VERSION_RE.search(left):
             return [], e  # "iOS (version 10 or higher)": a software version, not a limit
-        scale = p["scale"].search(left)
+        scale = _tail_search(p["scale"], p["scale_chars"], left)
         if kind_tok == "r" and not scale:
             return [], e
         if scale and _WITHOUT_RE.search(text[max(0, s - 90) : s - len(scale.group())]):
