@@ -7,6 +7,7 @@ import re
 from nlp.quantities.rules import _LETTERS, _SPACES, _tail_search
 
 _BOUNDARY_RE = re.compile(
+    r"(?=[,;:()\[\].]|\b[abdefiopstuvw]|\d)"  # where one can start (see rules._first_chars)
     r"(?:[,;:()\[\]]|\.\s|\b(?:and/or|and|or|with|without|by|including|if|for|in|on|at|as|"
     r"than|to|from|when|while|where|who|which|that|despite|after|before|during|within|via|per"
     r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|(?<![A-Za-z])\d)",
