@@ -128,6 +128,12 @@ _NAMELESS = frozenset(
 )
 
 
+_PUNCT_RE = re.compile(r"[,;:]")
+_NONSPACE_RE = re.compile(r"\S+")
+_LEAD_RE = re.compile(r"[^A-Za-z0-9(]*")
+_LETTER_RE = re.compile(r"[A-Za-z]")
+
+
 def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:
     """The short noun phrase just before ``end`` (the comparator or value), with its span."""
     start = max(0, end - 90, floor)
@@ -143,21 +149,21 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
     # "(UPCR) ≥ ..." and "(EF ≤ ...": an abbreviation right before the limit wins
     abbrs = list(_ABBR_RE.finditer(chunk))
     tail = chunk[abbrs[-1].end() :] if abbrs else ""
-    if abbrs and len(tail.split()) <= 2 and not re.search(r"[,;:]", tail):
+    if abbrs and len(tail.split()) <= 2 and not _PUNCT_RE.search(tail):
         a = abbrs[-1]
         return a.group(1), start + a.start(1), start + a.end(1)
     phrase = chunk[cut:]
     words = phrase.split()
     if not words:
         return None, end, end
-    word_starts = [w.start() for w in re.finditer(r"\S+", phrase)][-5:]
+    word_starts = [w.start() for w in _NONSPACE_RE.finditer(phrase)][-5:]
     words = words[-5:]
     s = start + cut + word_starts[0]
     e = start + len(chunk.rstrip())
-    lead = re.match(r"[^A-Za-z0-9(]*", text[s:e])
+    lead = _LEAD_RE.match(text[s:e])
     s += lead.end() if lead else 0
     measure = text[s:e].strip(" -–")
-    if not measure or measure.lower() in _STOP_WORDS or not re.search(r"[A-Za-z]", measure):
+    if not measure or measure.lower() in _STOP_WORDS or not _LETTER_RE.search(measure):
         return None, end, end
     return measure, s, e
 

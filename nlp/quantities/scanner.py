@@ -59,6 +59,14 @@ from nlp.quantities.numbers import (
 )
 from nlp.quantities.rules import _patterns, _tail_search
 
+# fixed patterns of read(), compiled once
+_LETTER_GRADE_RE = re.compile(r"[a-cA-C](?![a-z])")
+_KW2_RE = re.compile(r"(?:class|grade|stage|ASA)\s*", re.I)
+_TIMES_RE = re.compile(r"\s*(?:[x×X*]|times|-?fold)")
+_POINTS_RE = re.compile(r"\s*(?:points?|pts)\b", re.I)
+_SMALL_INT_RE = re.compile(r"[1-9]\d{0,2}")
+_SHORT_GAP_RE = re.compile(r"[\s\w()-]{0,30}")
+
 
 def _pre_search(p: dict[str, Any], left: str) -> re.Match[str] | None:
     """A comparator right before the value: ``p["pre"].search(left)``, searched from the tail."""
@@ -144,7 +152,7 @@ class _Reader:
             pos = _ORDINAL_RE.match(text, pos).end()  # "< 10th percentile"
         if unit is None and kind_tok == "d" and pos < len(text) and text[pos].isalpha():
             rel = _REL_RE.match(text, pos)
-            if not rel and not (scale and re.match(r"[a-cA-C](?![a-z])", text[pos:])):
+            if not rel and not (scale and _LETTER_GRADE_RE.match(text[pos:])):
                 return [], e
         # range end
         low = high = None
@@ -153,7 +161,7 @@ class _Reader:
         ).match(text, pos)
         if sep:
             n2pos = sep.end()
-            kw2 = re.match(r"(?:class|grade|stage|ASA)\s*", text[n2pos:], re.I)
+            kw2 = _KW2_RE.match(text[n2pos:])
             if kw2:
                 n2pos += kw2.end()
             m2 = _NUM_RE.match(text, n2pos)
@@ -177,11 +185,7 @@ class _Reader:
             elif (
                 rel
                 and unit is None
-                and (
-                    rel.group("n") is None
-                    or rel.group("gt")
-                    or re.match(r"\s*(?:[x×X*]|times|-?fold)", text[pos:])
-                )
+                and (rel.group("n") is None or rel.group("gt") or _TIMES_RE.match(text[pos:]))
             ):
                 relative = (
                     "LLN" if (rel.group("l") or rel.group("l2") or rel.group("lln")) else "ULN"
@@ -284,7 +288,7 @@ class _Reader:
             kind = "score"
         if cmp is None and low is None and kind_tok == "d" and unit is None and not scale_max:
             # "a Clinical Dementia Rating of 0", "The MMSE ... was 26 points": a stated score
-            points = re.match(r"\s*(?:points?|pts)\b", right, re.I)
+            points = _POINTS_RE.match(right)
             if _SCORE_OF_RE.search(left) or points:
                 cmp, kind = "=", "score"
                 if points:
@@ -299,7 +303,7 @@ class _Reader:
             and scale is None
             and scale_max is None
             and relative is None
-            and re.fullmatch(r"[1-9]\d{0,2}", m.group())
+            and _SMALL_INT_RE.fullmatch(m.group())
             and not _NOT_COUNTED_BEFORE_RE.search(left)
             and (noun := _PLURAL_NOUN_RE.match(right))
             and (noun.group(1).lower() not in _STOP_WORDS or noun.group(1).lower() == "times")
@@ -375,7 +379,7 @@ class _Reader:
         adjacent = (measure is not None and ms < start and not text[me:start].strip(" :=")) or (
             measure is not None
             and ms < start
-            and re.fullmatch(r"[\s\w()-]{0,30}", text[me:start])
+            and _SHORT_GAP_RE.fullmatch(text[me:start])
             and kind in ("class", "grade", "score")
         )
         span_start = ms if adjacent and ms < start else start
