@@ -58,9 +58,22 @@ def _parse_number(kind: str, token: str) -> float:
     return float(token.replace(",", "").replace("·", "."))
 
 
-# normalise_unit is a pure lookup in the cached rules table; the same candidate strings
-# ("mg/dL", "years of age") recur across criteria, so their codes are remembered.
-_unit_code = lru_cache(maxsize=1 << 16)(normalise_unit)
+@lru_cache(maxsize=1 << 16)
+def _candidate_unit(cand: str) -> tuple[str | None, int]:
+    """The unit code of a candidate run of tokens (tried as written, then without a trailing
+    "." or ":") and the length it covers; (None, 0) when neither is a unit.
+
+    normalise_unit is a pure lookup in the cached rules table, and the same candidates
+    ("mg/dL", "years of") recur across criteria, so the answers are remembered.
+    """
+    stripped = cand.rstrip(".:")
+    for trimmed in (cand, stripped) if stripped != cand else (cand,):
+        if trimmed.strip() == "a":
+            break  # the article ("twice a week"), never a written year
+        code = normalise_unit(trimmed)
+        if code is not None:
+            return code, len(trimmed)
+    return None, 0
 
 
 def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
@@ -74,17 +87,11 @@ def _read_unit(text: str, pos: int) -> tuple[str | None, int]:
             break
         if n == 0 and m.start() > 1:
             break
-        cand = window[: m.end()]
-        stripped = cand.rstrip(".:")
-        for trimmed in (cand, stripped) if stripped != cand else (cand,):
-            if trimmed.strip() == "a":
-                break  # the article ("twice a week"), never a written year
-            code = _unit_code(trimmed)
-            if code is not None:
-                end = pos + len(trimmed)
-                if not (end < len(text) and text[end].isalpha() and trimmed[-1].isalpha()):
-                    best = (code, end)
-                break
+        code, length = _candidate_unit(window[: m.end()])
+        if code is not None:
+            end = pos + length
+            if not (end < len(text) and text[end].isalpha() and window[length - 1].isalpha()):
+                best = (code, end)
     return best
 
 
