@@ -323,8 +323,7 @@ def _study_record(study: Any, source: str) -> Record:
     nct = _as_written(_get(ident, "nctId"))
     text = elig.get("eligibilityCriteria") if isinstance(elig, dict) else None
     if not isinstance(text, str) or not text.strip():
-        name = f" ({nct})" if nct else ""
-        raise InputError(f"{source}{name}: study has no eligibilityCriteria text")
+        raise _no_criteria(source, nct, "eligibilityCriteria")
     return Record(
         eligibility_text=text,
         source=source,
@@ -369,13 +368,17 @@ def _xml_text(elem: ET.Element, path: str) -> str | None:
     return found.text.strip() or None
 
 
+def _no_criteria(source: str, nct: str | None, field: str) -> InputError:
+    name = f" ({nct})" if nct else ""
+    return InputError(f"{source}{name}: study has no {field} text")
+
+
 def _xml_study(study: ET.Element, source: str) -> Record:
     nct = _xml_text(study, "id_info/nct_id")
     block = study.find("eligibility/criteria/textblock")
     text = block.text if block is not None else None
     if not text or not text.strip():
-        name = f" ({nct})" if nct else ""
-        raise InputError(f"{source}{name}: study has no eligibility/criteria/textblock text")
+        raise _no_criteria(source, nct, "eligibility/criteria/textblock")
     return Record(
         eligibility_text=text,
         source=source,

@@ -150,3 +150,13 @@ def f1_threshold(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"{text} is outside 0..1")
     return value
+
+
+def add_min_f1_argument(parser: Any, what: str = "any family's F1") -> None:
+    """The ``--min-f1`` option shared by ``eligo audit`` and ``eligo check``."""
+    parser.add_argument(
+        "--min-f1",
+        type=f1_threshold,
+        metavar="X",
+        help=f"exit with status 1 when {what} is below X (0..1)",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nlp.audit.report import f1_threshold
+from nlp.audit.report import add_min_f1_argument
 
 HELP = """\
 Compare ACTUAL (a rule file under review) with EXPECTED (the reference) and report, for each
@@ -43,12 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", choices=["text", "json"], default="text", help="report format (text)"
     )
-    parser.add_argument(
-        "--min-f1",
-        type=f1_threshold,
-        metavar="X",
-        help="exit with status 1 when any family's F1 is below X (0..1)",
-    )
+    add_min_f1_argument(parser)
     parser.set_defaults(func=run)
 
 

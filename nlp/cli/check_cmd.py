@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nlp.audit.report import f1_threshold
+from nlp.audit.report import add_min_f1_argument
 from nlp.errors import InputError
 
 HELP = """\
@@ -46,12 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--details", action="store_true", help="list every disagreement of each trial"
     )
-    parser.add_argument(
-        "--min-f1",
-        type=f1_threshold,
-        metavar="X",
-        help="exit with status 1 when any family's summed F1 is below X (0..1)",
-    )
+    add_min_f1_argument(parser, "any family's summed F1")
     parser.set_defaults(func=run)
 
 
