@@ -48,6 +48,7 @@ from importlib import resources
 from typing import Any
 
 from models import TimeWindow
+from nlp.implied_anchor import implied_treatment_anchor
 
 _FLAGS = re.IGNORECASE
 
@@ -351,7 +352,8 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
     ):
         return None  # "≥ 18 years", "over 18 years": an age limit
     if relation == "of":
-        relation = "after" if look in ("first", "initial") else "before"
+        after_event = look in ("first", "initial") or cmp_word == "after"
+        relation = "after" if after_event else "before"  # "after 12 months of implantation"
     if relation is None and (ago or look in _LOOKBACK):
         relation, anchor = "before", "now"
     elif relation is None and look in _LOOKAHEAD:
@@ -367,6 +369,9 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
             comparator = ">="  # "no remission after 180 days": a duration of at least
         else:
             comparator = "="
+    if cmp_word == "after" and relation is None and anchor is None:
+        anchor = implied_treatment_anchor(text, m.start(), end)
+        relation = "after" if anchor else None
     start = m.start()
     return {
         "start": start,

@@ -28,7 +28,7 @@ GOLD_F1_FLOORS = {
     "NCT06557265": {
         "structure": 1.0,
         "quantities": 1.0,
-        "time_windows": 0.923,
+        "time_windows": 1.0,
         "assertions": 0.969,
         "logic": 1.0,
         "demographics": 1.0,

@@ -303,3 +303,42 @@ def test_anchor_phrases_with_fillers(text: str, anchor: str) -> None:
 
 def test_a_study_noun_modifier_is_not_an_anchor() -> None:
     assert find_time_windows("not allowed since this study drug contains lactose") == []
+
+
+def test_response_window_without_anchor_counts_from_the_treatment_named_earlier() -> None:
+    text = (  # NCT06557265 inc 3.4
+        "Refractory or intolerant to at least one induction therapy for pMN (immunosuppressant "
+        "and corticosteroid or immunomodulatory agent and/corticosteroid) and defined as not "
+        "achieving a complete remission after 180 days, or partial remission after 90 days"
+    )
+    assert shape(text) == [
+        (">=", 180, "d", "after", "induction_therapy_start"),
+        (">=", 90, "d", "after", "induction_therapy_start"),
+    ]
+
+
+def test_response_window_followed_by_of_a_treatment_counts_from_that_treatment() -> None:
+    text = "No clinical response after 12 weeks of methotrexate therapy"
+    assert shape(text) == [(">=", 12, "wk", "after", "methotrexate_therapy_start")]
+
+
+def test_after_a_duration_with_no_treatment_in_sight_stays_a_duration() -> None:
+    assert shape("Recovered from the procedure after 4 weeks") == [(">=", 4, "wk", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # LCT
+            "Planned non-cardiac surgery at least after 12 months of implantation of drug "
+            "eluting stent",
+            (">=", 12, "mo", "after", "surgery"),
+        ),
+        (  # LCT
+            "their treatment is the same as randomized even after 30 days of End Of the Study.",
+            (">=", 30, "d", "after", "study_end"),
+        ),
+    ],
+)
+def test_after_a_duration_of_an_event_is_after_the_event(text: str, expected: tuple) -> None:
+    assert shape(text) == [expected]
