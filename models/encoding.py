@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: optional parts and exceptions carry their trigger as `cue`
 
 Comparator = Literal["<", "<=", ">", ">=", "=", "range"]
 """How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive)."""
@@ -123,6 +123,19 @@ class Mention(Model):
     result: Literal["positive", "negative"] | None = None
 
 
+class Part(TextSpan):
+    """A part of a criterion that a trigger word sets apart: an exception or an optional part.
+
+    "Malignancy ..., with the exception of basal cell carcinoma" → text ``basal cell
+    carcinoma``, cue ``with the exception of``. The cue is the evidence a reviewer checks;
+    it is None where no single trigger is printed ("Subjects with X ... are allowed").
+    """
+
+    cue: TextSpan | None = Field(
+        None, description="the trigger as printed: 'except', 'other than', 'with or without'"
+    )
+
+
 class Criterion(Model):
     """One printed item of the eligibility list, with its nested sub-items."""
 
@@ -135,10 +148,8 @@ class Criterion(Model):
     mentions: list[Mention] = Field(default_factory=list)
     assertion: Assertion = "present"
     logic: Logic | None = Field(None, description="how the parts combine: all (and) / any (or)")
-    optional: list[TextSpan] = Field(
-        default_factory=list, description="parts after 'with or without'"
-    )
-    exceptions: list[TextSpan] = Field(
+    optional: list[Part] = Field(default_factory=list, description="parts after 'with or without'")
+    exceptions: list[Part] = Field(
         default_factory=list, description="parts after 'with the exception of', 'except'"
     )
     children: list[Criterion] = Field(default_factory=list)

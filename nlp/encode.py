@@ -13,6 +13,7 @@ from models import (
     Group,
     Mention,
     ParseWarning,
+    Part,
     Protocol,
     Quantity,
     TextSpan,
@@ -21,6 +22,7 @@ from models import (
 from nlp.demographics import build_demographics
 from nlp.errors import W_MISSING_SEPARATOR
 from nlp.ingest import Record
+from nlp.logic import PartSpan
 from nlp.outline import Outline, OutlineItem
 from nlp.textutil import CleanText
 
@@ -35,8 +37,8 @@ class ItemAnalysis:
     assertion: str = "present"
     logic: str | None = None
     separated: bool = False
-    optional: list[tuple[int, int]] = field(default_factory=list)
-    exceptions: list[tuple[int, int]] = field(default_factory=list)
+    optional: list[PartSpan] = field(default_factory=list)
+    exceptions: list[PartSpan] = field(default_factory=list)
     run_together: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -44,8 +46,15 @@ def _span(clean: CleanText, span: tuple[int, int] | None) -> tuple[int, int] | N
     return None if span is None else clean.source_span(*span)
 
 
-def _part(clean: CleanText, span: tuple[int, int]) -> TextSpan:
+def _text_span(clean: CleanText, span: tuple[int, int]) -> TextSpan:
     return TextSpan(text=clean.text[span[0] : span[1]], span=clean.source_span(*span))
+
+
+def _part(clean: CleanText, part: PartSpan) -> Part:
+    cue = _text_span(clean, part.cue) if part.cue else None
+    return Part(
+        text=clean.text[part.span[0] : part.span[1]], span=clean.source_span(*part.span), cue=cue
+    )
 
 
 def _map_mention(clean: CleanText, mention: Mention) -> Mention:

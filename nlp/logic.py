@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from spacy.tokens import Doc
 
@@ -91,13 +91,20 @@ OPTIONAL_STOP = {
 }  # fmt: skip
 
 
+class PartSpan(NamedTuple):
+    """An optional part or exception and the trigger that set it apart (doc char offsets)."""
+
+    span: tuple[int, int]
+    cue: tuple[int, int] | None
+
+
 @dataclass
 class LogicParts:
     """The combination of a criterion's parts; spans are doc char offsets."""
 
     logic: Literal["all", "any"] | None = None
-    optional: list[tuple[int, int]] = field(default_factory=list)
-    exceptions: list[tuple[int, int]] = field(default_factory=list)
+    optional: list[PartSpan] = field(default_factory=list)
+    exceptions: list[PartSpan] = field(default_factory=list)
     separated: bool = False
 
 
@@ -264,6 +271,11 @@ def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
 
 
+def _part(doc: Doc, trigger: int, start: int, end: int, cued: bool = True) -> PartSpan:
+    cue = _char_span(doc, trigger, start) if cued and trigger < start else None
+    return PartSpan(_char_span(doc, start, end), cue)
+
+
 def find_logic(doc: Doc) -> LogicParts:
     """Logic, optional parts and exceptions of one criterion (rules in the module docstring)."""
     if not len(doc):
@@ -290,7 +302,7 @@ def find_logic(doc: Doc) -> LogicParts:
         logic = "all" if introduced.group(1).lower() in ("all", "each", "every one") else "any"
     return LogicParts(
         logic=logic,
-        optional=[_char_span(doc, s, e) for _, s, e in optionals],
-        exceptions=[_char_span(doc, s, e) for _, s, e in exceptions],
+        optional=[_part(doc, *part) for part in optionals],
+        exceptions=[_part(doc, *part, cued=part not in allowances) for part in exceptions],
         separated=logic is None and semicolons > 0,
     )

@@ -9,7 +9,11 @@ from nlp.pipeline import annotate
 def parts(text):
     doc = annotate([text])[0]
     p = find_logic(doc)
-    return p, [text[a:b] for a, b in p.optional], [text[a:b] for a, b in p.exceptions]
+    return (
+        p,
+        [text[a:b] for (a, b), _ in p.optional],
+        [text[a:b] for (a, b), _ in p.exceptions],
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,3 +145,26 @@ def test_a_semicolon_list_without_coordinators_is_marked_separated():
 )
 def test_the_words_introducing_sub_items_say_how_they_combine(text, logic):
     assert parts(text)[0].logic == logic
+
+
+def test_an_exception_keeps_the_trigger_as_its_cue():
+    # NCT06557265 exclusion 15
+    text = (
+        "Malignancy within 5 years of screening, with the exception of basal and squamous cell "
+        "carcinomas treated by complete excision"
+    )
+    cues = [text[a:b] for _, (a, b) in find_logic(annotate([text])[0]).exceptions]
+    assert cues == ["with the exception of"]
+
+
+def test_an_allowance_sentence_has_no_single_trigger_cue():
+    # NCT06557265 exclusion 15, shortened
+    text = "Malignancy within 5 years. Subjects with cervical dysplasia are allowed"
+    assert [cue for _, cue in find_logic(annotate([text])[0]).exceptions] == [None]
+
+
+def test_an_optional_part_keeps_with_or_without_as_its_cue():
+    # NCT06557265 inclusion 2 (LN cohort)
+    text = "Active lupus nephritis Class III with or without Class V"
+    cues = [text[a:b] for _, (a, b) in find_logic(annotate([text])[0]).optional]
+    assert cues == ["with or without"]

@@ -44,6 +44,19 @@ def test_every_quantity_and_window_span_points_at_its_words(seed):
             assert unescape_markdown(text[start:end]) == fact.text, criterion.id
 
 
+def test_every_mention_part_and_cue_span_points_at_its_words(seed):
+    text = seed.eligibility_text
+    checked = 0
+    for _, criterion, _ in seed.iter_criteria():
+        parts = [*criterion.mentions, *criterion.optional, *criterion.exceptions]
+        cues = [p.cue for p in parts if p.cue is not None]
+        for piece in [*parts, *cues]:
+            start, end = piece.span
+            assert unescape_markdown(text[start:end]) == piece.text, criterion.id
+        checked += len([p for p in criterion.exceptions if p.cue is not None])
+    assert checked >= 3  # exclusion 15 "with the exception of", inclusion 5 "other than", ...
+
+
 def test_seed_identifiers_and_demographics(seed):
     assert (seed.trial_id, seed.org_study_id, seed.source_format) == (
         "NCT06557265",

@@ -8,7 +8,8 @@ LCT ``temporal``    ages (kind ``age``) and time windows that carry a number
 Chia ``value``      all quantities, ages included (Chia annotates "aged 18-65" as a Value)
 Chia ``temporal``   time windows that carry a number (``temporal_novalue``: the others,
                     used only for the secondary all-Temporal span recall)
-``negation``        the cue spans of mentions asserted ``negated``, each span once
+``negation``        the cue spans of mentions asserted ``negated``, each span once; for Chia
+                    also the triggers of exceptions (Chia annotates "except" as Negation)
 ==================  ============================================================
 
 The numeric families of a corpus are aligned together and a pair is scored in the *gold's*
@@ -49,6 +50,12 @@ COMPATIBLE = {
         "temporal_text": {"temporal", "temporal_novalue", "value"},
     },
 }
+
+
+# Chia's guideline annotates the trigger of an exception ("except", "other than") as a Negation
+# of what follows; LCT annotates it as an Exception. Eligo keeps exceptions apart from negated
+# mentions (Criterion.exceptions, with the trigger as cue), so for Chia they are added here.
+EXCEPTIONS_ARE_NEGATION = frozenset({"chia"})
 
 
 @dataclass
@@ -127,10 +134,13 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
                     criterion.id,
                 )
             )
-        for m in criterion.mentions:
-            if m.assertion != "negated" or m.cue is None or m.cue.span is None:
+        negating = [m.cue for m in criterion.mentions if m.assertion == "negated"]
+        if corpus in EXCEPTIONS_ARE_NEGATION:
+            negating += [part.cue for part in criterion.exceptions]
+        for cue in negating:
+            if cue is None or cue.span is None:
                 continue
-            span = tuple(m.cue.span)
+            span = tuple(cue.span)
             if span not in cues:
                 cues[span] = PredItem(
                     "negation", span, text[span[0] : span[1]], kind="cue", criterion_id=criterion.id
