@@ -11,6 +11,13 @@ def one(text):
     return annotate([text])[0]
 
 
+def assertion_of(text: str, concept: str) -> str:
+    """The assertion of the mention ``concept`` found in ``text``."""
+    found = [m for m in mentions_from_doc(one(text)) if m.text == concept]
+    assert found, f"{concept!r} not found in {text!r}"
+    return found[0].assertion
+
+
 @pytest.mark.parametrize(
     ("text", "assertion"),
     [
@@ -81,3 +88,33 @@ def test_history_of_a_list_covers_the_whole_list():
 def test_a_criterion_whose_history_cue_covers_only_some_alternatives_is_present():
     doc = one("History of positive HIV antibody, or Hepatitis B positive at screening")
     assert criterion_assertion(doc) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Functional disorders (fibromyalgia, non-epileptic seizures)", "seizures"),  # LCT
+        ("Patient undergoing non-emergent cardiac surgery", "cardiac surgery"),  # LCT
+        (
+            "Severe co-morbidities (severe epilepsy, non-correctable visual impairment)",
+            "visual impairment",
+        ),  # LCT
+    ],
+)
+def test_non_negates_only_the_word_it_is_joined_to(text: str, concept: str) -> None:
+    assert assertion_of(text, concept) == "present"
+
+
+def test_non_joined_to_the_concept_negates_it() -> None:
+    assert assertion_of("Non-smokers", "smokers") == "negated"  # LCT
+
+
+def test_not_restricted_to_introduces_a_list_not_a_negation() -> None:
+    text = "Common procedures include but are not restricted to tonsillectomy, adenoidectomy"
+    assert assertion_of(text, "tonsillectomy") == "present"  # LCT NCT03865316
+
+
+def test_a_decline_in_something_is_a_decrease_not_a_refusal() -> None:
+    text = "decline in immune function such as pneumonia or systemic infection"  # LCT
+    assert assertion_of(text, "pneumonia") == "present"
+    assert assertion_of("Subject declined chemotherapy", "chemotherapy") == "negated"
