@@ -20,12 +20,16 @@ unmatched stay in their own family as spurious.
 
 Alignment is greedy one-to-one: all overlapping (gold, prediction) pairs of compatible
 families are ranked by overlap (Jaccard of character sets, then fewer characters apart at the
-start) and taken best first, so each gold and each prediction is used at most once.
+start) and taken best first, so each gold and each prediction is used at most once. One
+exception to "spurious": an unpaired prediction that overlaps a paired two-value gold ("class
+III or IV", no BETWEEN) and carries its other value is that gold's second alternative, which
+Eligo writes as a quantity of its own; it is set apart (``Alignment.alternatives``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from math import isclose
 
 from models import Protocol
 from nlp.evaluate.corpora import GoldItem
@@ -83,6 +87,8 @@ class Alignment:
     pairs: list[Pair]
     missed: list[GoldItem]
     spurious: list[PredItem]
+    # second alternatives of a two-value gold ("class III or IV" → Eligo's class 3 and class 4)
+    alternatives: list[PredItem] = field(default_factory=list)
 
 
 def _values(value: float | None, low: float | None, high: float | None) -> tuple[float, ...] | None:
@@ -191,5 +197,41 @@ def align(golds: list[GoldItem], preds: list[PredItem], corpus: str) -> Alignmen
         pairs.append(Pair(golds[gi], preds[pi]))
     missed = [g for i, g in enumerate(golds) if i not in used_g]
     spurious = [p for i, p in enumerate(preds) if i not in used_p]
+    spurious, alternatives = _split_alternatives(pairs, spurious)
     pairs.sort(key=lambda pr: pr.gold.span)
-    return Alignment(pairs, missed, spurious)
+    return Alignment(pairs, missed, spurious, alternatives)
+
+
+def _is_one_of(values: tuple[float, ...] | None, gold: tuple[float, ...]) -> bool:
+    return values is not None and len(values) == 1 and any(isclose(values[0], g) for g in gold)
+
+
+def _split_alternatives(
+    pairs: list[Pair], spurious: list[PredItem]
+) -> tuple[list[PredItem], list[PredItem]]:
+    """Set apart unpaired predictions that are the other value of a two-value gold.
+
+    LCT writes "class III or IV" as one comparison with Value and Value2 (no BETWEEN); Eligo
+    (and the reference gold) writes one quantity per alternative, joined by logic ``any``. The
+    second quantity is right, not spurious: it overlaps the same gold and carries its other
+    value. It is counted neither as a hit nor as spurious.
+    """
+    kept: list[PredItem] = []
+    alternatives: list[PredItem] = []
+    for p in spurious:
+        for pair in pairs:
+            gold = pair.gold.values
+            if (
+                gold is not None
+                and len(gold) == 2
+                and pair.gold.comparator != "range"
+                and overlap(pair.gold, p.span) > 0
+                and _is_one_of(p.values, gold)
+                and _is_one_of(pair.pred.values, gold)
+                and not isclose(p.values[0], pair.pred.values[0])  # type: ignore[index]
+            ):
+                alternatives.append(p)
+                break
+        else:
+            kept.append(p)
+    return kept, alternatives

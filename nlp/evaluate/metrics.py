@@ -68,6 +68,7 @@ class FamilyScore:
     unit_checked: int = 0  # aligned pairs whose gold unit could be compared
     operator_unchecked: int = 0  # aligned pairs whose gold states no operator
     value_unchecked: int = 0  # aligned pairs whose gold value is not a number
+    alternatives: int = 0  # second alternatives of a two-value gold, neither hit nor spurious
 
     def __post_init__(self) -> None:
         for level in self.levels:
@@ -126,6 +127,7 @@ def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyS
     for level in levels:
         result.scores[level].gold += n_gold
         result.scores[level].predicted += n_pred
+    result.alternatives += len(alignment.alternatives)
     for pair in alignment.pairs:
         failed = first_failure(pair, levels)
         passed = levels if failed is None else levels[: levels.index(failed)]
@@ -147,3 +149,4 @@ def merge(into: FamilyScore, other: FamilyScore) -> None:
     into.unit_checked += other.unit_checked
     into.value_unchecked += other.value_unchecked
     into.operator_unchecked += other.operator_unchecked
+    into.alternatives += other.alternatives

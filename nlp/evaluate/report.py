@@ -170,6 +170,7 @@ def as_json(result: EvalResult, top: int) -> dict[str, Any]:
                 "unit_checked": fs.unit_checked,
                 "value_unchecked": fs.value_unchecked,
                 "operator_unchecked": fs.operator_unchecked,
+                "alternatives": fs.alternatives,
             }
             for name, fs in result.families.items()
         },
@@ -199,6 +200,11 @@ def as_text(result: EvalResult, top: int) -> str:
             lines.append(f"{'':<14} (unit compared on {fs.unit_checked} aligned pairs)")
         if "operator" in fs.levels and fs.operator_unchecked:
             lines.append(f"{'':<14} (gold states no operator on {fs.operator_unchecked} pairs)")
+        if fs.alternatives:
+            lines.append(
+                f"{'':<14} ({fs.alternatives} second alternatives of a two-value gold, "
+                "e.g. 'class III or IV', counted neither as hits nor as spurious)"
+            )
     lines.append(f"\npairs scored in the gold's family, predicted in the other: "
                  f"{result.cross_family}")  # fmt: skip
     patterns = error_patterns(result, top)

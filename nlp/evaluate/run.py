@@ -58,6 +58,7 @@ def _split(alignment: Alignment, family: str, pred_families: set[str]) -> Alignm
         [p for p in alignment.pairs if p.gold.family == family],
         [g for g in alignment.missed if g.family == family],
         [p for p in alignment.spurious if p.family in pred_families],
+        [p for p in alignment.alternatives if p.family in pred_families],
     )
 
 
