@@ -409,3 +409,26 @@ def test_min_f1_outside_zero_to_one_is_a_usage_error():
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--min-f1", "7"])
     assert exit_info.value.code == 2
+
+
+def _load_script(name: str):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_negation_ceiling_counts_each_gold_cue_once_and_every_marked_position():
+    ceiling = _load_script("negation_ceiling")
+    text = "No fever. Not pregnant. Not applicable. No absence of pain."
+    ann = "T1\tNegation 0 2\tNo\nT2\tNegation 10 13\tNot\nT3\tNegation 43 53\tabsence of\n"
+    doc = GoldDoc("synthetic", text, chia_items(parse_brat("synthetic", text, ann)))
+    n_gold, stats = ceiling.cue_statistics([doc])
+    shares = {cue: round(ceiling._share(found), 2) for cue, found in stats.items()}
+    assert (n_gold, shares) == (3, {"no": 0.5, "not": 0.5, "absence of": 1.0})
+    precision, recall, f1 = ceiling.lexical_oracle(n_gold, stats)
+    # best: mark all three strings; 3 of the 5 marked positions are gold cues, all 3 found
+    assert (round(precision, 2), recall, round(f1, 2)) == (0.6, 1.0, 0.75)

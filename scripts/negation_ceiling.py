@@ -1,0 +1,106 @@
+"""How consistently a corpus annotates its negation cues, and what that allows a cue tagger.
+
+For every distinct cue string the annotators marked as Negation (case-folded), count its
+occurrences in the corpus text (as a whole word or phrase) and how many of those are inside a
+Negation annotation. Then build the *lexical oracle*: a tagger that marks every occurrence of a
+chosen set of cue strings, the set chosen **with the gold in hand** to maximise F1 (strings
+added in order of their annotated share). It cannot be built without the answers; it shows the
+best any context-blind cue list can reach, and how far the annotation of the same word varies
+("not" is a Negation in about one occurrence in three in Chia).
+
+    python scripts/negation_ceiling.py --corpus lct  /work/shared/corpora/lct
+    python scripts/negation_ceiling.py --corpus chia /work/shared/corpora/chia --top 30
+
+Overlapping cue strings ("absence" and "absence of") count once: recall counts gold cues
+touched, precision counts marked text positions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+
+from nlp.evaluate.corpora import READERS, GoldDoc
+
+
+def cue_statistics(docs: list[GoldDoc]) -> tuple[int, dict[str, dict[tuple, set]]]:
+    """Gold negation count, and per cue string each occurrence → the gold annotations it hits."""
+    strings = Counter(
+        g.text.casefold().strip() for d in docs for g in d.items if g.family == "negation"
+    )
+    strings.pop("", None)
+    n_gold = sum(1 for d in docs for g in d.items if g.family == "negation")
+    stats: dict[str, dict[tuple, set]] = {}
+    for cue in strings:
+        pattern = re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", re.IGNORECASE)
+        found: dict[tuple, set] = {}
+        for doc in docs:
+            golds = [
+                (i, s, e)
+                for i, g in enumerate(doc.items)
+                if g.family == "negation"
+                for s, e in g.fragments
+            ]
+            for m in pattern.finditer(doc.text):
+                hit = {(doc.doc_id, i) for i, s, e in golds if s < m.end() and m.start() < e}
+                found[(doc.doc_id, m.start(), m.end())] = hit
+        stats[cue] = found
+    return n_gold, stats
+
+
+def _share(found: dict[tuple, set]) -> float:
+    return sum(1 for hit in found.values() if hit) / max(len(found), 1)
+
+
+def lexical_oracle(n_gold: int, stats: dict[str, dict[tuple, set]]) -> tuple[float, float, float]:
+    """Best (P, R, F1) of a tagger marking all occurrences of a gold-chosen set of cue strings.
+
+    Precision counts marked text positions that touch a gold cue; recall counts gold cues
+    touched, each once however many marked strings touch it.
+    """
+    covered: set = set()
+    marked: dict[tuple, bool] = {}
+    best = (0.0, 0.0, 0.0)
+    for found in sorted(stats.values(), key=lambda f: -_share(f)):
+        for position, hit in found.items():
+            marked[position] = marked.get(position, False) or bool(hit)
+            covered |= hit
+        precision = sum(marked.values()) / len(marked) if marked else 0.0
+        recall = len(covered) / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best[2]:
+            best = (precision, recall, f1)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", type=Path, help="corpus folder (.txt + .ann)")
+    parser.add_argument("--corpus", choices=sorted(READERS), required=True)
+    parser.add_argument("--top", type=int, default=15, help="cue strings listed (default 15)")
+    args = parser.parse_args(argv)
+    if not args.directory.is_dir():
+        parser.error(f"{args.directory}: not a folder")
+    docs = [d for d in READERS[args.corpus](args.directory) if d.usable]
+    n_gold, stats = cue_statistics(docs)
+    precision, recall, f1 = lexical_oracle(n_gold, stats)
+    print(f"{args.corpus}: {len(docs)} documents, {n_gold} Negation annotations")
+    print(
+        f"lexical oracle (cue list chosen with the gold): P {precision:.3f}  R {recall:.3f}  "
+        f"F1 {f1:.3f}"
+    )
+    print(f"\n{'cue':<24} {'annotated':>9} {'occurs':>7} {'share':>6}")
+    by_hits = sorted(stats.items(), key=lambda kv: -sum(1 for h in kv[1].values() if h))
+    for cue, found in by_hits[: args.top]:
+        hits = sum(1 for h in found.values() if h)
+        print(f"{cue!r:<24} {hits:>9} {len(found):>7} {_share(found):>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
