@@ -118,3 +118,14 @@ def test_a_decline_in_something_is_a_decrease_not_a_refusal() -> None:
     text = "decline in immune function such as pneumonia or systemic infection"  # LCT
     assert assertion_of(text, "pneumonia") == "present"
     assert assertion_of("Subject declined chemotherapy", "chemotherapy") == "negated"
+
+
+def test_preclude_negates_its_object_not_the_examples_after_it() -> None:
+    text = "Any condition that prevents participation in the study, including pregnancy"  # Chia
+    assert assertion_of(text, "pregnancy") == "present"
+
+
+def test_unlikely_is_not_a_negation() -> None:
+    # LCT: "Known disease making 180 day survival unlikely"; a likelihood, not an absence
+    text = "Known metastatic cancer making 180 day survival unlikely"
+    assert assertion_of(text, "metastatic cancer") == "present"
