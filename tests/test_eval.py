@@ -303,6 +303,53 @@ def test_an_exception_trigger_counts_as_negation_for_chia_only():
     assert scores == {"chia": (1, 1), "lct": (0, 0)}
 
 
+def test_lct_negated_concept_is_what_the_negation_event_negates():
+    text = "- Patients without a diagnosis of CLN2"  # LCT NCT03862274, shortened
+    ann = (
+        "T1\tNegation 11 18\twithout\n"
+        "T2\tCondition 34 38\tCLN2\n"
+        "E1\tCondition:T2\n"
+        "E2\tNegation:T1 Negates:E1\n"
+    )
+    items = lct_items(parse_brat("synthetic", text, ann))
+    negated = [(i.text, i.kind) for i in items if i.family == "negated_concept"]
+    assert negated == [("CLN2", "Condition")]
+
+
+def test_chia_negated_concept_is_the_other_end_of_has_negation():
+    text = "No Down syndrome"  # Chia NCT-style criterion
+    ann = (
+        "T1\tNegation 0 2\tNo\n"
+        "T2\tCondition 3 16\tDown syndrome\n"
+        "R1\tHas_negation Arg1:T2 Arg2:T1\t\n"
+    )
+    items = chia_items(parse_brat("synthetic", text, ann))
+    assert [(i.family, i.text) for i in items] == [
+        ("negation", "No"),
+        ("negated_concept", "Down syndrome"),
+    ]
+
+
+def test_negated_mentions_are_scored_against_negated_concepts():
+    text = "No Down syndrome or epilepsy"
+    ann = (
+        "T1\tNegation 0 2\tNo\n"
+        "T2\tCondition 3 16\tDown syndrome\n"
+        "R1\tHas_negation Arg1:T2 Arg2:T1\t\n"
+    )
+    gold = GoldDoc("synthetic", text, chia_items(parse_brat("synthetic", text, ann)))
+    cue = TextSpan(text="No", span=(0, 2))
+    mentions = [
+        Mention(
+            text="Down syndrome", category="condition", span=(3, 16), assertion="negated", cue=cue
+        ),
+        Mention(text="epilepsy", category="condition", span=(20, 28), assertion="negated", cue=cue),
+    ]
+    result = evaluate([gold], lambda docs: iter([_protocol(text, mentions=mentions)]), "chia")
+    concept = result.families["negated_concept"].scores["span"]
+    assert (concept.tp, concept.gold, concept.predicted) == (1, 1, 2)
+
+
 def test_chia_temporal_and_all_values():
     text = "Aged 18 years or older, HbA1c positive, surgery within 30 days"
     ann = (
@@ -364,10 +411,12 @@ FLOORS = {
     ("lct", "temporal", "value", "f1"): 0.88,  # measured 0.9000
     ("lct", "temporal", "unit", "f1"): 0.78,  # measured 0.8000
     ("lct", "negation", "span", "f1"): 0.78,  # measured 0.8000
+    ("lct", "negated_concept", "span", "f1"): 0.75,  # measured 0.7778
     ("chia", "value", "span", "recall"): 0.81,  # measured 0.8333
     ("chia", "value", "value", "f1"): 0.74,  # measured 0.7619
     ("chia", "temporal", "value", "f1"): 0.89,  # measured 0.9143
     ("chia", "negation", "span", "f1"): 0.68,  # measured 0.7059
+    ("chia", "negated_concept", "span", "f1"): 0.55,  # measured 0.5714
 }
 
 
@@ -392,7 +441,7 @@ def test_fixture_report_renders(fixture_results):
     assert "top 5 error patterns" in text
     assert "NCT02590822_inc: bad_span" in text
     data = report.as_json(fixture_results["lct"], 5)
-    assert set(data["families"]) == {"comparison", "temporal", "negation"}
+    assert set(data["families"]) == {"comparison", "temporal", "negation", "negated_concept"}
 
 
 def test_eval_refuses_a_corpus_layout_that_does_not_match_the_corpus_option(capsys):

@@ -10,6 +10,8 @@ Chia ``temporal``   time windows that carry a number (``temporal_novalue``: the 
                     used only for the secondary all-Temporal span recall)
 ``negation``        the cue spans of mentions asserted ``negated``, each span once; for Chia
                     also the triggers of exceptions (Chia annotates "except" as Negation)
+``negated_concept`` the spans of mentions asserted ``negated`` (for Chia also exception
+                    parts), against what the corpus says a Negation negates
 ==================  ============================================================
 
 The numeric families of a corpus are aligned together and a pair is scored in the *gold's*
@@ -40,11 +42,13 @@ COMPATIBLE = {
         "comparison": {"comparison", "temporal"},
         "temporal": {"comparison", "temporal"},
         "negation": {"negation"},
+        "negated_concept": {"negated_concept"},
     },
     "chia": {
         "value": {"value", "temporal"},
         "temporal": {"temporal", "value"},
         "negation": {"negation"},
+        "negated_concept": {"negated_concept"},
     },
     # secondary, span recall only: every Chia Value / Temporal, with or without a number
     "chia_all": {
@@ -104,6 +108,7 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
     text = protocol.eligibility_text or ""
     out: list[PredItem] = []
     cues: dict[tuple[int, int], PredItem] = {}
+    negated_spans: dict[tuple[int, int], PredItem] = {}
     for _group, criterion, _depth in protocol.iter_criteria():
         for q in criterion.quantities:
             if q.span is None:
@@ -140,9 +145,21 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
                     criterion.id,
                 )
             )
-        negating = [m.cue for m in criterion.mentions if m.assertion == "negated"]
+        negated = [m for m in criterion.mentions if m.assertion == "negated"]
+        negating = [m.cue for m in negated]
+        concepts = [(m.span, m.text, m.category) for m in negated]
         if corpus in EXCEPTIONS_ARE_NEGATION:
             negating += [part.cue for part in criterion.exceptions]
+            concepts += [(part.span, part.text, "exception") for part in criterion.exceptions]
+        for span, written, category in concepts:
+            if span is not None and tuple(span) not in negated_spans:
+                negated_spans[tuple(span)] = PredItem(
+                    "negated_concept",
+                    tuple(span),
+                    written,
+                    kind=category,
+                    criterion_id=criterion.id,
+                )
         for cue in negating:
             if cue is None or cue.span is None:
                 continue
@@ -159,7 +176,8 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
         if key not in seen:
             seen.add(key)
             unique.append(p)
-    return sorted(unique + list(cues.values()), key=lambda p: (p.span, p.family))
+    every = unique + list(cues.values()) + list(negated_spans.values())
+    return sorted(every, key=lambda p: (p.span, p.family))
 
 
 def overlap(gold: GoldItem, span: tuple[int, int]) -> int:

@@ -6,10 +6,12 @@ measured on, already sorted into *families*:
 
 - LCT: ``comparison`` (an ``Eq-Comparison`` with a ``Value`` and no ``Temporal-Unit``),
   ``temporal`` (with a ``Temporal-Unit``; ages such as "2-21 years" are annotated this way),
-  ``negation`` (``Negation`` cue entities).
+  ``negation`` (``Negation`` cue entities), ``negated_concept`` (what a ``Negation`` event
+  ``Negates``: the span of that entity or event trigger).
 - Chia: ``value`` (``Value`` entities holding a number: comparator, number and unit in one
   span), ``temporal`` (``Temporal`` entities holding a number: "within 30 days"),
-  ``negation`` (``Negation`` entities). Values and temporals without a number ("positive",
+  ``negation`` (``Negation`` entities), ``negated_concept`` (the other end of each
+  ``Has_negation`` relation). Values and temporals without a number ("positive",
   "history") are kept as ``value_text`` / ``temporal_text`` for span recall only.
 
 Nothing here raises on a bad document: an empty or undecodable file, or an annotation whose
@@ -99,6 +101,7 @@ class BratDoc:
     spans: dict[str, BratSpan] = field(default_factory=dict)
     events: dict[str, BratEvent] = field(default_factory=dict)
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
+    relations: list[tuple[str, str, str]] = field(default_factory=list)  # (type, arg1, arg2)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -123,6 +126,7 @@ class GoldItem:
     unit: str | None = None
     unit_text: str | None = None
     ann_id: str = ""
+    kind: str = ""  # negated_concept: the annotated type of what is negated ("Condition")
 
     @property
     def span(self) -> tuple[int, int]:
@@ -201,7 +205,10 @@ def _parse_line(doc: BratDoc, line: str) -> None:
         fields = parts[1].split()
         value = fields[2] if len(fields) > 2 else "true"
         doc.attributes[(fields[1], fields[0])] = value
-    # relations (R), equivalences (*), notes (#) are not used.
+    elif kind == "R":
+        rel_type, arg1, arg2 = parts[1].split()[:3]
+        doc.relations.append((rel_type, arg1.split(":", 1)[1], arg2.split(":", 1)[1]))
+    # equivalences (*) and notes (#) are not used.
 
 
 def _checked_span(
@@ -269,14 +276,46 @@ def _role(name: str) -> str:
     return name if name == "Value2" else re.sub(r"\d+$", "", name)
 
 
+def _negated_concepts(doc: BratDoc, targets: list[str]) -> list[GoldItem]:
+    """One ``negated_concept`` item per distinct span negated (an entity, or an event's trigger)."""
+    items: dict[tuple[tuple[int, int], ...], GoldItem] = {}
+    for target in targets:
+        if target in doc.events:
+            target = doc.events[target].trigger
+        span = doc.spans.get(target)
+        if span is None or span.type == "Negation":
+            continue
+        key = tuple(span.fragments)
+        items.setdefault(
+            key,
+            GoldItem(
+                doc.doc_id,
+                "negated_concept",
+                span.fragments,
+                span.text,
+                ann_id=span.id,
+                kind=span.type,
+            ),
+        )
+    return list(items.values())
+
+
 def lct_items(doc: BratDoc) -> list[GoldItem]:
-    """Gold items of one LCT document: valued comparisons and negation cues."""
+    """Gold items of one LCT document: valued comparisons, negation cues, negated concepts."""
     items: list[GoldItem] = []
     for span in doc.spans.values():
         if span.type == "Negation":
             items.append(
                 GoldItem(doc.doc_id, "negation", span.fragments, span.text, ann_id=span.id)
             )
+    negated = [
+        arg
+        for e in doc.events.values()
+        if e.type == "Negation"
+        for role, arg in e.args
+        if _role(role) == "Negates"
+    ]
+    items.extend(_negated_concepts(doc, negated))
     for event in doc.events.values():
         if event.type != "Eq-Comparison" or event.trigger not in doc.spans:
             continue
@@ -365,6 +404,12 @@ def chia_items(doc: BratDoc) -> list[GoldItem]:
         if family in ("value", "temporal"):
             item.comparator, item.values, item.unit_text = parse_chia_value(span.text)
         items.append(item)
+    negated = [
+        a2 if doc.spans.get(a1) is not None and doc.spans[a1].type == "Negation" else a1
+        for rel, a1, a2 in doc.relations
+        if rel == "Has_negation"
+    ]
+    items.extend(_negated_concepts(doc, negated))
     return sorted(items, key=lambda i: (i.span, i.family))
 
 

@@ -80,6 +80,9 @@ def pattern_key(error: ErrorCase) -> str:
     item = error.gold if error.gold is not None else error.pred
     assert item is not None
     phrase = item.text
+    if error.family == "negated_concept":
+        what = error.pred.kind if error.kind == "spurious" and error.pred else item.kind  # type: ignore[union-attr]
+        return f"{error.kind} | negated concept | {what}"
     if error.kind == "spurious":
         if error.family == "negation":
             return f"spurious | negation | {context_class(error)}"
@@ -186,23 +189,23 @@ def as_text(result: EvalResult, top: int) -> str:
     lines = [
         f"eligo eval: {result.corpus}: {result.scored} of {result.documents} documents scored",
         "",
-        f"{'family':<14} {'level':<9} {'P':>6} {'R':>6} {'F1':>6} "
+        f"{'family':<16} {'level':<9} {'P':>6} {'R':>6} {'F1':>6} "
         f"{'tp':>6} {'gold':>6} {'pred':>6}",
     ]
     for name, fs in result.families.items():
         for level in fs.levels:
             s = fs.scores[level]
             lines.append(
-                f"{name:<14} {level:<9} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                f"{name:<16} {level:<9} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
                 f"{s.tp:6d} {s.gold:6d} {s.predicted:6d}"
             )
         if "unit" in fs.levels:
-            lines.append(f"{'':<14} (unit compared on {fs.unit_checked} aligned pairs)")
+            lines.append(f"{'':<16} (unit compared on {fs.unit_checked} aligned pairs)")
         if "operator" in fs.levels and fs.operator_unchecked:
-            lines.append(f"{'':<14} (gold states no operator on {fs.operator_unchecked} pairs)")
+            lines.append(f"{'':<16} (gold states no operator on {fs.operator_unchecked} pairs)")
         if fs.alternatives:
             lines.append(
-                f"{'':<14} ({fs.alternatives} second alternatives of a two-value gold, "
+                f"{'':<16} ({fs.alternatives} second alternatives of a two-value gold, "
                 "e.g. 'class III or IV', counted neither as hits nor as spurious)"
             )
     lines.append(f"\npairs scored in the gold's family, predicted in the other: "

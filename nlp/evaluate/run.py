@@ -19,11 +19,17 @@ from nlp.evaluate.metrics import LEVELS, FamilyScore, first_failure, merge, scor
 
 # family → levels measured, per corpus; "*_all" families are span recall over every annotation
 FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
-    "lct": {"comparison": LEVELS, "temporal": LEVELS, "negation": ("span",)},
+    "lct": {
+        "comparison": LEVELS,
+        "temporal": LEVELS,
+        "negation": ("span",),
+        "negated_concept": ("span",),
+    },
     "chia": {
         "value": LEVELS[:3],
         "temporal": LEVELS[:3],
         "negation": ("span",),
+        "negated_concept": ("span",),
         "value_all": ("span",),
         "temporal_all": ("span",),
     },
