@@ -129,3 +129,17 @@ def test_unlikely_is_not_a_negation() -> None:
     # LCT: "Known disease making 180 day survival unlikely"; a likelihood, not an absence
     text = "Known metastatic cancer making 180 day survival unlikely"
     assert assertion_of(text, "metastatic cancer") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        (
+            "No other form of chronic liver disease (as confirmed by serology and histology)",
+            "serology",
+        ),  # LCT
+        ("No evidence of active infection as determined by chest X-ray", "chest X-ray"),
+    ],
+)
+def test_how_a_finding_is_assessed_is_outside_its_negation(text: str, method: str) -> None:
+    assert assertion_of(text, method) == "present"
