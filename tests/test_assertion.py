@@ -143,3 +143,17 @@ def test_unlikely_is_not_a_negation() -> None:
 )
 def test_how_a_finding_is_assessed_is_outside_its_negation(text: str, method: str) -> None:
     assert assertion_of(text, method) == "present"
+
+
+def test_not_before_a_state_word_negates_the_state_not_the_conditions_after_it() -> None:
+    text = (  # Chia
+        "any gastrointestinal disease, any not cured malignancy, and any advanced psychiatric "
+        "or neurological disease"
+    )
+    assert assertion_of(text, "malignancy") == "present"
+    assert assertion_of(text, "neurological disease") == "present"
+
+
+def test_not_treated_still_negates_the_treatment() -> None:
+    text = "Helicobacter infected patients who have not been treated for eradication"  # Chia
+    assert assertion_of(text, "treated for eradication") == "negated"
