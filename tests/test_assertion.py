@@ -157,3 +157,8 @@ def test_not_before_a_state_word_negates_the_state_not_the_conditions_after_it()
 def test_not_treated_still_negates_the_treatment() -> None:
     text = "Helicobacter infected patients who have not been treated for eradication"  # Chia
     assert assertion_of(text, "treated for eradication") == "negated"
+
+
+def test_a_reason_after_due_to_is_outside_the_negation() -> None:
+    text = "Not able to participate due to cognitive impairment"  # LCT
+    assert assertion_of(text, "cognitive impairment") == "present"
