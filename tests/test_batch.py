@@ -238,6 +238,20 @@ def test_parquet_one_row_per_criterion_and_the_qtc_query(baseline, tmp_path):
     ]
 
 
+def test_parquet_rows_carry_exceptions_and_the_record_demographics(tmp_path):
+    seed = Path(__file__).resolve().parents[1] / "gold" / "NCT06557265" / "source.txt"
+    run_batch([seed], tmp_path / "p", fmt="parquet", log=None)
+    rows = pq.read_table(sorted((tmp_path / "p").glob("part-*.parquet"))).to_pylist()
+    assert {(r["min_age"], r["max_age"], r["sex"], r["healthy_volunteers"]) for r in rows} == {
+        (18.0, 70.0, "all", False)
+    }
+    exclusion_15 = next(r for r in rows if r["text"].startswith("Malignancy within 5 years"))
+    assert [(e["cue"], e["text"][:25]) for e in exclusion_15["exceptions"]] == [
+        ("with the exception of", "basal and squamous cell c"),
+        (None, "cervical dysplasia that i"),
+    ]
+
+
 def test_parquet_resume_gives_the_same_rows(tmp_path):
     inputs = [FIXTURES / "studies.jsonl", FIXTURES / "corpus"]
     full, part = tmp_path / "full", tmp_path / "part"

@@ -31,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from models import Protocol
+from models import Part, Protocol
 
 PROTOCOL_FIELD = b',"protocol":'
 
@@ -200,6 +200,13 @@ MENTION = pa.struct(
         *_SPAN,
     ]
 )
+PART = pa.struct(
+    [
+        pa.field("text", pa.string()),
+        pa.field("cue", pa.string()),
+        *_SPAN,
+    ]
+)
 SCHEMA = pa.schema(
     [
         pa.field("key", pa.string()),
@@ -220,6 +227,15 @@ SCHEMA = pa.schema(
         pa.field("quantities", pa.list_(QUANTITY)),
         pa.field("time_windows", pa.list_(TIME_WINDOW)),
         pa.field("mentions", pa.list_(MENTION)),
+        pa.field("optional", pa.list_(PART)),
+        pa.field("exceptions", pa.list_(PART)),
+        # the record's demographics, repeated on each of its rows (filters without a join)
+        pa.field("min_age", pa.float64()),
+        pa.field("min_age_unit", pa.string()),
+        pa.field("max_age", pa.float64()),
+        pa.field("max_age_unit", pa.string()),
+        pa.field("sex", pa.string()),
+        pa.field("healthy_volunteers", pa.bool_()),
     ]
 )
 
@@ -230,9 +246,30 @@ def _spanned(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _part_row(part: Part) -> dict[str, Any]:
+    span = part.span or (None, None)
+    cue = part.cue.text if part.cue else None
+    return {"text": part.text, "cue": cue, "span_start": span[0], "span_end": span[1]}
+
+
+def _demographic_columns(protocol: Protocol) -> dict[str, Any]:
+    d = protocol.demographics
+    low = d.min_age if d else None
+    high = d.max_age if d else None
+    return {
+        "min_age": low.value if low else None,
+        "min_age_unit": low.unit if low else None,
+        "max_age": high.value if high else None,
+        "max_age_unit": high.unit if high else None,
+        "sex": d.sex if d else None,
+        "healthy_volunteers": d.healthy_volunteers if d else None,
+    }
+
+
 def protocol_rows(key: str, source: str, protocol: Protocol) -> list[dict[str, Any]]:
     """One row per criterion, depth-first, in the Parquet schema above (built in the worker)."""
     rows = []
+    demographics = _demographic_columns(protocol)
     parents: list[str] = []
     for group, item, depth in protocol.iter_criteria():
         del parents[depth:]
@@ -264,6 +301,9 @@ def protocol_rows(key: str, source: str, protocol: Protocol) -> list[dict[str, A
                     )
                     for m in item.mentions
                 ],
+                "optional": [_part_row(p) for p in item.optional],
+                "exceptions": [_part_row(p) for p in item.exceptions],
+                **demographics,
             }
         )
         parents.append(item.id)
