@@ -285,8 +285,12 @@ def _gate_token_matcher(component: Any) -> None:
 # --- building --------------------------------------------------------------------------------
 
 
-def build_nlp() -> Language:
-    """A fresh pipeline (~1 s to build: the lexicon is tokenised once). Prefer :func:`get_nlp`."""
+def build_nlp(gated: bool = True) -> Language:
+    """A fresh pipeline (~1 s to build: the lexicon is tokenised once). Prefer :func:`get_nlp`.
+
+    ``gated=False`` leaves ConText's matcher as medspaCy built it: the reference that
+    :class:`TriggerGatedMatcher` must reproduce (a test compares the two on real criteria).
+    """
     from loguru import logger
 
     logger.disable("PyRuSH")
@@ -327,7 +331,8 @@ def build_nlp() -> Language:
     with nlp.select_pipes(enable=[]):
         matcher.add(target_rules)
         context.add(context_rules)
-    _gate_token_matcher(context)
+    if gated:
+        _gate_token_matcher(context)
 
     nlp.add_pipe("eligo_quantities")
     nlp.add_pipe("eligo_time_windows")

@@ -84,3 +84,33 @@ def test_who_matches_only_as_the_capitalised_acronym():
 
     (doc,) = annotate(["Patients who have a WHO performance status of 0-1"])
     assert [e.text for e in doc.ents if e.text.lower() == "who"] == ["WHO"]
+
+
+def _context_facts(doc) -> list[tuple]:
+    graph = doc._.context_graph
+    modifiers = sorted(
+        (m.category, m.modifier_span, m.scope_span, m.direction) for m in graph.modifiers
+    )
+    edges = sorted(((t.start, t.end), m.category, m.modifier_span) for t, m in graph.edges)
+    return [modifiers, edges]
+
+
+def test_the_trigger_gated_context_matcher_gives_what_medspacy_gives():
+    """The speed-up reads private spaCy/medspaCy attributes: an upgrade breaking it fails."""
+    from pathlib import Path
+
+    from nlp.pipeline import build_nlp
+
+    root = Path(__file__).resolve().parent
+    texts = [
+        line
+        for path in sorted((root / "fixtures" / "corpora").glob("*/*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    seed = root.parent / "gold" / "NCT06557265" / "source.txt"
+    texts += [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gated, plain = build_nlp(), build_nlp(gated=False)
+    facts = [_context_facts(d) for d in gated.pipe(texts)]
+    assert sum(len(f[0]) for f in facts) > 100  # the texts exercise many cues
+    assert facts == [_context_facts(d) for d in plain.pipe(texts)]
