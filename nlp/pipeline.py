@@ -55,7 +55,7 @@ class ContextRuleSpec(BaseModel):
     literal: str
     category: Literal[
         "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
-        "TERMINATE", "PSEUDO", "CURRENT",
+        "TERMINATE", "PSEUDO", "CURRENT", "REASON",
     ]  # fmt: skip
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: list[dict[str, Any]] | str | None = None

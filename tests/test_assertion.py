@@ -162,3 +162,20 @@ def test_not_treated_still_negates_the_treatment() -> None:
 def test_a_reason_after_due_to_is_outside_the_negation() -> None:
     text = "Not able to participate due to cognitive impairment"  # LCT
     assert assertion_of(text, "cognitive impairment") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Never diagnosed with epilepsy", "epilepsy"),
+        ("Patients not diagnosed with diabetes", "diabetes"),
+        ("Patients who have not been evaluated with MRI", "MRI"),
+    ],
+)
+def test_diagnosed_with_is_not_a_method_of_assessment(text: str, concept: str) -> None:
+    assert assertion_of(text, concept) == "negated"
+
+
+def test_due_to_ends_a_negation_but_not_a_history() -> None:
+    text = "History of hospitalization due to heart failure"
+    assert assertion_of(text, "heart failure") == "historical"
