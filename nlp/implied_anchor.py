@@ -3,9 +3,20 @@
 "not achieving a complete remission after 180 days" counts from the start of the treatment
 the criterion is about ("refractory to at least one induction therapy ..."). Without an
 anchor the window would read as a bare duration and lose what it is measured from. The
-treatment is taken from the text, never invented: ``of <treatment>`` right after the window
-("after 12 weeks of methotrexate therapy"), else the nearest treatment phrase before it in the
-same criterion. Cue words are data in ``rules/temporal.json`` (``implied_anchor``).
+treatment is taken from the text, never invented:
+
+* ``of <treatment>`` right after the window ("after 12 weeks of methotrexate therapy");
+  ``of`` followed by anything else ("after 5 minutes of rest") prints its own event, so no
+  treatment is borrowed;
+* else, with nothing after the window, the nearest treatment phrase before it in the same
+  clause (no ``;`` or sentence end between them), unless that treatment is negated ("No
+  prior therapy") or ended ("stopped treatment and relapsed after 3 months" counts from the
+  stop, which is not printed as a date either).
+
+A treatment phrase is a head noun ("therapy", "regimen", ...) and at most one modifier word
+that names the treatment ("induction", "methotrexate"): verbs ("received", "failed"),
+prepositions and time words are not modifiers. Cue words are data in
+``rules/temporal.json`` (``implied_anchor``).
 """
 
 from __future__ import annotations
@@ -17,6 +28,8 @@ from importlib import resources
 from typing import Any
 
 _WORD = r"[A-Za-z][\w-]*"
+_CLAUSE_END = re.compile(r"[;!?]|\.(?=\s)")
+_OF = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
 @cache
@@ -26,23 +39,42 @@ def _rules() -> dict[str, Any]:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
-    rules = _rules()
-    heads = "|".join(sorted((re.escape(h) for h in rules["heads"]), key=len, reverse=True))
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    heads = "|".join(sorted((re.escape(h) for h in _rules()["heads"]), key=len, reverse=True))
     phrase = rf"(?:(?P<mod>{_WORD})\s+)?(?P<head>{heads})\b"
     after = re.compile(rf"\s+of\s+(?:the\s+|an?\s+)?{phrase}", re.IGNORECASE)
     anywhere = re.compile(rf"\b{phrase}", re.IGNORECASE)
-    return after, anywhere, frozenset(w.casefold() for w in rules["not_modifiers"])
+    return after, anywhere
 
 
-def _anchor_id(match: re.Match[str], not_modifiers: frozenset[str]) -> str:
+@cache
+def _word_set(key: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _rules()[key])
+
+
+def _names_the_treatment(modifier: str) -> bool:
+    word = modifier.casefold()
+    return not (word in _word_set("not_modifiers") or word.endswith(("ed", "ing")))
+
+
+def _anchor_id(match: re.Match[str]) -> str:
     head = match.group("head").casefold()
     head = head[:-3] + "y" if head.endswith("ies") else head.removesuffix("s")
-    words = [head]
-    modifier = (match.group("mod") or "").casefold()
-    if modifier and modifier not in not_modifiers:
-        words.insert(0, modifier)
-    return "_".join([*words, "start"]).replace("-", "_")
+    words = [head, "start"]
+    modifier = match.group("mod") or ""
+    if modifier and _names_the_treatment(modifier):
+        words.insert(0, modifier.casefold())
+    return "_".join(words).replace("-", "_")
+
+
+def _not_a_start(text: str, match: re.Match[str]) -> bool:
+    """No start to count from: the treatment is negated ("No prior therapy", "of no treatment")
+    or the clock runs from its end ("stopped treatment and relapsed after 3 months")."""
+    phrase = match.start("mod") if match.group("mod") else match.start("head")
+    words = text[max(0, phrase - 40) : phrase].casefold().split()[-3:]
+    words += [(match.group("mod") or "").casefold()]
+    blocked = _word_set("negations") | _word_set("ended")
+    return any(w.strip(",;:()") in blocked for w in words)
 
 
 def implied_treatment_anchor(text: str, start: int, end: int) -> str | None:
@@ -50,10 +82,12 @@ def implied_treatment_anchor(text: str, start: int, end: int) -> str | None:
 
     >>> implied_treatment_anchor("No response after 12 weeks of methotrexate therapy", 12, 26)
     'methotrexate_therapy_start'
+    >>> implied_treatment_anchor("Induction therapy; then no remission after 90 days", 37, 50)
     """
-    after, anywhere, not_modifiers = _patterns()
-    following = after.match(text, end)
-    if following:
-        return _anchor_id(following, not_modifiers)
-    earlier = list(anywhere.finditer(text, 0, start))
-    return _anchor_id(earlier[-1], not_modifiers) if earlier else None
+    after, anywhere = _patterns()
+    if _OF.match(text, end):
+        following = after.match(text, end)
+        return _anchor_id(following) if following and not _not_a_start(text, following) else None
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    earlier = [m for m in anywhere.finditer(text, clause_start, start) if not _not_a_start(text, m)]
+    return _anchor_id(earlier[-1]) if earlier else None

@@ -34,8 +34,8 @@ sentence (later sentences usually qualify the first: "Subjects with ... are allo
 
 Example::
 
-    >>> parts = find_logic(nlp("Pregnancy, breast feeding or not using contraception"))
-    >>> parts.logic
+    >>> from nlp.pipeline import annotate
+    >>> find_logic(annotate(["Pregnancy, breast feeding or not using contraception"])[0]).logic
     'any'
 """
 

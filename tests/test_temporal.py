@@ -322,8 +322,42 @@ def test_response_window_followed_by_of_a_treatment_counts_from_that_treatment()
     assert shape(text) == [(">=", 12, "wk", "after", "methotrexate_therapy_start")]
 
 
-def test_after_a_duration_with_no_treatment_in_sight_stays_a_duration() -> None:
-    assert shape("Recovered from the procedure after 4 weeks") == [(">=", 4, "wk", None, None)]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recovered from the procedure after 4 weeks",
+        # an event of its own is printed after the window
+        "On antihypertensive treatment; blood pressure measured after 5 minutes of rest",
+        "Prior chemotherapy; relapse after 6 months of complete remission",
+        # the treatment is in another clause or sentence
+        "Physical therapy required; discharge after 3 days",
+        "No prior therapy. Patients may be rescreened after 2 weeks",
+        # the treatment is absent, or the clock runs from its end
+        "not receiving therapy, or worsening after 2 weeks",
+        "progression after 3 days of no treatment",
+        "Patients who stopped treatment and relapsed after 3 months",
+        "Completed a 6-week therapy with relapse after 4 weeks",
+    ],
+)
+def test_after_a_duration_borrows_no_treatment_it_cannot_count_from(text: str) -> None:
+    assert [
+        (w.relation, w.anchor) for w in find_time_windows(text) if w.text.startswith("after")
+    ] == [(None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [
+        (
+            "Subjects who received chemotherapy with progression after 6 months",
+            "chemotherapy_start",
+        ),
+        ("Failed therapy with no response after 12 weeks", "therapy_start"),
+        ("No response after 12 weeks of the immunotherapies", "immunotherapy_start"),
+    ],
+)
+def test_a_verb_before_the_treatment_is_not_part_of_its_name(text: str, anchor: str) -> None:
+    assert [w.anchor for w in find_time_windows(text)] == [anchor]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,25 @@
+"""The examples in module docstrings are run, so they stay true."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "nlp",
+        "nlp.implied_anchor",
+        "nlp.logic",
+        "nlp.outline",
+        "nlp.pipeline",
+        "nlp.quantities",
+        "nlp.temporal",
+    ],
+)
+def test_docstring_examples_hold(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
