@@ -11,8 +11,9 @@ best any context-blind cue list can reach, and how far the annotation of the sam
     python scripts/negation_ceiling.py --corpus lct  /work/shared/corpora/lct
     python scripts/negation_ceiling.py --corpus chia /work/shared/corpora/chia --top 30
 
-Overlapping cue strings ("absence" and "absence of") count once: recall counts gold cues
-touched, precision counts marked text positions.
+Overlapping cue strings ("absence" and "absence of") count once on both sides: marked
+strings that overlap are merged into one prediction, and recall counts gold cues touched.
+The oracle is a ceiling for context-blind cue lists only; ConText uses context.
 """
 
 from __future__ import annotations
@@ -27,18 +28,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from nlp.evaluate.corpora import READERS, GoldDoc
 
+Occurrence = tuple[str, int, int]  # (document id, start, end)
+Found = dict[Occurrence, set[tuple[str, int]]]  # occurrence → the gold cues it touches
 
-def cue_statistics(docs: list[GoldDoc]) -> tuple[int, dict[str, dict[tuple, set]]]:
+
+def cue_statistics(docs: list[GoldDoc]) -> tuple[int, dict[str, Found]]:
     """Gold negation count, and per cue string each occurrence → the gold annotations it hits."""
     strings = Counter(
         g.text.casefold().strip() for d in docs for g in d.items if g.family == "negation"
     )
     strings.pop("", None)
     n_gold = sum(1 for d in docs for g in d.items if g.family == "negation")
-    stats: dict[str, dict[tuple, set]] = {}
+    stats: dict[str, Found] = {}
     for cue in strings:
         pattern = re.compile(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", re.IGNORECASE)
-        found: dict[tuple, set] = {}
+        found: Found = {}
         for doc in docs:
             golds = [
                 (i, s, e)
@@ -53,24 +57,44 @@ def cue_statistics(docs: list[GoldDoc]) -> tuple[int, dict[str, dict[tuple, set]
     return n_gold, stats
 
 
-def _share(found: dict[tuple, set]) -> float:
+def _share(found: Found) -> float:
     return sum(1 for hit in found.values() if hit) / max(len(found), 1)
 
 
-def lexical_oracle(n_gold: int, stats: dict[str, dict[tuple, set]]) -> tuple[float, float, float]:
+def _merged(marked: dict[Occurrence, set]) -> tuple[int, int]:
+    """(predictions, hits) after merging overlapping marked strings into one prediction each:
+    "absence" and "absence of" at the same place are one tag, as a tagger would emit."""
+    predictions = hits = 0
+    last: tuple[str, int] | None = None  # (doc, end) of the open merged span
+    open_hit = False
+    for doc, start, end in sorted(marked):
+        if last is not None and last[0] == doc and start < last[1]:
+            last = (doc, max(last[1], end))
+            open_hit = open_hit or bool(marked[(doc, start, end)])
+            continue
+        if last is not None:
+            predictions, hits = predictions + 1, hits + open_hit
+        last, open_hit = (doc, end), bool(marked[(doc, start, end)])
+    if last is not None:
+        predictions, hits = predictions + 1, hits + open_hit
+    return predictions, hits
+
+
+def lexical_oracle(n_gold: int, stats: dict[str, Found]) -> tuple[float, float, float]:
     """Best (P, R, F1) of a tagger marking all occurrences of a gold-chosen set of cue strings.
 
-    Precision counts marked text positions that touch a gold cue; recall counts gold cues
-    touched, each once however many marked strings touch it.
+    Overlapping marked strings count as one prediction (a hit when any of them touches a gold
+    cue); recall counts gold cues touched, each once.
     """
     covered: set = set()
-    marked: dict[tuple, bool] = {}
+    marked: dict[Occurrence, set] = {}
     best = (0.0, 0.0, 0.0)
     for found in sorted(stats.values(), key=lambda f: -_share(f)):
-        for position, hit in found.items():
-            marked[position] = marked.get(position, False) or bool(hit)
+        marked.update(found)
+        for hit in found.values():
             covered |= hit
-        precision = sum(marked.values()) / len(marked) if marked else 0.0
+        predictions, hits = _merged(marked)
+        precision = hits / predictions if predictions else 0.0
         recall = len(covered) / n_gold if n_gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         if f1 > best[2]:

@@ -258,7 +258,7 @@ def test_negation_cues_deduplicated_and_scored():
     assert neg.f1 == pytest.approx(0.5)
 
 
-def _class_or_class(second_value: float):
+def _class_or_class(second_value: float, extra: tuple[Quantity, ...] = ()):
     # LCT NCT03860350: "Heart failure NYHA class III or IV" (Value III, Value2 IV, no operator)
     text = "Heart failure NYHA class III or IV,"
     ann = (
@@ -271,6 +271,7 @@ def _class_or_class(second_value: float):
     quantities = [
         Quantity(kind="class", comparator="=", value=3, span=(14, 28)),
         Quantity(kind="class", comparator="=", value=second_value, span=(32, 34)),
+        *extra,
     ]
     result = evaluate([gold], lambda docs: iter([_protocol(text, quantities)]), "lct")
     return result.families["comparison"]
@@ -280,6 +281,12 @@ def test_each_alternative_of_a_two_value_gold_is_right_not_spurious():
     family = _class_or_class(4)
     value = family.scores["value"]
     assert (value.tp, value.gold, value.predicted, family.alternatives) == (1, 1, 1, 1)
+
+
+def test_only_one_alternative_per_gold_and_only_one_that_reads_like_its_sibling():
+    wrong_comparator = Quantity(kind="class", comparator=">", value=3, span=(10, 28))
+    family = _class_or_class(4, (wrong_comparator,))
+    assert (family.scores["span"].predicted, family.alternatives) == (2, 1)
 
 
 def test_a_second_value_the_gold_does_not_hold_stays_spurious():
@@ -481,3 +488,13 @@ def test_negation_ceiling_counts_each_gold_cue_once_and_every_marked_position():
     precision, recall, f1 = ceiling.lexical_oracle(n_gold, stats)
     # best: mark all three strings; 3 of the 5 marked positions are gold cues, all 3 found
     assert (round(precision, 2), recall, round(f1, 2)) == (0.6, 1.0, 0.75)
+
+
+def test_negation_ceiling_merges_overlapping_marked_strings_into_one_prediction():
+    ceiling = _load_script("negation_ceiling")
+    marked = {
+        ("d", 43, 50): {("d", 0)},  # "absence" inside a gold cue
+        ("d", 43, 53): set(),  # "absence of" at the same place: the same tag
+        ("d", 70, 77): set(),  # "absence" elsewhere: a wrong tag
+    }
+    assert ceiling._merged(marked) == (2, 1)

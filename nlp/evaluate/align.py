@@ -23,9 +23,10 @@ unmatched stay in their own family as spurious.
 Alignment is greedy one-to-one: all overlapping (gold, prediction) pairs of compatible
 families are ranked by overlap (Jaccard of character sets, then fewer characters apart at the
 start) and taken best first, so each gold and each prediction is used at most once. One
-exception to "spurious": an unpaired prediction that overlaps a paired two-value gold ("class
-III or IV", no BETWEEN) and carries its other value is that gold's second alternative, which
-Eligo writes as a quantity of its own; it is set apart (``Alignment.alternatives``).
+exception to "spurious" (LCT only): an unpaired prediction that overlaps a paired two-value
+gold ("class III or IV", ">130/85 mmHg": Value + Value2, no BETWEEN), carries its other value
+and has its sibling's kind and comparator is that gold's second value, which Eligo writes as
+a quantity of its own; one per gold is set apart (``Alignment.alternatives``).
 """
 
 from __future__ import annotations
@@ -215,7 +216,9 @@ def align(golds: list[GoldItem], preds: list[PredItem], corpus: str) -> Alignmen
         pairs.append(Pair(golds[gi], preds[pi]))
     missed = [g for i, g in enumerate(golds) if i not in used_g]
     spurious = [p for i, p in enumerate(preds) if i not in used_p]
-    spurious, alternatives = _split_alternatives(pairs, spurious)
+    alternatives: list[PredItem] = []
+    if corpus == "lct":  # Chia's two numbers are read from free text, not Value + Value2
+        spurious, alternatives = _split_alternatives(pairs, spurious)
     pairs.sort(key=lambda pr: pr.gold.span)
     return Alignment(pairs, missed, spurious, alternatives)
 
@@ -227,27 +230,32 @@ def _is_one_of(values: tuple[float, ...] | None, gold: tuple[float, ...]) -> boo
 def _split_alternatives(
     pairs: list[Pair], spurious: list[PredItem]
 ) -> tuple[list[PredItem], list[PredItem]]:
-    """Set apart unpaired predictions that are the other value of a two-value gold.
+    """Set apart unpaired predictions that are the other value of a two-value LCT gold.
 
-    LCT writes "class III or IV" as one comparison with Value and Value2 (no BETWEEN); Eligo
-    (and the reference gold) writes one quantity per alternative, joined by logic ``any``. The
-    second quantity is right, not spurious: it overlaps the same gold and carries its other
-    value. It is counted neither as a hit nor as spurious.
+    LCT writes "class III or IV" (or ">130/85 mmHg") as one comparison with Value and Value2
+    and no BETWEEN; Eligo (and the reference gold) writes one quantity per value. The second
+    quantity is right, not spurious, when it overlaps the same gold, carries the gold's other
+    value and reads like its sibling (same kind and comparator). One per gold; it is counted
+    neither as a hit nor as spurious.
     """
     kept: list[PredItem] = []
     alternatives: list[PredItem] = []
+    used: set[int] = set()
     for p in spurious:
-        for pair in pairs:
-            gold = pair.gold.values
+        for i, pair in enumerate(pairs):
+            gold, sibling = pair.gold.values, pair.pred
             if (
-                gold is not None
+                i not in used
+                and gold is not None
                 and len(gold) == 2
                 and pair.gold.comparator != "range"
                 and overlap(pair.gold, p.span) > 0
+                and (p.kind, p.comparator) == (sibling.kind, sibling.comparator)
                 and _is_one_of(p.values, gold)
-                and _is_one_of(pair.pred.values, gold)
-                and not isclose(p.values[0], pair.pred.values[0])  # type: ignore[index]
+                and _is_one_of(sibling.values, gold)
+                and not isclose(p.values[0], sibling.values[0])  # type: ignore[index]
             ):
+                used.add(i)
                 alternatives.append(p)
                 break
         else:
