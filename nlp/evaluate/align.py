@@ -223,8 +223,15 @@ def align(golds: list[GoldItem], preds: list[PredItem], corpus: str) -> Alignmen
     return Alignment(pairs, missed, spurious, alternatives)
 
 
-def _is_one_of(values: tuple[float, ...] | None, gold: tuple[float, ...]) -> bool:
-    return values is not None and len(values) == 1 and any(isclose(values[0], g) for g in gold)
+def _is_the_other_value(pred: PredItem, sibling: PredItem, gold: tuple[float, ...]) -> bool:
+    """``pred`` and ``sibling`` hold one value each, different, and both are gold values."""
+    if pred.values is None or sibling.values is None:
+        return False
+    if len(pred.values) != 1 or len(sibling.values) != 1:
+        return False
+    mine, theirs = pred.values[0], sibling.values[0]
+    in_gold = all(any(isclose(v, g) for g in gold) for v in (mine, theirs))
+    return in_gold and not isclose(mine, theirs)
 
 
 def _split_alternatives(
@@ -251,9 +258,7 @@ def _split_alternatives(
                 and pair.gold.comparator != "range"
                 and overlap(pair.gold, p.span) > 0
                 and (p.kind, p.comparator) == (sibling.kind, sibling.comparator)
-                and _is_one_of(p.values, gold)
-                and _is_one_of(sibling.values, gold)
-                and not isclose(p.values[0], sibling.values[0])  # type: ignore[index]
+                and _is_the_other_value(p, sibling, gold)
             ):
                 used.add(i)
                 alternatives.append(p)

@@ -81,8 +81,7 @@ def pattern_key(error: ErrorCase) -> str:
     assert item is not None
     phrase = item.text
     if error.family == "negated_concept":
-        what = error.pred.kind if error.kind == "spurious" and error.pred else item.kind  # type: ignore[union-attr]
-        return f"{error.kind} | negated concept | {what}"
+        return f"{error.kind} | negated concept | {item.kind}"  # Eligo's category or gold's type
     if error.kind == "spurious":
         if error.family == "negation":
             return f"spurious | negation | {context_class(error)}"
