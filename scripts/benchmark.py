@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +101,19 @@ def make_input(records: int, workdir: Path) -> Path:
     return path
 
 
+REPEATS = 3  # passes over the LCT text; the fastest is kept, as timeit does
+
+
+def best_of(n: int, run: Callable[[], object]) -> float:
+    """The fastest of ``n`` timed runs: other load on the machine only ever adds time."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def in_process(profile: bool) -> tuple[list[tuple[str, str]], str, float]:
     """Build time, seed latency, corpus throughput and the tokenizer ratio, in this process."""
     t0 = time.perf_counter()
@@ -131,11 +145,16 @@ def in_process(profile: bool) -> tuple[list[tuple[str, str]], str, float]:
 
     records = [item.record for item in iter_items([LCT]) if item.record is not None]
     chars = sum(len(r.eligibility_text) for r in records)
-    start = time.perf_counter()
-    protocols = [
-        p for p in parser.parse_records(records, errors="return") if not isinstance(p, Exception)
-    ]
-    elapsed = time.perf_counter() - start
+    protocols: list = []
+
+    def parse_all() -> None:
+        protocols[:] = [
+            p
+            for p in parser.parse_records(records, errors="return")
+            if not isinstance(p, Exception)
+        ]
+
+    elapsed = best_of(REPEATS, parse_all)
     criteria = sum(len(p.iter_criteria()) for p in protocols)
     rows.append(
         (
@@ -146,14 +165,12 @@ def in_process(profile: bool) -> tuple[list[tuple[str, str]], str, float]:
         )
     )
     tokenizer = spacy.blank("en").tokenizer
-    start = time.perf_counter()
-    for record in records:
-        tokenizer(record.eligibility_text)
-    bare = time.perf_counter() - start
+    bare = best_of(REPEATS, lambda: [tokenizer(r.eligibility_text) for r in records])
     rows.append(
         (
             "ratio to spaCy's bare tokenizer (same LCT text)",
-            f"{elapsed / bare:.1f}× (Eligo {elapsed:.2f} s, tokenizer {bare:.2f} s)",
+            f"{elapsed / bare:.1f}× (Eligo {elapsed:.2f} s, tokenizer {bare:.2f} s; "
+            f"best of {REPEATS} passes each)",
         )
     )
     try:
