@@ -12,12 +12,14 @@ import pytest
     "module",
     [
         "nlp",
-        "nlp.implied_anchor",
         "nlp.logic",
         "nlp.outline",
         "nlp.pipeline",
         "nlp.quantities",
         "nlp.temporal",
+        "nlp.temporal.abbreviations",
+        "nlp.temporal.implied_anchor",
+        "nlp.temporal.windows",
     ],
 )
 def test_docstring_examples_hold(module: str) -> None:

@@ -21,21 +21,19 @@ prepositions and time words are not modifiers. Cue words are data in
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from nlp.temporal.tables import temporal_rules
 
 _WORD = r"[A-Za-z][\w-]*"
 _CLAUSE_END = re.compile(r"[;!?]|\.(?=\s)")
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
-@cache
 def _rules() -> dict[str, Any]:
-    text = resources.files("nlp").joinpath("rules/temporal.json").read_text(encoding="utf-8")
-    return json.loads(text)["implied_anchor"]
+    return temporal_rules()["implied_anchor"]
 
 
 @cache
