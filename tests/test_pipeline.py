@@ -95,11 +95,17 @@ def _context_facts(doc) -> list[tuple]:
     return [modifiers, edges]
 
 
+def _context_matcher(nlp):
+    """The token matcher inside medspaCy's ConText component (private attributes)."""
+    context = nlp.get_pipe("medspacy_context")
+    return context._ConText__matcher._MedspacyMatcher__matcher
+
+
 def test_the_trigger_gated_context_matcher_gives_what_medspacy_gives():
     """The speed-up reads private spaCy/medspaCy attributes: an upgrade breaking it fails."""
     from pathlib import Path
 
-    from nlp.pipeline import build_nlp
+    from nlp.pipeline import TriggerGatedMatcher, build_nlp
 
     root = Path(__file__).resolve().parent
     texts = [
@@ -111,6 +117,9 @@ def test_the_trigger_gated_context_matcher_gives_what_medspacy_gives():
     seed = root.parent / "gold" / "NCT06557265" / "source.txt"
     texts += [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
     gated, plain = build_nlp(), build_nlp(gated=False)
+    installed = _context_matcher(gated)
+    assert isinstance(installed, TriggerGatedMatcher) and installed.gated  # not silently off
+    assert not isinstance(_context_matcher(plain), TriggerGatedMatcher)
     facts = [_context_facts(d) for d in gated.pipe(texts)]
     assert sum(len(f[0]) for f in facts) > 100  # the texts exercise many cues
     assert facts == [_context_facts(d) for d in plain.pipe(texts)]

@@ -354,6 +354,8 @@ def test_after_a_duration_borrows_no_treatment_it_cannot_count_from(text: str) -
         ),
         ("Failed therapy with no response after 12 weeks", "therapy_start"),
         ("No response after 12 weeks of the immunotherapies", "immunotherapy_start"),
+        ("Progression on targeted therapy after 3 months", "targeted_therapy_start"),
+        ("after 12 weeks of conditioning regimen", "conditioning_regimen_start"),
     ],
 )
 def test_a_verb_before_the_treatment_is_not_part_of_its_name(text: str, anchor: str) -> None:
@@ -376,3 +378,15 @@ def test_a_verb_before_the_treatment_is_not_part_of_its_name(text: str, anchor: 
 )
 def test_after_a_duration_of_an_event_is_after_the_event(text: str, expected: tuple) -> None:
     assert shape(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No response to induction therapy after 90 days",  # the response is negated
+        "No CR to induction therapy after 90 days",
+        "Induction therapy (e.g. chemo), relapse after 90 days",  # "e.g." ends no sentence
+    ],
+)
+def test_a_negated_outcome_or_an_abbreviation_does_not_block_the_treatment(text: str) -> None:
+    assert [w.anchor for w in find_time_windows(text)] == ["induction_therapy_start"]

@@ -28,7 +28,8 @@ from typing import Any
 from nlp.temporal.tables import temporal_rules
 
 _WORD = r"[A-Za-z][\w-]*"
-_CLAUSE_END = re.compile(r"[;!?]|\.(?=\s)")
+# a ";" or a sentence end; "e.g." and "vs." are not sentence ends
+_CLAUSE_END = re.compile(r"[;!?]|(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)\.(?=\s+[A-Z])")
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
@@ -51,8 +52,7 @@ def _word_set(key: str) -> frozenset[str]:
 
 
 def _names_the_treatment(modifier: str) -> bool:
-    word = modifier.casefold()
-    return not (word in _word_set("not_modifiers") or word.endswith(("ed", "ing")))
+    return modifier.casefold() not in _word_set("not_modifiers")
 
 
 def _anchor_id(match: re.Match[str]) -> str:
@@ -65,14 +65,26 @@ def _anchor_id(match: re.Match[str]) -> str:
     return "_".join(words).replace("-", "_")
 
 
+def _governing_word(text: str, phrase_start: int) -> str:
+    """The word that governs a treatment phrase: the first one before it that is not a filler
+    ("No ⟨prior⟩ therapy" → "no"; "stopped ⟨a 6-week⟩ therapy" → "stopped")."""
+    fillers = _word_set("fillers")
+    for word in reversed(text[:phrase_start].casefold().split()):
+        word = word.strip(",:()")
+        if word in fillers or any(c.isdigit() for c in word):
+            continue
+        return word
+    return ""
+
+
 def _not_a_start(text: str, match: re.Match[str]) -> bool:
     """No start to count from: the treatment is negated ("No prior therapy", "of no treatment")
-    or the clock runs from its end ("stopped treatment and relapsed after 3 months")."""
-    phrase = match.start("mod") if match.group("mod") else match.start("head")
-    words = text[max(0, phrase - 40) : phrase].casefold().split()[-3:]
-    words += [(match.group("mod") or "").casefold()]
+    or the clock runs from its end ("stopped treatment and relapsed after 3 months"). A
+    negation of something else ("No response to induction therapy") does not count."""
     blocked = _word_set("negations") | _word_set("ended")
-    return any(w.strip(",;:()") in blocked for w in words)
+    phrase = match.start("mod") if match.group("mod") else match.start("head")
+    modifier = (match.group("mod") or "").casefold()
+    return modifier in blocked or _governing_word(text, phrase) in blocked
 
 
 def implied_treatment_anchor(text: str, start: int, end: int) -> str | None:

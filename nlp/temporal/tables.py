@@ -42,7 +42,7 @@ def alternation(forms: list[str]) -> str:
 
 
 def starts(forms: list[str], edge: bool = True) -> str:
-    """A lookahead for where one of ``forms`` can start (implied by :func:`_alternation`).
+    """A lookahead for where one of ``forms`` can start (implied by :func:`alternation`).
 
     The regex engine tries every alternative at every position; this rejects most positions
     with one test: a word edge when all forms start with a letter, then the first characters.
