@@ -258,8 +258,9 @@ def test_negation_cues_deduplicated_and_scored():
     assert neg.f1 == pytest.approx(0.5)
 
 
-def _class_or_class(second_value: float, extra: tuple[Quantity, ...] = ()):
-    # LCT NCT03860350: "Heart failure NYHA class III or IV" (Value III, Value2 IV, no operator)
+def _class_or_class(*quantities: Quantity):
+    """Score ``quantities`` against LCT NCT03860350's "NYHA class III or IV" (Value III,
+    Value2 IV, no operator)."""
     text = "Heart failure NYHA class III or IV,"
     ann = (
         "E1\tEq-Comparison:T1 Value:T2 Value2:T3\n"
@@ -268,29 +269,35 @@ def _class_or_class(second_value: float, extra: tuple[Quantity, ...] = ()):
         "T3\tEq-Value 32 34\tIV\n"
     )
     gold = GoldDoc("synthetic", text, lct_items(parse_brat("synthetic", text, ann)))
-    quantities = [
-        Quantity(kind="class", comparator="=", value=3, span=(14, 28)),
-        Quantity(kind="class", comparator="=", value=second_value, span=(32, 34)),
-        *extra,
-    ]
-    result = evaluate([gold], lambda docs: iter([_protocol(text, quantities)]), "lct")
+    result = evaluate([gold], lambda docs: iter([_protocol(text, list(quantities))]), "lct")
     return result.families["comparison"]
 
 
+def _class(value: float, start: int, end: int, comparator: str = "=") -> Quantity:
+    return Quantity(kind="class", comparator=comparator, value=value, span=(start, end))
+
+
+CLASS_IV = _class(4, 32, 34)  # pairs with the gold (best overlap)
+
+
 def test_each_alternative_of_a_two_value_gold_is_right_not_spurious():
-    family = _class_or_class(4)
+    family = _class_or_class(_class(3, 14, 28), CLASS_IV)
     value = family.scores["value"]
     assert (value.tp, value.gold, value.predicted, family.alternatives) == (1, 1, 1, 1)
 
 
-def test_only_one_alternative_per_gold_and_only_one_that_reads_like_its_sibling():
-    wrong_comparator = Quantity(kind="class", comparator=">", value=3, span=(10, 28))
-    family = _class_or_class(4, (wrong_comparator,))
+def test_only_one_alternative_is_set_apart_per_gold():
+    family = _class_or_class(_class(3, 14, 28), _class(3, 20, 28), CLASS_IV)
     assert (family.scores["span"].predicted, family.alternatives) == (2, 1)
 
 
+def test_an_alternative_must_read_like_its_sibling():
+    family = _class_or_class(_class(3, 14, 28, comparator=">"), CLASS_IV)
+    assert (family.scores["span"].predicted, family.alternatives) == (2, 0)
+
+
 def test_a_second_value_the_gold_does_not_hold_stays_spurious():
-    family = _class_or_class(5)
+    family = _class_or_class(_class(5, 14, 28), CLASS_IV)
     assert (family.scores["span"].predicted, family.alternatives) == (2, 0)
 
 
