@@ -20,7 +20,7 @@ from models import Protocol
 from nlp.batch import run_batch
 from nlp.batch import runner as runner_module
 from nlp.batch.sources import iter_items
-from nlp.batch.writers import repair_tail
+from nlp.batch.writers import SCHEMA, repair_tail
 from nlp.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
@@ -270,6 +270,18 @@ def test_parquet_resume_gives_the_same_rows(tmp_path):
     ]
     read = lambda d: pq.read_table(sorted(d.glob("part-*.parquet")))  # noqa: E731
     assert read(part).to_pylist() == read(full).to_pylist()
+
+
+def test_parquet_resume_refuses_parts_with_other_columns(tmp_path, capsys):
+    # a part as an older Eligo wrote it: no optional/exceptions/demographics columns
+    out = tmp_path / "out.parquet"
+    out.mkdir()
+    older = pa.schema([f for f in SCHEMA if f.name not in ("optional", "min_age")])
+    pq.write_table(older.empty_table(), out / "part-00001.parquet")
+    (out / "_part-00001.keys.jsonl").write_bytes(b"")
+    args = ["batch", str(FIXTURES / "corpus"), "-o", str(out), "--format", "parquet"]
+    assert main([*args, "--resume"]) == 2
+    assert "part-00001.parquet: written with other columns" in capsys.readouterr().err
 
 
 def test_cli_writes_summary_json(tmp_path, capsys):

@@ -310,6 +310,18 @@ def protocol_rows(key: str, source: str, protocol: Protocol) -> list[dict[str, A
     return rows
 
 
+def _check_part_schemas(out: Path) -> None:
+    """Refuse to resume into parts of another column layout (written by an older Eligo): the
+    directory would read back with the new columns silently missing from the old rows."""
+    for part in sorted(out.glob("part-*.parquet")):
+        if not pq.read_schema(part).remove_metadata().equals(SCHEMA):
+            raise FileExistsError(
+                f"{part}: written with other columns than this version of Eligo writes; "
+                "finish the run with the version that started it, or start again with "
+                "--overwrite"
+            )
+
+
 class ParquetWriter:
     """Results as a directory of Parquet parts, one row per criterion, written as it goes.
 
@@ -348,6 +360,8 @@ class ParquetWriter:
         for keys in out.glob("_part-*.keys.jsonl"):
             if not self._final(keys).exists():
                 keys.unlink()
+        if resume:
+            _check_part_schemas(out)
         numbers = [int(p.stem.split("-")[1]) for p in out.glob("part-*.parquet")]
         self._next = max(numbers, default=0) + 1
         self._writer: pq.ParquetWriter | None = None
