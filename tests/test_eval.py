@@ -330,14 +330,14 @@ def test_lct_negated_concept_is_what_the_negation_event_negates():
     assert negated == [("CLN2", "Condition")]
 
 
+# Chia-style: a Negation cue linked by Has_negation to the condition it negates
+NO_DOWN_SYNDROME = (
+    "T1\tNegation 0 2\tNo\nT2\tCondition 3 16\tDown syndrome\nR1\tHas_negation Arg1:T2 Arg2:T1\t\n"
+)
+
+
 def test_chia_negated_concept_is_the_other_end_of_has_negation():
-    text = "No Down syndrome"  # Chia NCT-style criterion
-    ann = (
-        "T1\tNegation 0 2\tNo\n"
-        "T2\tCondition 3 16\tDown syndrome\n"
-        "R1\tHas_negation Arg1:T2 Arg2:T1\t\n"
-    )
-    items = chia_items(parse_brat("synthetic", text, ann))
+    items = chia_items(parse_brat("synthetic", "No Down syndrome", NO_DOWN_SYNDROME))
     assert [(i.family, i.text) for i in items] == [
         ("negation", "No"),
         ("negated_concept", "Down syndrome"),
@@ -346,12 +346,7 @@ def test_chia_negated_concept_is_the_other_end_of_has_negation():
 
 def test_negated_mentions_are_scored_against_negated_concepts():
     text = "No Down syndrome or epilepsy"
-    ann = (
-        "T1\tNegation 0 2\tNo\n"
-        "T2\tCondition 3 16\tDown syndrome\n"
-        "R1\tHas_negation Arg1:T2 Arg2:T1\t\n"
-    )
-    gold = GoldDoc("synthetic", text, chia_items(parse_brat("synthetic", text, ann)))
+    gold = GoldDoc("synthetic", text, chia_items(parse_brat("synthetic", text, NO_DOWN_SYNDROME)))
     cue = TextSpan(text="No", span=(0, 2))
     mentions = [
         Mention(

@@ -65,30 +65,19 @@ def _unit_alternation(forms: list[str]) -> str:
     return "(?:" + "|".join(alts) + r")(?![\w/])"
 
 
+def _by_form(rows: list[dict[str, Any]], field: str) -> dict[str, str]:
+    """Each written form (lower case, whitespace collapsed) → its row's ``field``."""
+    return {" ".join(f.lower().split()): row[field] for row in rows for f in row["forms"]}
+
+
 @cache
 def lookup_tables() -> dict[str, Any]:
     rules = temporal_rules()
     units = {f.lower(): row["ucum"] for row in rules["units"] for f in row["forms"]}
-    cmp_before = {
-        " ".join(f.lower().split()): row["comparator"]
-        for row in rules["comparators_before"]
-        for f in row["forms"]
-    }
-    cmp_after = {
-        " ".join(f.lower().split()): row["comparator"]
-        for row in rules["comparators_after"]
-        for f in row["forms"]
-    }
-    relations = {
-        " ".join(f.lower().split()): row["relation"]
-        for row in rules["relations"]
-        for f in row["forms"]
-    }
-    bare = {
-        " ".join(f.lower().split()): row["relation"]
-        for row in rules["bare_relations"]
-        for f in row["forms"]
-    }
+    cmp_before = _by_form(rules["comparators_before"], "comparator")
+    cmp_after = _by_form(rules["comparators_after"], "comparator")
+    relations = _by_form(rules["relations"], "relation")
+    bare = _by_form(rules["bare_relations"], "relation")
     forms: dict[str, list[str]] = {}
     abbrevs: dict[str, str] = {}
     for row in anchor_rows():
