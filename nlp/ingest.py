@@ -26,16 +26,17 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nlp.errors import InputError
 
 FORMATS = ("page", "ctgov_json", "ctgov_xml", "text")
 
 ErrorHandler = Callable[[InputError], None]
+_S = TypeVar("_S")  # one study as its reader holds it: a JSON object or an XML element
 
 
 @dataclass
@@ -165,6 +166,20 @@ def _report(err: InputError, on_error: ErrorHandler | None) -> None:
     on_error(err)
 
 
+def _each_study(
+    studies: Iterable[_S],
+    source: str,
+    build: Callable[[_S, str], Record],
+    on_error: ErrorHandler | None,
+) -> Iterator[Record]:
+    """The records of a bundle, sourced ``file#N``; a bad study is reported, the rest go on."""
+    for n, study in enumerate(studies, 1):
+        try:
+            yield build(study, f"{source}#{n}")
+        except InputError as err:
+            _report(err, on_error)
+
+
 # --- scraped registry page --------------------------------------------------------------------
 
 _CRITERIA_HEADING = re.compile(
@@ -273,11 +288,7 @@ def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> I
         return
     if not isinstance(data, list):
         raise InputError(f"{source}: expected a study object or a list of studies")
-    for n, study in enumerate(data, 1):
-        try:
-            yield _study_record(study, f"{source}#{n}")
-        except InputError as err:
-            _report(err, on_error)
+    yield from _each_study(data, source, _study_record, on_error)
 
 
 def _jsonl_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
@@ -354,11 +365,7 @@ def _xml_records(content: str, source: str, on_error: ErrorHandler | None) -> It
     studies = list(root.iter("clinical_study"))
     if not studies:
         raise InputError(f"{source}: no <clinical_study> element")
-    for n, study in enumerate(studies, 1):
-        try:
-            yield _xml_study(study, f"{source}#{n}")
-        except InputError as err:
-            _report(err, on_error)
+    yield from _each_study(studies, source, _xml_study, on_error)
 
 
 def _xml_text(elem: ET.Element, path: str) -> str | None:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from nlp.audit.report import add_min_f1_argument
+from nlp.cli.common import add_command
 
 HELP = """\
 Compare ACTUAL (a rule file under review) with EXPECTED (the reference) and report, for each
@@ -32,11 +33,11 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "audit",
-        help="compare a rule file with a reference: scores per field family and every diff",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "compare a rule file with a reference: scores per field family and every diff",
+        HELP,
     )
     parser.add_argument("expected", metavar="EXPECTED", help="reference encoding or record")
     parser.add_argument("actual", metavar="ACTUAL", help="encoding or record under review")

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from nlp.cli.common import add_command
 from nlp.errors import EligoError
 
 HELP = """\
@@ -38,11 +39,8 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "batch",
-        help="parse thousands of records, resumable, with an error log",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_command(
+        subparsers, "batch", "parse thousands of records, resumable, with an error log", HELP
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files, directories")
     parser.add_argument(

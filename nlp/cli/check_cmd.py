@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from nlp.audit.report import add_min_f1_argument
+from nlp.cli.common import add_command
 from nlp.errors import InputError
 
 HELP = """\
@@ -32,11 +33,11 @@ ENCODING_NAMES = ("encoding.yaml", "encoding.yml", "encoding.json")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "check",
-        help="parse the gold trials and score the parser against their encodings",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "parse the gold trials and score the parser against their encodings",
+        HELP,
     )
     parser.add_argument("gold_dir", nargs="?", metavar="GOLD_DIR", help="folder of gold trials")
     parser.add_argument("--gold", metavar="PATH", help="same as GOLD_DIR")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from models.io import dump_protocol
+from nlp.cli.common import add_command
 
 HELP = """\
 Parse one registry record and write its encoding (YAML by default).
@@ -24,12 +25,7 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "parse",
-        help="parse one record into a rule file",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command(subparsers, "parse", "parse one record into a rule file", HELP)
     parser.add_argument("file", nargs="?", type=Path, help="record to parse (default: NKX019-102)")
     parser.add_argument("--format", choices=["yaml", "json"], default="yaml", help="output format")
     parser.add_argument(

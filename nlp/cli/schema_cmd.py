@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from nlp.cli.common import add_command
+
 HELP = """\
 Print the JSON Schema of an Eligo encoding (the rule file), generated from the pydantic models.
 
@@ -16,12 +18,7 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "schema",
-        help="print the JSON Schema of the encoding",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command(subparsers, "schema", "print the JSON Schema of the encoding", HELP)
     parser.set_defaults(func=run)
 
 

@@ -51,6 +51,11 @@ def _word_set(key: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _rules()[key])
 
 
+@cache
+def _blocking_words() -> frozenset[str]:
+    return _word_set("negations") | _word_set("ended")
+
+
 def _names_the_treatment(modifier: str) -> bool:
     return modifier.casefold() not in _word_set("not_modifiers")
 
@@ -81,7 +86,7 @@ def _not_a_start(text: str, match: re.Match[str]) -> bool:
     """No start to count from: the treatment is negated ("No prior therapy", "of no treatment")
     or the clock runs from its end ("stopped treatment and relapsed after 3 months"). A
     negation of something else ("No response to induction therapy") does not count."""
-    blocked = _word_set("negations") | _word_set("ended")
+    blocked = _blocking_words()
     phrase = match.start("mod") if match.group("mod") else match.start("head")
     modifier = (match.group("mod") or "").casefold()
     return modifier in blocked or _governing_word(text, phrase) in blocked
