@@ -2,6 +2,7 @@
 
 from models.encoding import (
     SCHEMA_VERSION,
+    SUPPORTED_SCHEMA_VERSIONS,
     AgeLimit,
     Assertion,
     Comparator,
@@ -13,12 +14,14 @@ from models.encoding import (
     Part,
     Protocol,
     Quantity,
+    Remark,
     TextSpan,
     TimeWindow,
 )
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SUPPORTED_SCHEMA_VERSIONS",
     "AgeLimit",
     "Assertion",
     "Comparator",
@@ -30,6 +33,7 @@ __all__ = [
     "Part",
     "Protocol",
     "Quantity",
+    "Remark",
     "TextSpan",
     "TimeWindow",
 ]

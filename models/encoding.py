@@ -15,7 +15,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1"  # 1.1: optional parts and exceptions carry their trigger as `cue`
+SCHEMA_VERSION = "1.2"
+"""1.1: optional parts and exceptions carry their trigger as ``cue``. 1.2: ``remarks`` on groups
+and criteria (text kept but not a criterion), ``anchor_text`` on time windows, ``condition`` on
+quantities, quantity kind ``stage``."""
+SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 
 Comparator = Literal["<", "<=", ">", ">=", "=", "range"]
 """How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive)."""
@@ -24,7 +28,7 @@ Assertion = Literal["present", "negated", "historical", "hypothetical"]
 Logic = Literal["all", "any"]
 Relation = Literal["before", "after", "at", "during", "around"]
 GroupKind = Literal["inclusion", "exclusion"]
-QuantityKind = Literal["value", "count", "score", "titre", "class", "grade", "age"]
+QuantityKind = Literal["value", "count", "score", "titre", "class", "grade", "stage", "age"]
 MentionCategory = Literal[
     "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other"
 ]
@@ -49,13 +53,28 @@ class TextSpan(Model):
     span: Span | None = None
 
 
+RemarkKind = Literal["preamble", "note", "connector", "heading"]
+"""Why a line is kept as a remark: an intro sentence ("Participants must meet all of the
+following:"), a note or disclaimer ("Other protocol-defined criteria may apply"), a connector
+line between items ("OR"), or a heading judged not to open a list (a stray ``Exclusion
+Criteria:`` typed inside an inclusion item)."""
+
+
+class Remark(TextSpan):
+    """Text of the eligibility section that is kept, but is not a criterion."""
+
+    kind: RemarkKind
+
+
 class Quantity(Model):
     """One numeric limit on one measure: ``platelet count < 100,000/mm^3`` → one Quantity.
 
     ``kind`` separates plain values from counts ("≥ 2 prior therapies"), scores on a scale
     ("≥4/24": value 4, ``scale_max`` 24), titres ("≥ 1:80": value 80), classes and grades
-    ("Class III": value 3), and ages. A limit relative to a reference ("≥ 3 × ULN") has
-    ``value`` 3, ``relative_to`` "ULN" and no unit.
+    ("Class III": value 3), stages ("stage IIIB": value 3.2, a sub-stage letter A/B/C as
+    tenths, so stages order as numbers) and ages. A limit relative to a reference ("≥ 3 × ULN")
+    has ``value`` 3, ``relative_to`` "ULN" and no unit. ``condition`` says whom or when a limit
+    is for, where the text restricts it ("QTc ≤ 470 ms (females)" → "females").
     """
 
     kind: QuantityKind = "value"
@@ -67,6 +86,9 @@ class Quantity(Model):
     unit: str | None = Field(None, description="UCUM code, e.g. mg/d, g/dL, /mm3, %, mm[Hg]")
     relative_to: str | None = Field(None, description="reference of a relative limit, e.g. ULN")
     scale_max: float | None = Field(None, description="top of the scale for scores: 4/24 → 24")
+    condition: str | None = Field(
+        None, description="whom or when the limit is for, as written: 'females', 'for HCC'"
+    )
     text: str | None = None
     span: Span | None = None
     notes: str | None = None
@@ -99,6 +121,9 @@ class TimeWindow(Model):
     relation: Relation | None = None
     anchor: str | None = Field(
         None, description="normalised event id: screening, first_dose, lymphodepletion, ..."
+    )
+    anchor_text: str | None = Field(
+        None, description="the anchor as printed: 'Visit 1', 'the final injection'"
     )
     whichever: Literal["shorter", "longer", "earlier", "later"] | None = None
     text: str | None = None
@@ -153,6 +178,9 @@ class Criterion(Model):
         default_factory=list, description="parts after 'with the exception of', 'except'"
     )
     children: list[Criterion] = Field(default_factory=list)
+    remarks: list[Remark] = Field(
+        default_factory=list, description="lines kept with the item that are not sub-criteria"
+    )
     notes: str | None = None
 
 
@@ -165,6 +193,10 @@ class Group(Model):
     cohort: str | None = Field(None, description="cohort inferred from the content, if honest")
     span: Span | None = None
     criteria: list[Criterion] = Field(default_factory=list)
+    remarks: list[Remark] = Field(
+        default_factory=list,
+        description="intro sentences, notes, connectors and doubtful headings: kept, not criteria",
+    )
     notes: str | None = None
 
 
@@ -206,6 +238,15 @@ class Protocol(Model):
         None, description="the eligibility text that every span points into"
     )
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _known_schema_version(self) -> Protocol:
+        if self.schema_version not in SUPPORTED_SCHEMA_VERSIONS:
+            raise ValueError(
+                f"schema_version {self.schema_version!r} is not one this Eligo reads "
+                f"({', '.join(SUPPORTED_SCHEMA_VERSIONS)})"
+            )
+        return self
 
     def iter_criteria(self) -> list[tuple[Group, Criterion, int]]:
         """All criteria depth-first with their group and depth (0 = top level)."""
