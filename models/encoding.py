@@ -53,11 +53,12 @@ class TextSpan(Model):
     span: Span | None = None
 
 
-RemarkKind = Literal["preamble", "note", "connector", "heading"]
+RemarkKind = Literal["preamble", "note", "definition", "connector", "heading"]
 """Why a line is kept as a remark: an intro sentence ("Participants must meet all of the
-following:"), a note or disclaimer ("Other protocol-defined criteria may apply"), a connector
-line between items ("OR"), or a heading judged not to open a list (a stray ``Exclusion
-Criteria:`` typed inside an inclusion item)."""
+following:"), a note or disclaimer ("Other protocol-defined criteria may apply"), a definition
+of a term the criteria use ("Substantial LVI is defined as ≥ 3 foci"), a connector line between
+items ("OR"), or a heading judged not to open a list (a stray ``Exclusion Criteria:`` typed
+inside an inclusion item)."""
 
 
 class Remark(TextSpan):

@@ -16,6 +16,7 @@ from models import (
     Part,
     Protocol,
     Quantity,
+    Remark,
     TextSpan,
     TimeWindow,
 )
@@ -24,6 +25,7 @@ from nlp.errors import W_MISSING_SEPARATOR
 from nlp.ingest import Record
 from nlp.logic import PartSpan
 from nlp.outline import Outline, OutlineItem
+from nlp.outline.model import OutlineRemark
 from nlp.textutil import CleanText
 
 
@@ -64,6 +66,13 @@ def _map_mention(clean: CleanText, mention: Mention) -> Mention:
     return mention.model_copy(update={"span": _span(clean, mention.span), "cue": cue})
 
 
+def _remarks(source: str, remarks: list[OutlineRemark]) -> list[Remark]:
+    return [
+        Remark(kind=r.kind, text=r.clean(source).text, span=r.span)  # type: ignore[arg-type]
+        for r in remarks
+    ]
+
+
 def _logic(analysis: ItemAnalysis, kind: str) -> str | None:
     """A ';'-separated list excludes on any part, and includes only when all parts hold."""
     if analysis.logic is None and analysis.separated:
@@ -77,6 +86,7 @@ def encode_item(
     analysis: ItemAnalysis,
     children: list[Criterion],
     kind: str = "inclusion",
+    remarks: list[Remark] | None = None,
 ) -> Criterion:
     """One outline item and its analysis as a Criterion with source spans."""
     return Criterion(
@@ -96,6 +106,7 @@ def encode_item(
         optional=[_part(clean, s) for s in analysis.optional],
         exceptions=[_part(clean, s) for s in analysis.exceptions],
         children=children,
+        remarks=remarks or [],
     )
 
 
@@ -130,7 +141,8 @@ def encode_protocol(
         children = [build(child, kind) for child in item.children]
         analysis = analyses[item.id]
         warnings.extend(_run_together_warnings(item, cleans[item.id], analysis))
-        return encode_item(item, cleans[item.id], analysis, children, kind)
+        remarks = _remarks(record.eligibility_text, item.remarks)
+        return encode_item(item, cleans[item.id], analysis, children, kind, remarks)
 
     groups = [
         Group(
@@ -140,6 +152,7 @@ def encode_protocol(
             cohort=group.cohort,
             span=group.span,
             criteria=[build(item, group.kind) for item in group.items],
+            remarks=_remarks(record.eligibility_text, group.remarks),
         )
         for group in outline.groups
     ]

@@ -20,3 +20,21 @@ W_NO_SECTIONS = "W105"  # no inclusion/exclusion heading found; all items taken 
 W_UNPARSED_ITEM = "W106"  # an item the pipeline could not analyse: kept with its text
 W_LOST_HEADING = "W107"  # numbering restarts with no heading: a new list, heading lost
 W_ORPHAN_TEXT = "W108"  # text before the first heading or item, kept as its own item
+W_STRAY_HEADING = "W109"  # a kind heading inside an item while the numbering goes on: a remark
+W_MIXED_HEADING = "W110"  # a heading names both kinds ("Inclusion/Exclusion:"): read as inclusion
+W_NUMBERING_ACROSS_HEADING = "W111"  # the numbering continues across a kind heading
+W_KIND_FROM_INTRO = "W112"  # no heading: the kind of a list read from its intro sentence
+W_INLINE_HEADING = "W113"  # a kind heading printed inside a line: the text after it is split off
+
+SPLIT_WARNINGS = frozenset(
+    {
+        W_NO_SECTIONS,
+        W_STRAY_HEADING,
+        W_MIXED_HEADING,
+        W_NUMBERING_ACROSS_HEADING,
+        W_KIND_FROM_INTRO,
+        W_INLINE_HEADING,
+    }
+)
+"""Warnings about the split into inclusion and exclusion, the one thing that must never fail
+silently: ``eligo parse`` prints them on the terminal, batch summaries count them."""

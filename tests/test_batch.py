@@ -342,3 +342,18 @@ def test_the_output_inside_an_input_directory_is_not_read_back_as_input(tmp_path
     errors = folder / "out.jsonl.errors.jsonl"
     assert not errors.exists() or errors.read_text(encoding="utf-8") == ""
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_doubtful_splits_are_counted_and_kept_in_parquet(tmp_path):
+    record = tmp_path / "NCT00132080.txt"  # no inclusion/exclusion heading (shared records)
+    record.write_text(
+        "* Fever persisting at least 4 days\n\nOR\n\n* Coronary artery disease\n", encoding="utf-8"
+    )
+    summary = run_batch([record], tmp_path / "p", fmt="parquet", log=None)
+    assert summary.doubtful_split == 1
+    rows = pq.read_table(sorted((tmp_path / "p").glob("part-*.parquet"))).to_pylist()
+    assert len(rows) == 2
+    assert {w["code"] for row in rows for w in row["record_warnings"]} == {"W105"}
+    assert rows[0]["group_remarks"] == [
+        {"text": "OR", "cue": "connector", "span_start": 36, "span_end": 38}
+    ]

@@ -52,7 +52,8 @@ def uncovered(text: str, outline: Outline) -> list[str]:
     for a, b in outline.headings:
         mask[a:b] = b"\x01" * (b - a)
     for group in outline.groups:
-        for node in group.walk():
+        remarks = [r for r in group.remarks] + [r for n in group.walk() for r in n.remarks]
+        for node in [*group.walk(), *remarks]:
             for a, b in node.segments:
                 mask[a:b] = b"\x01" * (b - a)
     lost = []
@@ -203,7 +204,6 @@ def test_heading_examples_in_rules_file_open_a_group(kind: str, example: str) ->
         "Exclusion criteria include patients following resuscitation from cardiac arrest",  # Chia
         "Lack of compliance with any inclusion criteria",  # LCT NCT03861442
         "Meets all inclusion criteria:",
-        "Other protocol-defined inclusion/exclusion criteria could apply.",  # LCT
     ],
 )
 def test_sentences_about_criteria_are_not_headings(line: str) -> None:
@@ -316,15 +316,35 @@ def test_numbered_items_nested_by_indentation() -> None:
 
 
 @needs_lct
-def test_preamble_line_in_a_section_is_kept_as_an_orphan_item() -> None:
+def test_preamble_line_in_a_section_is_a_remark_of_its_group_not_a_criterion() -> None:
     text = lct("NCT03921515")  # "The following exclusion criteria apply to all subjects:"
     outline = build_outline(text)
     exc = outline.groups[1]
-    assert exc.items[0].id == "exc.p1" and exc.items[0].label is None
-    assert [i.id for i in exc.items[1:]] == [f"exc.{n}" for n in range(1, 6)]
-    assert [(w.code, w.criterion_id) for w in outline.warnings] == [
-        (errors.W_ORPHAN_TEXT, "exc.p1")
+    assert [i.id for i in exc.items] == [f"exc.{n}" for n in range(1, 6)]
+    assert [(r.kind, r.clean(text).text) for r in exc.remarks] == [
+        ("preamble", "The following exclusion criteria apply to all subjects:")
     ]
+    assert outline.warnings == []
+
+
+def test_disclaimer_after_the_last_item_is_a_note_remark() -> None:
+    text = (  # NCT06655896 (shared records), closing line
+        "Exclusion Criteria:\n\n1. Significant renal pathology at Screening.\n"
+        "2. Vaccination with live attenuated vaccines within 6 weeks prior to randomization.\n\n"
+        "Other protocol-defined inclusion/exclusion criteria may apply."
+    )
+    (exc,) = build_outline(text).groups
+    assert [i.id for i in exc.items] == ["exc.1", "exc.2"]
+    assert [(r.kind, r.clean(text).text) for r in exc.remarks] == [
+        ("note", "Other protocol-defined inclusion/exclusion criteria may apply.")
+    ]
+
+
+def test_a_note_that_states_a_limit_stays_a_criterion() -> None:
+    text = "Inclusion Criteria:\n\n* Platelets >= 100,000/uL\n\nNote: for HCC, INR <= 2 x ULN\n"
+    (inc,) = build_outline(text).groups
+    assert [i.clean(text).text for i in inc.items][-1] == "Note: for HCC, INR <= 2 x ULN"
+    assert inc.remarks == []
 
 
 @needs_lct
@@ -340,21 +360,33 @@ def test_hard_wrapped_line_joins_its_item() -> None:
 
 
 @needs_lct
-def test_same_bullets_after_a_colon_stay_flat() -> None:
-    # NCT03927417: "history of:" followed by bullets at the same indent; where the sub-list
-    # ends is not printed, so no nesting is invented
+def test_same_bullets_after_a_colon_are_its_children_until_the_next_colon() -> None:
+    # NCT03927417: "... the female partner has a history of:" then bullets at the same indent,
+    # then "... the male partner has a history of:" and its own bullets
     exc = build_outline(lct("NCT03927417")).groups[1]
-    assert len(exc.items) == 12
-    assert all(not i.children for i in exc.items)
+    assert [len(i.children) for i in exc.items] == [0, 5, 4]
+
+
+def test_flat_children_of_a_colon_end_with_the_period_of_a_semicolon_list() -> None:
+    text = (  # NCT00001177 (shared records), legacy layout
+        "INCLUSION CRITERIA:\n\n"
+        "  -  The criteria for recurrent brief depression include the following:\n\n"
+        "  -  dysphoric mood or loss of interest or pleasure;\n\n"
+        "  -  duration less than two weeks;\n\n"
+        "  -  recurrence at least monthly over one year.\n\n"
+        "  -  age 18 to 50;\n"
+    )
+    (inc,) = build_outline(text).groups
+    assert [len(i.children) for i in inc.items] == [3, 0]
 
 
 @needs_lct
 def test_lettered_item_at_the_margin_after_a_colon_is_a_sub_item() -> None:
-    text = lct("NCT03868852")  # "2. Biochemical tests should meet ...:" then "A. BIL < ..."
+    text = lct("NCT03868852")  # "...criteria:" then "A. BIL < ...; B. ALT ...; C. ..." inline
     inc = build_outline(text).groups[0]
     item7 = inc.items[6]
     assert [c.id for c in item7.children] == ["inc.7.1", "inc.7.2"]
-    assert [c.id for c in item7.children[1].children] == ["inc.7.2.A"]
+    assert [c.id for c in item7.children[1].children] == ["inc.7.2.A", "inc.7.2.B", "inc.7.2.C"]
     assert [i.id for i in inc.items[7:]] == ["inc.8", "inc.9"]
 
 
@@ -371,8 +403,9 @@ def test_commonmark_nested_items_after_blank_line() -> None:
     outline = build_outline(text)
     inc, exc = outline.groups
     assert [len(i.children) for i in inc.items] == [2, 3, 0, 0]
-    assert [i.id for i in exc.items] == ["exc.p1", *(f"exc.{n}" for n in range(1, 6))]
-    assert exc.items[2].clean(text).text.endswith("anti-inflammatory drugs [NSAIDs]).")
+    assert [i.id for i in exc.items] == [f"exc.{n}" for n in range(1, 6)]
+    assert [r.kind for r in exc.remarks] == ["preamble"]
+    assert exc.items[1].clean(text).text.endswith("anti-inflammatory drugs [NSAIDs]).")
 
 
 def test_commonmark_star_bullets_nested_two_spaces_after_blank_line() -> None:

@@ -168,3 +168,18 @@ def test_parsing_a_rule_file_is_refused_with_a_pointer_to_audit(capsys):
     gold = ROOT / "gold" / "NCT06557265" / "encoding.yaml"
     assert main(["parse", str(gold)]) == 2
     assert "eligo audit" in capsys.readouterr().err
+
+
+def test_cli_parse_prints_a_doubtful_split_on_stderr(tmp_path, capsys):
+    text = tmp_path / "no_headings.txt"  # NCT00132080 (shared records) prints no heading at all
+    text.write_text(
+        "* Fever persisting at least 4 days\n\nOR\n\n* Coronary artery disease\n", encoding="utf-8"
+    )
+    assert main(["parse", str(text), "-o", str(tmp_path / "out.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "W105 no inclusion/exclusion heading: all items taken as inclusion" in err
+
+
+def test_cli_parse_is_quiet_about_a_clean_split(tmp_path, capsys):
+    assert main(["parse", "--no-text", "-o", str(tmp_path / "seed.yaml")]) == 0
+    assert "warning:" not in capsys.readouterr().err

@@ -24,7 +24,7 @@ from typing import Any
 
 from nlp.batch.sources import Item
 from nlp.batch.writers import jsonl_line, protocol_rows
-from nlp.errors import EligoError
+from nlp.errors import SPLIT_WARNINGS, EligoError
 
 _local = threading.local()
 
@@ -55,6 +55,7 @@ class Outcome:
     stage: str | None = None  # set on failure: read | parse | duplicate
     reason: str | None = None
     warnings: int = 0
+    split_warnings: int = 0  # warnings about the inclusion/exclusion split (errors.SPLIT_WARNINGS)
     chars: int = 0
 
 
@@ -84,8 +85,17 @@ def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outco
             out.append(Outcome(key, item.trial_id, source, stage="parse", reason=repr(exc)))
             continue
         chars = len(item.record.eligibility_text)
+        split = sum(1 for w in result.warnings if w.code in SPLIT_WARNINGS)
         out.append(
-            Outcome(key, item.trial_id, source, payload, warnings=len(result.warnings), chars=chars)
+            Outcome(
+                key,
+                item.trial_id,
+                source,
+                payload,
+                warnings=len(result.warnings),
+                split_warnings=split,
+                chars=chars,
+            )
         )
     return out
 

@@ -128,6 +128,8 @@ def _write(outcomes: list[Outcome], writer: Any, errors: ErrorLog, summary: Summ
             writer.write(o.key, o.trial_id, o.source, o.payload)
             summary.parsed += 1
             summary.warnings += o.warnings
+            if o.split_warnings:
+                summary.doubtful_split += 1
             summary.chars += o.chars
         else:
             errors.write(o.key, o.trial_id, o.source, o.stage, o.reason or "")

@@ -12,7 +12,9 @@ class Summary:
     """Counts for one run. Invariant: ``read == already_done + parsed + failed``.
 
     ``failed`` splits by stage in ``failed_by_stage`` (read, parse, duplicate); ``warnings`` is
-    the number of parser warnings (``Protocol.warnings``) over the parsed records; ``chars`` the
+    the number of parser warnings (``Protocol.warnings``) over the parsed records, and
+    ``doubtful_split`` the number of records whose inclusion/exclusion split is warned about
+    (no heading, a heading ignored or doubtful: ``nlp.errors.SPLIT_WARNINGS``); ``chars`` the
     eligibility text parsed, for a chars/s figure comparable across inputs.
     """
 
@@ -22,6 +24,7 @@ class Summary:
     failed: int = 0
     failed_by_stage: dict[str, int] = field(default_factory=dict)
     warnings: int = 0
+    doubtful_split: int = 0
     chars: int = 0
     wall_seconds: float = 0.0
     output: str = ""
@@ -59,6 +62,8 @@ class Summary:
             f"records read: {self.records_read}"
             + (f" ({self.already_done} already done, skipped)" if self.already_done else ""),
             f"parsed:       {self.parsed}  ({self.warnings} parser warnings)",
+            f"split:        {self.doubtful_split} records with a doubtful inclusion/exclusion "
+            "split (W105, W109-W113: see the output's warnings)",
             f"failed:       {self.failed}" + (f"  ({stages})" if stages else ""),
             f"wall time:    {self.wall_seconds:.1f} s, {self.records_per_second} records/s, "
             f"{self.chars_per_second:,.0f} chars/s",

@@ -31,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from models import Part, Protocol
+from models import Part, Protocol, Remark
 
 PROTOCOL_FIELD = b',"protocol":'
 
@@ -173,6 +173,7 @@ QUANTITY = pa.struct(
         pa.field("unit", pa.string()),
         pa.field("relative_to", pa.string()),
         pa.field("scale_max", pa.float64()),
+        pa.field("condition", pa.string()),
         pa.field("text", pa.string()),
         *_SPAN,
     ]
@@ -186,6 +187,7 @@ TIME_WINDOW = pa.struct(
         pa.field("unit", pa.string()),
         pa.field("relation", pa.string()),
         pa.field("anchor", pa.string()),
+        pa.field("anchor_text", pa.string()),
         pa.field("whichever", pa.string()),
         pa.field("text", pa.string()),
         *_SPAN,
@@ -204,6 +206,14 @@ PART = pa.struct(
     [
         pa.field("text", pa.string()),
         pa.field("cue", pa.string()),
+        *_SPAN,
+    ]
+)
+WARNING = pa.struct(
+    [
+        pa.field("code", pa.string()),
+        pa.field("message", pa.string()),
+        pa.field("criterion_id", pa.string()),
         *_SPAN,
     ]
 )
@@ -229,6 +239,13 @@ SCHEMA = pa.schema(
         pa.field("mentions", pa.list_(MENTION)),
         pa.field("optional", pa.list_(PART)),
         pa.field("exceptions", pa.list_(PART)),
+        # lines kept that are not criteria (``cue`` holds the remark's kind: preamble, note, ...)
+        pa.field("remarks", pa.list_(PART)),
+        pa.field("group_remarks", pa.list_(PART)),  # repeated on each row of the group
+        # the warnings about this criterion, and those about the record as a whole (W105 "no
+        # inclusion/exclusion heading", repeated on each of its rows, like the demographics)
+        pa.field("warnings", pa.list_(WARNING)),
+        pa.field("record_warnings", pa.list_(WARNING)),
         # the record's demographics, repeated on each of its rows (filters without a join)
         pa.field("min_age", pa.float64()),
         pa.field("min_age_unit", pa.string()),
@@ -252,6 +269,11 @@ def _part_row(part: Part) -> dict[str, Any]:
     return {"text": part.text, "cue": cue, "span_start": span[0], "span_end": span[1]}
 
 
+def _remark_row(remark: Remark) -> dict[str, Any]:
+    span = remark.span or (None, None)
+    return {"text": remark.text, "cue": remark.kind, "span_start": span[0], "span_end": span[1]}
+
+
 def _demographic_columns(protocol: Protocol) -> dict[str, Any]:
     d = protocol.demographics
     low = d.min_age if d else None
@@ -270,6 +292,10 @@ def protocol_rows(key: str, source: str, protocol: Protocol) -> list[dict[str, A
     """One row per criterion, depth-first, in the Parquet schema above (built in the worker)."""
     rows = []
     demographics = _demographic_columns(protocol)
+    by_criterion: dict[str | None, list[dict[str, Any]]] = {}
+    for w in protocol.warnings:
+        by_criterion.setdefault(w.criterion_id, []).append(_spanned(w.model_dump()))
+    record_warnings = by_criterion.get(None, [])
     parents: list[str] = []
     for group, item, depth in protocol.iter_criteria():
         del parents[depth:]
@@ -303,6 +329,10 @@ def protocol_rows(key: str, source: str, protocol: Protocol) -> list[dict[str, A
                 ],
                 "optional": [_part_row(p) for p in item.optional],
                 "exceptions": [_part_row(p) for p in item.exceptions],
+                "remarks": [_remark_row(r) for r in item.remarks],
+                "group_remarks": [_remark_row(r) for r in group.remarks],
+                "warnings": by_criterion.get(item.id, []),
+                "record_warnings": record_warnings,
                 **demographics,
             }
         )

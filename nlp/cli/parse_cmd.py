@@ -17,6 +17,10 @@ ClinicalTrials.gov XML record, or plain eligibility text ("Inclusion Criteria: .
 is detected from the content (force it with --input-format). Without FILE, the embedded
 reference trial NKX019-102 (NCT06557265) is parsed.
 
+Warnings about the split into inclusion and exclusion (no heading found, a heading ignored or
+doubtful: W105, W109-W113, see docs/warnings.md) are printed on stderr, one line each; every
+warning is also in the output's `warnings`.
+
 examples:
   eligo parse                                  the reference trial, YAML on stdout
   eligo parse NCT01234567.json -o rules.yaml   a CT.gov API v2 study
@@ -48,6 +52,13 @@ def run(args: argparse.Namespace) -> int:
         protocol = parse_text(content, input_format=args.input_format, source=source)
     else:
         protocol = parse_file(args.file, input_format=args.input_format)
+    from nlp.errors import SPLIT_WARNINGS
+
+    name = protocol.trial_id or (str(args.file) if args.file else "NCT06557265")
+    for w in protocol.warnings:  # the inclusion/exclusion split must never be silently doubtful
+        if w.code in SPLIT_WARNINGS:
+            where = f" ({w.criterion_id})" if w.criterion_id else ""
+            print(f"warning: {name}{where}: {w.code} {w.message}", file=sys.stderr)
     rendered = dump_protocol(protocol, args.format, include_text=not args.no_text)
     if args.output:
         args.output.write_text(rendered, encoding="utf-8")

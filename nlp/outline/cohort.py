@@ -59,6 +59,26 @@ _LABEL_COHORT = re.compile(r"\b(?:for|in)\s+([^:()]+?)\s*:?\s*$|\(([^()]+)\)\s*:
 _SPECIFIC = re.compile(r"^([\w/]+)-specific\b", re.IGNORECASE)
 
 
+_QUALIFIERS = frozenset((
+    "key", "main", "major", "general", "principal", "primary", "basic", "additional", "other",
+    "specific", "study", "selected", "further", "secondary", "important", "common", "standard",
+    "all", "the",
+))  # fmt: skip
+
+
+def _named_prefix(prefix: str) -> bool:
+    """A prefix that names whom a list is for, not how important it is: "Transplant",
+    "Biological Mother", "Parkinson's Disease" (not "Key", "Additional", "Eye-Related")."""
+    words = prefix.split()
+    if not words or len(words) > 5 or prefix.endswith((":", ",", ".")):
+        return False
+    if any(w.lower() in _QUALIFIERS for w in words):
+        return False
+    if words[-1].lower().endswith(("-related", "-specific", "-based")):
+        return False
+    return words[0][:1].isupper()
+
+
 def _label_cohort(label: str, text: str) -> str | None:
     nouns = set(heading_rules().cohort_nouns)
     m = _SPECIFIC.match(label)
@@ -67,6 +87,8 @@ def _label_cohort(label: str, text: str) -> str | None:
     prefix = re.match(r"(.*?)\s*\b(?:inclusion|exclusion|excluding)\b", label, re.IGNORECASE)
     if prefix and prefix.group(1) and prefix.group(1).split()[-1].lower() in nouns:
         return prefix.group(1)
+    if prefix and _named_prefix(prefix.group(1)):
+        return prefix.group(1)  # "Transplant Inclusion:", "Parkinson's Disease exclusion criteria"
     stripped = label.strip().rstrip(":").strip()
     if re.match(r"(?:part|cohort|arm|group|groups)\s+\S+$", stripped, re.IGNORECASE):
         return stripped
@@ -82,6 +104,8 @@ def _label_cohort(label: str, text: str) -> str | None:
 
 def _set_cohorts(text: str, kept: list[_Group], out: list[OutlineGroup]) -> None:
     for g, og in zip(kept, out, strict=True):
+        if og.cohort is not None:  # named by the block heading above the list ("Part 1")
+            continue
         if g.label:
             og.cohort = _label_cohort(g.label, text)
         if og.cohort is None and g.restarted:

@@ -9,9 +9,15 @@ _BULLETS = "-*+•●○◦▪■·‣⁃►➢"
 _ROMAN = r"(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _LABEL = re.compile(
     r"(?:"
-    rf"(?P<bullet>[{re.escape(_BULLETS)}])(?:[ \t\u00a0]+|$|(?=[^\s\d{re.escape(_BULLETS)}]))"
+    # a protocol's dotted numbering, "5.1.1 Age ≥ 18": only before a capital letter or a
+    # bracket, so that a wrapped line starting with a decimal ("1.5 x ULN") stays text
+    r"(?P<dotted>\d{1,3}(?:\.\d{1,3}){1,4})\.?[ \t\u00a0]+(?=[A-Z(\[\"'“‘])"
+    # "--Measured ..." and a run-in "o Patients ..." (a word processor's second-level bullet)
+    r"|(?P<bullet>--(?=[^\s\d-])|o(?=[ \t\u00a0]+[A-Z])"
+    rf"|[{re.escape(_BULLETS)}](?:(?=[ \t\u00a0])|$|(?=[^\s\d{re.escape(_BULLETS)}])))"
+    r"[ \t\u00a0]*"
     r"|\((?P<paren>\d{1,3}|[a-zA-Z]|[ivxlIVXL]{1,6})\)(?:[ \t\u00a0]+|$)"
-    r"|(?P<plain>\d{1,3}|[a-zA-Z]|[ivxlIVXL]{1,6})\\?[.)](?:[ \t\u00a0]+|$)"
+    r"|(?P<plain>\d{1,4}|[a-zA-Z]|[ivxlIVXL]{1,6})\\?[.)](?:[ \t\u00a0]+|$)"
     r")"
 )
 _ROMAN_RE = re.compile(_ROMAN, re.IGNORECASE)
@@ -24,7 +30,7 @@ class _Line:
     indent: int  # columns before the first non-blank character
     first: int  # offset of the first non-blank character
     label: str | None = None  # as printed, punctuation removed
-    kind: str | None = None  # num, alpha, ALPHA, roman, ROMAN, bullet
+    kind: str | None = None  # num, dotted, alpha, ALPHA, roman, ROMAN, bullet
     value: int = 0
     content: int = 0  # offset where the item text starts
     content_col: int = 0
@@ -56,12 +62,16 @@ def _parse_label(text: str, line: _Line) -> None:
     if m is None:
         return
     bullet, raw = m.group("bullet"), m.group("paren") or m.group("plain")
+    dotted = m.group("dotted")
     content = m.end()
     while content < line.end and text[content] in " \t\u00a0":
         content += 1
     if content >= line.end:  # a label alone on its line is text ("-" as a placeholder)
         return
-    if bullet:
+    if dotted:
+        line.label, line.kind = dotted, "dotted"
+        line.value = int(dotted.rsplit(".", 1)[1])
+    elif bullet:
         line.label, line.kind = bullet, "bullet"
     elif raw.isdigit():
         line.label, line.kind, line.value = raw, "num", int(raw)

@@ -9,6 +9,21 @@ from nlp.textutil import CleanText, clean_segments
 
 
 @dataclass
+class OutlineRemark:
+    """A line kept with its group or item that is not a criterion (``models.RemarkKind``)."""
+
+    kind: str
+    segments: list[tuple[int, int]]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.segments[0][0], self.segments[-1][1])
+
+    def clean(self, source: str) -> CleanText:
+        return clean_segments(source, self.segments)
+
+
+@dataclass
 class OutlineItem:
     """One printed item: its label, its own text lines as source spans, and its sub-items."""
 
@@ -17,6 +32,7 @@ class OutlineItem:
     segments: list[tuple[int, int]]
     depth: int
     children: list[OutlineItem] = field(default_factory=list)
+    remarks: list[OutlineRemark] = field(default_factory=list)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -44,6 +60,7 @@ class OutlineGroup:
     cohort: str | None
     span: tuple[int, int] | None
     items: list[OutlineItem] = field(default_factory=list)
+    remarks: list[OutlineRemark] = field(default_factory=list)
 
     def walk(self) -> list[OutlineItem]:
         return [node for item in self.items for node in item.walk()]
