@@ -21,7 +21,7 @@ from models import (
     TimeWindow,
 )
 from nlp.demographics import build_demographics
-from nlp.errors import W_MISSING_SEPARATOR
+from nlp.errors import W_MISSING_SEPARATOR, W_NUMBER_READING
 from nlp.ingest import Record
 from nlp.logic import PartSpan
 from nlp.outline import Outline, OutlineItem
@@ -42,6 +42,7 @@ class ItemAnalysis:
     optional: list[PartSpan] = field(default_factory=list)
     exceptions: list[PartSpan] = field(default_factory=list)
     run_together: list[tuple[int, int]] = field(default_factory=list)
+    readings: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _span(clean: CleanText, span: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -110,7 +111,7 @@ def encode_item(
     )
 
 
-def _run_together_warnings(
+def _item_warnings(
     item: OutlineItem, clean: CleanText, analysis: ItemAnalysis
 ) -> list[ParseWarning]:
     return [
@@ -124,6 +125,14 @@ def _run_together_warnings(
             criterion_id=item.id,
         )
         for s, e in analysis.run_together
+    ] + [
+        ParseWarning(
+            code=W_NUMBER_READING,
+            message=message,
+            span=clean.source_span(s, e),
+            criterion_id=item.id,
+        )
+        for s, e, message in analysis.readings
     ]
 
 
@@ -140,7 +149,7 @@ def encode_protocol(
     def build(item: OutlineItem, kind: str) -> Criterion:
         children = [build(child, kind) for child in item.children]
         analysis = analyses[item.id]
-        warnings.extend(_run_together_warnings(item, cleans[item.id], analysis))
+        warnings.extend(_item_warnings(item, cleans[item.id], analysis))
         remarks = _remarks(record.eligibility_text, item.remarks)
         return encode_item(item, cleans[item.id], analysis, children, kind, remarks)
 

@@ -25,6 +25,7 @@ W_MIXED_HEADING = "W110"  # a heading names both kinds ("Inclusion/Exclusion:"):
 W_NUMBERING_ACROSS_HEADING = "W111"  # the numbering continues across a kind heading
 W_KIND_FROM_INTRO = "W112"  # no heading: the kind of a list read from its intro sentence
 W_INLINE_HEADING = "W113"  # a kind heading printed inside a line: the text after it is split off
+W_NUMBER_READING = "W114"  # a number read other than as printed: 109/L as 10^9/L, 100.000 as 1e5
 
 SPLIT_WARNINGS = frozenset(
     {

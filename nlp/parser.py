@@ -59,7 +59,7 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
     from nlp.assertion import criterion_assertion
     from nlp.logic import find_logic
     from nlp.mentions import mentions_from_doc
-    from nlp.quantities import find_run_together
+    from nlp.quantities import find_number_readings, find_run_together
 
     logic = find_logic(doc)
     quantities = list(doc._.quantities)
@@ -75,6 +75,7 @@ def analyse_doc(doc: Doc) -> ItemAnalysis:
         optional=list(logic.optional),
         exceptions=list(logic.exceptions),
         run_together=find_run_together(doc_text(doc), quantities),
+        readings=find_number_readings(doc_text(doc), quantities),
     )
 
 

@@ -33,6 +33,8 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from models import Quantity
+
 ALIASES_KEY = "eligo_aliases"
 TEXT_KEY = "eligo_text"
 MENTION_CATEGORIES = (
@@ -143,7 +145,21 @@ class TimeWindowsComponent:
     def __call__(self, doc: Doc) -> Doc:
         from nlp.temporal import find_time_windows
 
-        doc._.time_windows = find_time_windows(doc_text(doc), doc.user_data.get(ALIASES_KEY))
+        windows = find_time_windows(doc_text(doc), doc.user_data.get(ALIASES_KEY))
+        ages = [
+            q.span
+            for q in doc._.quantities or ()
+            if isinstance(q, Quantity)
+            and q.span
+            and (q.kind == "age" or q.measure == "gestational age")
+        ]
+        if ages:  # "aged 6 months to 5 years": an age limit, not a time window
+            windows = [
+                w
+                for w in windows
+                if not (w.span and any(a < w.span[1] and w.span[0] < b for a, b in ages))
+            ]
+        doc._.time_windows = windows
         return doc
 
 

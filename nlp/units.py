@@ -67,7 +67,9 @@ def normalise_unit(written: str) -> str | None:
 
     Uses only the cached written-form table (no unit registry), so it is cheap enough to call
     on every candidate unit of every criterion. ``x 10^9/L`` and its variants map to
-    ``10*9/L`` whatever the power.
+    ``10*9/L`` whatever the power. A unit the table does not hold may be a quotient of units
+    it does (``U/kg/day`` → ``U/kg/d``, ``mg/day/1.73 m2`` → ``mg/d/{1.73_m2}``, ``g/m2/year``
+    → ``g/m2/a``): each part is looked up on its own.
     """
     key = _key(written)
     if not key:
@@ -78,7 +80,39 @@ def normalise_unit(written: str) -> str | None:
         match = _POWER_RE.match(key.lower())
         if match:
             code = f"10*{match.group(1)}/{_POWER_VOLUME[match.group(2)]}"
+    if code is None and ("/" in key or "per" in key.lower()):
+        code = _quotient(written)
     return code
+
+
+_PER_RE = re.compile(r"\s*/\s*|\s+per\s+", re.IGNORECASE)
+_BSA_RE = re.compile(r"1[.,]73\s*m(?:\^?2|²)", re.IGNORECASE)
+
+
+def _quotient(written: str) -> str | None:
+    """``U/kg/day`` → ``U/kg/d``: a quotient whose every part is a unit without a ``/``."""
+    parts = _PER_RE.split(written.strip())
+    if len(parts) < 2 or len(parts) > 4 or not all(p.strip() for p in parts):
+        return None
+    exact, folded = _written_forms()
+    codes = []
+    for part in parts:
+        if _BSA_RE.fullmatch(part.strip()):
+            codes.append("{1.73_m2}")
+            continue
+        k = _key(part)
+        code = exact.get(k) or folded.get(k.lower())
+        if code is None or "/" in code or code.startswith("{"):
+            return None
+        codes.append(code)
+    if len(set(codes[1:])) != len(codes[1:]) or codes[0] in codes[1:]:
+        return None
+    if all(c in _TIME_CODES for c in codes):
+        return None  # "5 days per week", "8 hours/day": a frequency or a duration, not a unit
+    return "/".join(codes)
+
+
+_TIME_CODES = frozenset({"s", "min", "h", "d", "wk", "mo", "a"})
 
 
 @cache

@@ -253,7 +253,7 @@ CLASS_ROWS = [
     ("ECOG performance status 0 or 1", "score", [("=", 0.0), ("=", 1.0)]),
     ("NCT03927274: WHO Grade III or IV Glioma", "grade", [("=", 3.0), ("=", 4.0)]),
     ("grade 3 or higher neuropathy", "grade", [(">=", 3.0)]),
-    ("NCT03922503: Stage III periodontitis", "class", [("=", 3.0)]),
+    ("NCT03922503: Stage III periodontitis", "stage", [("=", 3.0)]),
     ("NCT03863080: (MGFA) Class II-IVa", "class", [("range", (2.0, 4.0))]),
 ]
 

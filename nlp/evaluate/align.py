@@ -5,7 +5,10 @@ Predicted families (what in a :class:`models.Protocol` is compared with what):
 ==================  ============================================================
 LCT ``comparison``  quantities that are not ages
 LCT ``temporal``    ages (kind ``age``) and time windows that carry a number
-Chia ``value``      all quantities, ages included (Chia annotates "aged 18-65" as a Value)
+Chia ``value``      all quantities, ages included (Chia annotates "aged 18-65" as a Value);
+                    a quantity whose text prints no number ("> ULN", value 1) is
+                    ``value_novalue`` (LCT: ``comparison_novalue``), set apart as the gold
+                    annotations without a number are
 Chia ``temporal``   time windows that carry a number (``temporal_novalue``: the others,
                     used only for the secondary all-Temporal span recall)
 ``negation``        the cue spans of mentions asserted ``negated``, each span once; for Chia
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 from math import isclose
 
 from models import Protocol
-from nlp.evaluate.corpora import GoldItem
+from nlp.evaluate.corpora import _HAS_NUMBER, GoldItem
 
 # Which predicted families may align with which gold families, per corpus.
 COMPATIBLE = {
@@ -54,7 +57,7 @@ COMPATIBLE = {
     # secondary, span recall only: every Chia Value / Temporal, with or without a number
     "chia_all": {
         "value": {"value", "temporal"},
-        "value_text": {"value", "temporal"},
+        "value_text": {"value", "temporal", "value_novalue"},
         "temporal": {"temporal", "temporal_novalue", "value"},
         "temporal_text": {"temporal", "temporal_novalue", "value"},
     },
@@ -94,6 +97,9 @@ class Alignment:
     spurious: list[PredItem]
     # second alternatives of a two-value gold ("class III or IV" → Eligo's class 3 and class 4)
     alternatives: list[PredItem] = field(default_factory=list)
+    # further copies of one printed limit shared by several measures ("AST, ALT, or ALP > 2.5 ×
+    # ULN" → one quantity per measure): the printed comparison counts once
+    shared: list[PredItem] = field(default_factory=list)
 
 
 def _values(value: float | None, low: float | None, high: float | None) -> tuple[float, ...] | None:
@@ -118,6 +124,10 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
                 family = "temporal" if q.kind == "age" else "comparison"
             else:
                 family = "value"
+            if q.relative_to and not _HAS_NUMBER.search(text[q.span[0] : q.span[1]]):
+                # "corrected serum calcium > ULN" prints no number: it is set apart like the
+                # gold annotations without one (value_text)
+                family += "_novalue"
             out.append(
                 PredItem(
                     family,
@@ -219,8 +229,38 @@ def align(golds: list[GoldItem], preds: list[PredItem], corpus: str) -> Alignmen
     alternatives: list[PredItem] = []
     if corpus == "lct":  # Chia's two numbers are read from free text, not Value + Value2
         spurious, alternatives = _split_alternatives(pairs, spurious)
+    spurious, shared = _split_shared(pairs, spurious)
     pairs.sort(key=lambda pr: pr.gold.span)
-    return Alignment(pairs, missed, spurious, alternatives)
+    return Alignment(pairs, missed, spurious, alternatives, shared)
+
+
+def _limit_key(p: PredItem) -> tuple[str, int, str | None, tuple[float, ...] | None, str | None]:
+    return (p.family, p.span[1], p.comparator, p.values, p.unit)
+
+
+def _split_shared(
+    pairs: list[Pair], spurious: list[PredItem]
+) -> tuple[list[PredItem], list[PredItem]]:
+    """Set apart the further copies of one printed limit shared by several measures.
+
+    "AST, ALT, or alkaline phosphatase > 2.5 × ULN" is one comparison in the corpora; Eligo
+    (like the reference gold) writes one quantity per measure, ending where the printed limit
+    ends. A copy whose limit (family, end, comparator, values, unit) is already paired, or
+    already counted as spurious, is counted neither as a hit nor as spurious.
+    """
+    counted = {_limit_key(pr.pred) for pr in pairs if pr.pred.kind not in ("time_window", "cue")}
+    kept: list[PredItem] = []
+    shared: list[PredItem] = []
+    for p in spurious:
+        key = _limit_key(p)
+        if p.kind in ("time_window", "cue") or p.family.startswith("negat"):
+            kept.append(p)
+        elif key in counted:
+            shared.append(p)
+        else:
+            counted.add(key)
+            kept.append(p)
+    return kept, shared
 
 
 def _is_the_other_value(pred: PredItem, sibling: PredItem, gold: tuple[float, ...]) -> bool:

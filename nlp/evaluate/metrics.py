@@ -69,6 +69,7 @@ class FamilyScore:
     operator_unchecked: int = 0  # aligned pairs whose gold states no operator
     value_unchecked: int = 0  # aligned pairs whose gold value is not a number
     alternatives: int = 0  # second alternatives of a two-value gold, neither hit nor spurious
+    shared: int = 0  # further copies of one limit shared by several measures, counted once
 
     def __post_init__(self) -> None:
         for level in self.levels:
@@ -128,6 +129,7 @@ def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyS
         result.scores[level].gold += n_gold
         result.scores[level].predicted += n_pred
     result.alternatives += len(alignment.alternatives)
+    result.shared += len(alignment.shared)
     for pair in alignment.pairs:
         failed = first_failure(pair, levels)
         passed = levels if failed is None else levels[: levels.index(failed)]
@@ -150,3 +152,4 @@ def merge(into: FamilyScore, other: FamilyScore) -> None:
     into.value_unchecked += other.value_unchecked
     into.operator_unchecked += other.operator_unchecked
     into.alternatives += other.alternatives
+    into.shared += other.shared

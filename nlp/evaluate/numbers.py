@@ -47,7 +47,8 @@ _COMPARATORS: list[tuple[str, str]] = [
      r"|\band above\b|\band over\b|\bno less than\b|\bnot less than\b|\bminimum\b", ">="),
     (r"≤|=<|<=|</=|≦|\bless than or equal|\bat most\b|\bor less\b|\bor lower\b|\bor fewer\b"
      r"|\bor younger\b|\bor below\b|\bup to\b|\bno more than\b|\bnot more than\b"
-     r"|\bmaximum\b|\bwithin\b|\b(?:last|past|previous|preceding|next)\b", "<="),
+     r"|\bnot (?:to )?exceed|\bmaximum\b|\bwithin\b|\b(?:last|past|previous|preceding|next)\b",
+     "<="),
     (r">|\bgreater than\b|\bmore than\b|\bover\b|\babove\b|\bolder than\b|\bexceed"
      r"|\bin excess of\b|\bhigher than\b", ">"),
     (r"<|\bless than\b|\bfewer than\b|\bunder\b|\bbelow\b|\byounger than\b|\blower than\b", "<"),

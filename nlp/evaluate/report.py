@@ -173,6 +173,7 @@ def as_json(result: EvalResult, top: int) -> dict[str, Any]:
                 "value_unchecked": fs.value_unchecked,
                 "operator_unchecked": fs.operator_unchecked,
                 "alternatives": fs.alternatives,
+                "shared": fs.shared,
             }
             for name, fs in result.families.items()
         },
@@ -206,6 +207,11 @@ def as_text(result: EvalResult, top: int) -> str:
             lines.append(
                 f"{'':<16} ({fs.alternatives} second alternatives of a two-value gold, "
                 "e.g. 'class III or IV', counted neither as hits nor as spurious)"
+            )
+        if fs.shared:
+            lines.append(
+                f"{'':<16} ({fs.shared} further copies of a limit shared by several measures, "
+                "e.g. 'AST, ALT or ALP > 2.5 x ULN', counted once)"
             )
     lines.append(f"\npairs scored in the gold's family, predicted in the other: "
                  f"{result.cross_family}")  # fmt: skip

@@ -65,6 +65,7 @@ def _split(alignment: Alignment, family: str, pred_families: set[str]) -> Alignm
         [g for g in alignment.missed if g.family == family],
         [p for p in alignment.spurious if p.family in pred_families],
         [p for p in alignment.alternatives if p.family in pred_families],
+        [p for p in alignment.shared if p.family in pred_families],
     )
 
 
@@ -93,7 +94,7 @@ def evaluate_doc(doc: GoldDoc, protocol: Protocol, corpus: str, result: EvalResu
     if corpus == "chia":
         everything = align(doc.items, preds, "chia_all")
         for family, golds, pfams in (
-            ("value_all", {"value", "value_text"}, {"value"}),
+            ("value_all", {"value", "value_text"}, {"value", "value_novalue"}),
             ("temporal_all", {"temporal", "temporal_text"}, {"temporal", "temporal_novalue"}),
         ):
             part = Alignment(

@@ -51,15 +51,18 @@ from nlp.quantities.letters import _letter_grades
 from nlp.quantities.measures import _STOP_WORDS
 from nlp.quantities.numbers import _NUM_RE
 from nlp.quantities.postprocess import (
+    _conditions,
     _distribute_over_measures,
     _drop_scope_repeats,
     _inherit_comparator,
+    _second_limits,
 )
+from nlp.quantities.references import bare_reference_limits
 from nlp.quantities.rules import _rules
 from nlp.quantities.scanner import _Reader
 from nlp.quantities.years import _calendar_years
 
-__all__ = ["find_quantities", "find_run_together"]
+__all__ = ["find_number_readings", "find_quantities", "find_run_together"]
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -78,6 +81,7 @@ def find_quantities(text: str) -> list[Quantity]:
         out.extend(found)
         if found:
             reader.floor = end
+            reader.after_age = end if found[-1].kind == "age" else None
         pos = max(pos, end if found else m.end())
     years = [
         q
@@ -97,10 +101,21 @@ def find_quantities(text: str) -> list[Quantity]:
     ]
     if letters:
         out = sorted(out + letters, key=lambda q: q.span or (0, 0))
+    references = [
+        q
+        for q in (bare_reference_limits(text) if _REFERENCE_HINT_RE.search(text) else ())
+        if not any(
+            o.span and q.span and o.span[0] < q.span[1] and q.span[0] < o.span[1] for o in out
+        )
+    ]
+    if references:
+        out = sorted(out + references, key=lambda q: q.span or (0, 0))
     if not out:
         return out
     out = _inherit_comparator(text, out)
     out = _distribute_over_measures(text, out)
+    out = _second_limits(text, out)
+    out = _conditions(text, out)
     if len(out) < 2 or "For" not in text:
         return out  # a scope-clause repeat needs an earlier limit and "For ..." (case-sensitive)
     return _drop_scope_repeats(text, out)
@@ -111,6 +126,7 @@ def find_quantities(text: str) -> list[Quantity]:
 # letter scales' names (checked on the lowercased text when it is ASCII, where lowercasing is
 # exactly what IGNORECASE does; other texts always get the full scan).
 _YEAR_HINT_RE = re.compile(r"(?:19|20)\d\d")
+_REFERENCE_HINT_RE = re.compile(r"ULN|LLN|limits?\s+of\s+(?:the\s+)?normal", re.I)
 
 
 def _may_have_letter_grades(text: str) -> bool:
@@ -161,3 +177,49 @@ def find_run_together(text: str, quantities: list[Quantity] | None = None) -> li
             continue
         gaps.append((a.span[1], a.span[1] + len(between) - len(between.lstrip()) or a.span[1] + 1))
     return gaps
+
+
+_LOST_POWER_RE = re.compile(r"(?<![\d^*])10(9|12|6|3)\s*/\s*(?:L|l|µL|uL|mm3)\b")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?![\d,])")
+_DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])\d+,\d{1,2}(?![\d,])")
+
+
+def find_number_readings(text: str, quantities: list[Quantity]) -> list[tuple[int, int, str]]:
+    """Numbers read other than as printed, for a W114 warning: "1.5 x 109/L" (a lost
+    superscript, read 10^9/L), "100.000/µl" (a thousands point), "0,1 mV" (a decimal comma)."""
+    out: list[tuple[int, int, str]] = []
+    for q in quantities:
+        if q.span is None:
+            continue
+        s, e = q.span
+        piece = text[s:e]
+        lost = _LOST_POWER_RE.search(piece)
+        if lost and q.unit and q.unit.startswith("10*"):
+            out.append(
+                (
+                    s + lost.start(),
+                    s + lost.end(),
+                    f"{lost.group()!r} read as 10^{lost.group(1)}"
+                    f"{lost.group()[len(lost.group(1)) + 2 :]} (a superscript lost in copying)",
+                )
+            )
+        for m in _THOUSANDS_RE.finditer(piece):
+            if q.value is not None and q.value == float(m.group().replace(".", "")):
+                out.append(
+                    (
+                        s + m.start(),
+                        s + m.end(),
+                        f"{m.group()!r} read as {q.value:g}"
+                        " (a thousands point, in a count per volume)",
+                    )
+                )
+        for m in _DECIMAL_COMMA_RE.finditer(piece):
+            if q.value is not None and q.value == float(m.group().replace(",", ".")):
+                out.append(
+                    (
+                        s + m.start(),
+                        s + m.end(),
+                        f"{m.group()!r} read as {q.value:g} (a decimal comma)",
+                    )
+                )
+    return out

@@ -11,10 +11,13 @@ _REL_RE = re.compile(
     r"\s*(?:[x×X*](?=\s*[,;.)]|\s*$)(?P<bare>)|"
     r"(?:[x×X*]|times|-?\s*fold)?\s*(?:(?P<gt>higher|greater|more|above)\s+than\s+)?"
     r"(?:that\s+of\s+)?(?:the\s+|above\s+(?:the\s+)?)?"
-    r"(?:(?:institutional|local|laboratory|lab|site)\s+|(?:upper|lower)\s+(?=normal\s+limit))?"
-    r"(?:(?P<u>upper|u)\s*(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+limits?)|(?P<l>lower)\s+"
+    r"(?:(?:institutional|institution(?:'s)?|local|laboratory|lab|site|reference)\s+"
+    r"|(?:upper|lower)\s+(?=normal\s+limit))?"
+    r"(?:(?P<u>upper|u)\s*(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+(?:limits?|values?|levels?))"
+    r"|(?P<l>lower)\s+"
     r"(?:limits?\s+of\s+(?:the\s+)?normal|normal\s+limits?)|normal\s+(?P<u2>upper)\s+limits?"
-    r"|normal\s+(?P<l2>lower)\s+limits?|(?P<uln>ULN|UNL|ULRR)|(?P<lln>LLN|LNL)|(?P<n>normal(?!\s+\w*\s*range)))"
+    r"|normal\s+(?P<l2>lower)\s+limits?|(?P<uln>ULN|UNL|ULRR)|(?P<lln>LLN|LNL)"
+    r"|(?P<n>normal(?!\s+\w*\s*range)|norms?\b))"
     r"(?:\s+(?:range|value|limit))?(?:\s*\((?:ULN|LLN|UNL)\))?(?![A-Za-z]))",
     re.I,
 )
@@ -58,7 +61,8 @@ _NOT_COUNTED_BEFORE_RE = re.compile(
     r"(?:\b(?:type|phase|grade|stage|class|level|version|day|week|month|year|cycle|step|part|"
     r"section|visit|arm|group|cohort|criterion|item|number|no|n°|figure|table|line|lines|"
     r"per|every|each|version|dose|doses|trial|study|protocol|to|than|between|from|at|"
-    r"in|on|by|for|within|after|before|x|×)|\btype\s+\w+\s*(?:or|and|,|/)|[#:/=<>≤≥+-])\s*$",
+    r"in|on|by|for|within|after|before|x|×|following)|\btype\s+\w+\s*(?:or|and|,|/)"
+    r"|[#:/=<>≤≥+-])\s*$",
     re.I,
 )
 _NOT_PLURAL_RE = re.compile(
@@ -75,9 +79,23 @@ _AGE_PAIR_RE = re.compile(
     r"(?:years?|yrs?)\s+(?:of\s+age|old)\b",
     re.I,
 )
+# "Adult patients (≥ 18 but < 60 years)", "Cohort 1: ≥ 12 to < 18 years": the unit printed once
+_BARE_AGE_PAIR_RE = re.compile(
+    r"\s*(?:and|but|to|,|-|–)\s*(?:[<>≤≥]=?|(?:less|younger|more|older)\s+than)\s*\d+\s*"
+    r"(?:years?|yrs?)\b",
+    re.I,
+)
+_PAIR_LEAD_RE = re.compile(
+    r"(?:\b(?:adults?|patients?|subjects?|participants?|men|women|males?|females?|children|"
+    r"adolescents|aged?)\s*\(?|\b(?:cohort|part|group|arm|stratum)\s+[\w-]+\s*[:-]|^|\(|:)\s*$",
+    re.I,
+)
+# a second age limit right after the first: "≥ 12 years to < 18 years"
+_AFTER_AGE_RE = re.compile(r"\s*(?:to|and|but|,|-|–)\s*$", re.I)
 # "- Over 18 years" as a whole criterion (maybe after "Patient"/"Adults"): an age limit
 _LONE_LIMIT_BEFORE_RE = re.compile(
-    r"[\s\-•*\d.)]*(?:(?:adult|male|female)?\s*(?:patients?|subjects?|participants?|adults?|"
+    r"[\s\-•*\d.)]*(?:(?:cohort|part|group|arm|stratum)\s+[\w-]+\s*[:-]\s*)?"
+    r"(?:(?:adult|male|female)?\s*(?:patients?|subjects?|participants?|adults?|"
     r"persons?|individuals?|volunteers?|men|women|males?|females?)\s*(?:aged?)?\s*)?",
     re.I,
 )
@@ -135,11 +153,27 @@ def _age_context(
     cmp: str | None,
     age_words: bool,
     post: re.Match[str] | None,
+    after_age: int | None = None,
 ) -> bool:
     """Whether the number is an age: age words around it, "years old", "18 years of age",
-    an age pair ("> 18 and < 60 years of age"), or a lone "Over 18 years" criterion."""
+    an age pair ("> 18 and < 60 years of age", "≥ 18 but < 60 years"), the second limit after
+    an age ("≥ 12 years to < 18 years"), or a lone "Over 18 years" criterion.
+
+    ``after_age`` is where the previous age limit of the text ends, if there is one."""
     return bool(
         age_words
+        or (
+            after_age is not None
+            and cmp is not None
+            and unit in (None, "a", "mo", "wk", "d")
+            and _AFTER_AGE_RE.fullmatch(text[after_age:pre_start])
+        )
+        or (
+            unit is None
+            and cmp is not None
+            and _BARE_AGE_PAIR_RE.match(right)
+            and _PAIR_LEAD_RE.search(text[:pre_start])
+        )
         or (measure and _AGE_WORDS_RE.search(measure))
         or (unit in _TIME_UNITS and _AGE_RIGHT_RE.match(right))
         or (unit is None and _YEAR_OLD_RE.match(right))
@@ -148,7 +182,7 @@ def _age_context(
             unit == "a"
             and cmp is not None
             and _LONE_LIMIT_BEFORE_RE.fullmatch(text[:pre_start])
-            and re.fullmatch(r"[\s.,;:)]*", right)
+            and (re.fullmatch(r"[\s.,;:)]*", right) or _BARE_AGE_PAIR_RE.match(right))
         )
         or (post and re.search(r"older|younger", post.group(), re.I))
         or (

@@ -168,6 +168,15 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
     return measure, s, e
 
 
+_LIST_ITEM_RE = re.compile(
+    r"(?:^|[,;:(]|\b(?:and/or|and|or|with|including|of|in|for|by|to|if)\b)\s*"
+    r"((?P<name>[A-Za-z][A-Za-z0-9 '\-]*?)(?:\s*\((?P<abbr>[A-Za-z][A-Za-z0-9-]{1,9})\))?)\s*$"
+)
+
+
+_SCOPE_WORDS = frozenset({"for", "in", "with", "of", "by", "to", "if", "including", "when"})
+
+
 def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
     """Measures listed before an adjacent measure: "AST, ALT, or bilirubin ≥ ..." → AST, ALT."""
     items: list[tuple[str, int, int]] = []
@@ -178,16 +187,16 @@ def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
         if not sep:
             break
         commas = commas or "," in sep.group()
-        prev = text[max(0, sep.start() - 60) : sep.start()]
-        m = re.search(
-            r"(?:^|[,;:(]|\b(?:and/or|and|or|with|including|of|in|for|by|to|if)\b)\s*"
-            r"([A-Za-z][A-Za-z0-9 '\-]*?)\s*$",
-            prev,
-        )
-        if not m or len(m.group(1).split()) > (4 if commas else 2):
+        prev = text[max(0, sep.start() - 70) : sep.start()]
+        m = _LIST_ITEM_RE.search(prev)
+        if not m or len(m.group("name").split()) > (4 if commas else 2):
             break
         item_start = sep.start() - len(prev) + m.start(1)
-        items.append((m.group(1), item_start, sep.start()))
+        # "alanine aminotransferase (ALT)": the abbreviation names the measure
+        if m.group("name").split()[0].lower() in _SCOPE_WORDS:
+            break  # "Note: for HCC, AST, ALT ≤ 5 x ULN": a scope, not a measure of the list
+        name = m.group("abbr") or m.group("name")
+        items.append((name, item_start, sep.start()))
         pos = item_start
         if not re.search(r",\s*$", text[:pos]):
             break

@@ -110,6 +110,8 @@ def _alternatives(
         lm = _LIST_RE.match(text, pos)
         if not lm:
             break
+        if lm.group("kw") and measure and lm.group("kw").split()[0].lower() not in measure.lower():
+            break  # "Stage IB, grade 1 or 2": a grade of its own, not a second stage
         mm = _NUM_RE.match(text, lm.end())
         if not mm or (mm.lastgroup == "w"):
             break

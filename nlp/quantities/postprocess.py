@@ -123,3 +123,85 @@ def _drop_scope_repeats(text: str, qs: list[Quantity]) -> list[Quantity]:
             continue
         out.append(q)
     return out
+
+
+_SECOND_SEP_RE = re.compile(
+    r"^\s*(?:\([^()]{0,60}\))?\s*,?\s*(?:and/or|and|or|but|to|OR|AND)?\s*,?\s*\(?\s*$"
+)
+
+
+def _second_limits(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "HbA1c ≥ 7.0% and ≤ 10.5%", "QTc ≤ 450 ms (males) or ≤ 470 ms (females)": a limit with
+    no measure of its own, joined to the limit before it, limits the same measure."""
+    out = list(qs)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if (
+            b.measure is not None
+            or a.measure is None
+            or a.span is None
+            or b.span is None
+            or a.kind != b.kind
+            or b.span[0] < a.span[1]
+            or not _SECOND_SEP_RE.match(text[a.span[1] : b.span[0]])
+        ):
+            continue
+        out[i] = b.model_copy(update={"measure": a.measure})
+    return out
+
+
+_POPULATION = (
+    r"(?:males?|females?|men|women|boys|girls|children|adolescents|adults|infants|neonates|"
+    r"patients|participants|subjects|persons|individuals|those|anyone)"
+)
+_PAREN_CONDITION_RE = re.compile(
+    rf"^\s*\((?P<c>(?:(?:in|for)\s+)?(?:[A-Za-z-]+\s+){{0,3}}?{_POPULATION}\b[^()]{{0,60}})\)",
+    re.I,
+)
+_FOR_POPULATION_RE = re.compile(
+    rf"^\s*,?\s*(?:in|for)\s+(?P<c>(?:the\s+)?{_POPULATION}\s+(?:with|who|aged|under|over|"
+    r"of|on|receiving|taking|without|not)\b[^,;.()]{1,60}?)(?=\s*(?:[,;.)]|\s+(?:or|and)\s|$))",
+    re.I,
+)
+_FOR_ANY_RE = re.compile(
+    r"^\s*,?\s*(?:in|for)\s+(?:the\s+)?(?:presence\s+of\s+)?(?P<c>[^,;.()\d<>≤≥]{2,60}?)"
+    r"(?=\s*(?:[,;.)]|\s+(?:or|and)\s|$))",
+    re.I,
+)
+_SCOPE_CONDITION_RE = re.compile(
+    rf"(?:^|(?<=[.;]\s))(?:note\s*:\s*)?(?:for|in)\s+(?P<c>(?:the\s+)?(?:{_POPULATION}\s+"
+    r"(?:with|who|whose|taking|on|receiving|having|aged|not)\b[^,:;.]{1,80}|[A-Z][A-Za-z0-9-]{1,10}"
+    r"(?:\s+patients)?))\s*[,:]",
+    re.I,
+)
+
+
+def _conditions(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Whom or when a limit is for, as printed: "≤ 470 ms (females)", "≤ 5 x ULN for liver
+    metastases" (a second limit of the same measure), "≤ 3.0 ULN in participants with
+    Gilbert's syndrome", "For patients receiving anticoagulation: INR ≤ 3"."""
+    scopes = [(m.end(), m.group("c").strip()) for m in _SCOPE_CONDITION_RE.finditer(text)]
+    out = []
+    for i, q in enumerate(qs):
+        if q.span is None or q.condition is not None:
+            out.append(q)
+            continue
+        after = text[q.span[1] :]
+        found = _PAREN_CONDITION_RE.match(after) or _FOR_POPULATION_RE.match(after)
+        second = i > 0 and qs[i - 1].measure == q.measure and q.measure is not None
+        if found is None and second:
+            found = _FOR_ANY_RE.match(after)
+        condition = found.group("c").strip() if found else None
+        if condition is None:
+            scope = next(
+                (
+                    c
+                    for end, c in reversed(scopes)
+                    if end <= q.span[0]
+                    and "." not in text[end : q.span[0]].replace("e.g.", "").replace("i.e.", "")
+                ),
+                None,
+            )
+            condition = scope
+        out.append(q.model_copy(update={"condition": condition}) if condition else q)
+    return out

@@ -88,6 +88,8 @@ def _patterns() -> dict[str, Any]:
             rf"(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
             r"(?:\s*(?:score|class|classification(?:\s+system)?|grade|stage|status|"
             r"functional class))?"
+            # "performance status must be 0, 1, or 2"
+            r"(?:\s+(?:must|should|shall|will|to)\s+be|\s+(?:is|are|was|were))?"
             r"\s*(?:of\b|[:=-]|(?:of\s+)?\b(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
             re.I,
         ),

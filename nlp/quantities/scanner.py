@@ -9,7 +9,6 @@ from models import Quantity
 from nlp.quantities.context import (
     _ADJ_DURATION_RE,
     _AGE_RIGHT_RE,
-    _AGE_WORDS_RE,
     _BARE_SCORE_RE,
     _BETWEEN_RE,
     _BETWEEN_SEP_RE,
@@ -58,6 +57,7 @@ from nlp.quantities.numbers import (
     _read_unit,
 )
 from nlp.quantities.rules import _patterns, _tail_search
+from nlp.units import normalise_unit
 
 # fixed patterns of read(), compiled once
 _LETTER_GRADE_RE = re.compile(r"[a-cA-C](?![a-z])")
@@ -66,6 +66,39 @@ _TIMES_RE = re.compile(r"\s*(?:[x×X*]|times|-?fold)")
 _POINTS_RE = re.compile(r"\s*(?:points?|pts)\b", re.I)
 _SMALL_INT_RE = re.compile(r"[1-9]\d{0,2}")
 _SHORT_GAP_RE = re.compile(r"[\s\w()-]{0,30}")
+
+
+_CELLS_RE = re.compile(
+    r"\s+(?P<m>(?:[A-Za-z0-9+-]+\s+){0,3}?(?:cells?|lymphocytes|neutrophils|blasts|CFU))"
+    r"\s*(?P<u>/\s*[^\s,;()]+|per\s+(?:cu(?:bic)?\s+)?[^\s,;()]+)",
+    re.I,
+)
+_GESTATION_AFTER_RE = re.compile(
+    r"\s*(?:'s?\s*)?(?:of\s+)?(?:gestation(?:al\s+age)?|GA\b|postmenstrual|PMA\b)", re.I
+)
+_GESTATION_BEFORE_RE = re.compile(
+    r"\b(?:gestational\s+age|gestation|GA|postmenstrual\s+age|PMA|born\s+at)\b[^,;.]{0,25}$",
+    re.I,
+)
+_NAME_NOUN_RE = re.compile(
+    r"\b(?:cohorts?|parts?|arms?|groups?|phases?|sub-?studies|sections?|tables?|figures?|"
+    r"appendix|appendices|modules?|steps?|visits?|versions?)$",
+    re.I,
+)
+_COUNT_UNITS = frozenset({"/uL", "/mm3"})  # cells per microlitre: never a fraction of one
+_THOUSANDS_POINT_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_SUBSTAGE_RE = re.compile(r"[ABCabc](?![A-Za-z])")
+
+
+def _substage(value: float, token: str, text: str, end: int) -> float:
+    """3 for "III", 3.2 for "IIIB" / "IIIb" / "3b": A, B, C as tenths, so stages order."""
+    letter = token[-1] if token[-1:] in "ABCabc" and not token.isdigit() else None
+    if letter is None:
+        glued = _SUBSTAGE_RE.match(text, end)
+        letter = glued.group() if glued else None
+    if letter is None:
+        return value
+    return round(value + ("abc".index(letter.lower()) + 1) / 10, 1)
 
 
 def _pre_search(p: dict[str, Any], left: str) -> re.Match[str] | None:
@@ -80,6 +113,11 @@ class _Reader:
         self.text = text
         self.p = _patterns()
         self.floor = 0  # end of the previous quantity: a measure never reaches back past it
+        self.after_age: int | None = None  # end of the previous age limit
+
+    def _stage_scale(self, scale: re.Match[str]) -> bool:
+        key = " ".join(scale.group("kw").lower().split())
+        return self.p["scale_kind"].get(key) == "stage"
 
     def read(self, m: re.Match[str]) -> tuple[list[Quantity], int]:
         text, p = self.text, self.p
@@ -147,6 +185,13 @@ class _Reader:
         unit, upos = _read_unit(text, pos)
         if unit == "[diop]" and upos > pos and not text[pos].isspace():
             unit, upos = None, pos  # "3D images", "2D MRI"
+        cells_measure = None
+        if unit is None and kind_tok == "d" and (cells := _CELLS_RE.match(text, pos)):
+            per = normalise_unit(cells.group("u"))
+            if per is not None:  # "<50 CD3+ T cells/cumm": the counted cells, then the unit
+                unit, upos, cells_measure = per, cells.end(), cells.group("m")
+        if unit in _COUNT_UNITS and kind_tok == "d" and _THOUSANDS_POINT_RE.fullmatch(m.group()):
+            value = float(m.group().replace(".", ""))  # "100.000/µl": a thousands point
         pos = upos
         if unit is None and kind_tok == "d" and _ORDINAL_RE.match(text, pos):
             pos = _ORDINAL_RE.match(text, pos).end()  # "< 10th percentile"
@@ -156,6 +201,7 @@ class _Reader:
                 return [], e
         # range end
         low = high = None
+        split_to: tuple[float, str, int, int] | None = None
         sep = (
             _BETWEEN_SEP_RE if between and between.group(1).lower() == "between" else _RANGE_SEP_RE
         ).match(text, pos)
@@ -168,8 +214,15 @@ class _Reader:
             if m2 and not (m2.lastgroup == "r" and not scale):
                 v2 = _parse_number(m2.lastgroup or "d", m2.group())
                 unit2, upos2 = _read_unit(text, m2.end())
-                if v2 != value and not (kind_tok == "d" and m2.lastgroup != "d" and not scale):
-                    low, high = min(value, v2), max(value, v2)
+                staged = scale is not None and self._stage_scale(scale)
+                if staged:  # "IIIA-IIIC": the same stage, two sub-stages
+                    v2 = _substage(v2, m2.group(), text, m2.end())
+                first = _substage(value, m.group(), text, e) if staged else value
+                if unit and unit2 and unit != unit2 and sep.group().strip().lower() == "to":
+                    # "Age 3 months to 17 years": two limits in their own units, not a range
+                    split_to = (v2, unit2, m2.start(), upos2)
+                elif v2 != first and not (kind_tok == "d" and m2.lastgroup != "d" and not scale):
+                    low, high = min(first, v2), max(first, v2)
                     unit = unit or unit2
                     pos = upos2 if unit2 else m2.end()
         relative = None
@@ -218,11 +271,15 @@ class _Reader:
             # "18 years or older": the trailing comparator can follow the unit
             pass
         cmp = pre or post_cmp
+        if split_to is not None and cmp is None:
+            cmp = ">="  # "3 months to 17 years": from the first, up to the second
         if low is not None:
             cmp = "range" if cmp is None or between or cmp == "=" else cmp
         # ---- what kind of quantity is it?
         start_guess = pre_start if pre_start < s else s
         measure, ms, me = _measure_before(text, start_guess, self.floor)
+        if cells_measure is not None:
+            measure, ms, me = cells_measure, len(text), len(text)
         kind = "value"
         if scale:
             kind = p["scale_kind"].get(" ".join(scale.group("kw").lower().split()), "class")
@@ -249,11 +306,27 @@ class _Reader:
                 )
             ):
                 return [], pos
-            cmp = "="
+            # "four of the following symptoms": at least four of the list
+            cmp = ">=" if _NOT_A_LIMIT_RE.match(text, pos) else "="
         right = text[pos:]
-        age_ctx = _age_context(text, left, right, pre_start, measure, unit, cmp, age_words, post)
+        age_ctx = _age_context(
+            text, left, right, pre_start, measure, unit, cmp, age_words, post, self.after_age
+        )
         year_old = _YEAR_OLD_RE.match(right) if unit is None else None
-        if (
+        gestation = unit in ("wk", "d") and (
+            _GESTATION_AFTER_RE.match(right) or _GESTATION_BEFORE_RE.search(left)
+        )
+        if gestation:
+            # "< 37 weeks gestation": the gestational age at birth, not the participant's age
+            kind, measure = "value", "gestational age"
+            ges = _GESTATION_AFTER_RE.match(right)
+            if ges and cmp is None:
+                post3 = p["post"].match(text, pos + ges.end())
+                if post3:
+                    cmp = p["postfix"].get(" ".join(post3.group("p").lower().split()))
+                    pos = post3.end()
+            right = text[pos:]
+        elif (
             scale is None
             and age_ctx
             and (unit is None or unit in _TIME_UNITS)
@@ -271,14 +344,15 @@ class _Reader:
                 if post2:
                     cmp = p["postfix"].get(" ".join(post2.group("p").lower().split()))
                     pos = post2.end()
-            if not measure or not _AGE_WORDS_RE.search(measure):
-                measure = "age"
+            measure = "age"
         elif unit in _TIME_UNITS:
             return [], pos
         if _TIME_NOUN_RE.match(right) or (unit is None and _ADJ_DURATION_RE.match(right)):
             return [], pos  # half-lives, cycles; "within 6-mo", "a 14-week trial"
         if measure in ("n", "N") or (value == 1.73 and re.match(r"\s*m", right)):
             return [], pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
+        if measure and unit is None and relative is None and _NAME_NOUN_RE.search(measure):
+            return [], pos  # "Cohorts 2-4", "Part 1": names, not limits
         if low is not None and pre is None and post_cmp is None and _SCALE_RIGHT_RE.match(right):
             return [], pos  # "on a 0-10 pain scale": the scale, not a limit
         if titre:
@@ -311,6 +385,16 @@ class _Reader:
             and not _NOT_PLURAL_RE.search(noun.group(1))
         ):
             cmp, bare_count = "=", True  # "12 seizures", "the selected 3 health facilities"
+        if (
+            cmp is None
+            and kind_tok == "d"
+            and unit is None
+            and low is None
+            and scale is None
+            and _SMALL_INT_RE.fullmatch(m.group())
+            and _NOT_A_LIMIT_RE.match(right)
+        ):
+            cmp = ">="  # "4 of the following": at least four of the criteria that follow
         if cmp is None:
             if not (scale or (unit and kind != "age") or (low is not None and (measure or unit))):
                 return [], pos
@@ -380,7 +464,7 @@ class _Reader:
             measure is not None
             and ms < start
             and _SHORT_GAP_RE.fullmatch(text[me:start])
-            and kind in ("class", "grade", "score")
+            and kind in ("class", "grade", "stage", "score")
         )
         span_start = ms if adjacent and ms < start else start
         end = pos
@@ -397,6 +481,13 @@ class _Reader:
             on = _ON_INSTRUMENT_RE.match(text, pos)
             if on and len(on.group("m").split()) <= 12:
                 measure, kind = on.group("m").strip(), "score"
+        if kind == "stage":  # "stage IIIB" is 3.2: a sub-stage letter counts in tenths
+            if low is None:
+                value = _substage(value, m.group(), text, e)
+                if pos == e and _SUBSTAGE_RE.match(text, e):
+                    pos = end = e + 1  # "stage 3b"
+            else:
+                low, high = min(low, high), max(low, high)
         base: dict[str, Any] = {
             "kind": kind,
             "comparator": cmp,
@@ -410,6 +501,20 @@ class _Reader:
         if scale_max is not None:
             base["scale_max"] = scale_max
         out = [Quantity(measure=measure, text=text[span_start:end], span=(span_start, end), **base)]
+        if split_to is not None:
+            v2, unit2, s2, e2 = split_to
+            out.append(
+                out[0].model_copy(
+                    update={
+                        "comparator": "<=",
+                        "value": v2,
+                        "unit": unit2,
+                        "text": text[s2:e2],
+                        "span": (s2, e2),
+                    }
+                )
+            )
+            pos = max(pos, e2)
         if bp_second is not None:
             out[0] = out[0].model_copy(update={"notes": "systolic"})
             out.append(out[0].model_copy(update={"value": bp_second, "notes": "diastolic"}))
@@ -419,7 +524,7 @@ class _Reader:
             out.extend(more)
         # "Grade 3 or higher neutropenia": a bare grade/class/stage keyword names nothing, so the
         # graded thing is what follows, unless a noun phrase before it names it
-        if scale and kind in ("class", "grade") and _generic_scale(scale.group("kw")):
+        if scale and kind in ("class", "grade", "stage") and _generic_scale(scale.group("kw")):
             kw_start = s - len(left) + scale.start("kw")
             before, _b, _e = _measure_before(text, min(kw_start, start), self.floor)
             named = [w for w in (before or "").split() if w.lower() not in _NAMELESS]
@@ -427,8 +532,13 @@ class _Reader:
             if graded:
                 out = [q.model_copy(update={"measure": graded}) for q in out]
         # shared limit: "aspartate aminotransferase, alanine aminotransferase, or bilirubin ≥ ..."
-        if measure and adjacent and kind == "value":
-            for item, _a, _b in _list_before(text, ms):
+        paren_abbr = measure is not None and ms < start and text[me:start].strip(" :=") == ")"
+        if measure and (adjacent or paren_abbr) and kind == "value":
+            list_end = ms
+            if text[:ms].rstrip().endswith("("):  # "alkaline phosphatase (ALP) ≤ 3 x ULN"
+                _name, name_start, _ = _measure_before(text, text.rfind("(", 0, ms), self.floor)
+                list_end = name_start if _name else ms
+            for item, _a, _b in _list_before(text, list_end):
                 out.insert(
                     len(out) - 1 - (1 if bp_second is not None else 0),
                     out[0].model_copy(

@@ -1,0 +1,216 @@
+"""Numbers as registry text prints them: spaced comparators, European formats, written-out
+relative limits, composite units, second limits with their measure and condition, stages,
+ages. Each string is a real criterion of the shared ClinicalTrials.gov records, or the form
+the project's issue names, and each behaviour is one assertion.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from models import Quantity
+from nlp import parse_text
+from nlp.quantities import find_number_readings, find_quantities
+
+
+def limits(text: str) -> list[tuple]:
+    return [
+        (q.comparator, q.low if q.comparator == "range" else q.value, q.high, q.unit, q.relative_to)
+        for q in find_quantities(text)
+    ]
+
+
+def only(text: str) -> Quantity:
+    (q,) = find_quantities(text)
+    return q
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value"),
+    [
+        ("Age \\> / = 18 years", ">=", 18.0),
+        ("Hemoglobin < / = 9 g/dL", "<=", 9.0),
+        ("platelets > or = 100,000/mm3", ">=", 100000.0),
+        ("ANC => 1500/mm3", ">=", 1500.0),
+        ("creatinine =< 1.5 mg/dL", "<=", 1.5),
+        ("bilirubin 1.5 mg/dL or less", "<=", 1.5),
+        ("BMI 30 or more", ">=", 30.0),
+        ("no more than 2 prior regimens", "<=", 2.0),
+        ("AST not exceeding 3 x ULN", "<=", 3.0),
+    ],
+)
+def test_spaced_and_verbal_comparators(text: str, comparator: str, value: float) -> None:
+    q = find_quantities(text.replace("\\", ""))[0]
+    assert (q.comparator, q.value) == (comparator, value)
+
+
+def test_a_thousands_point_in_a_count_per_volume() -> None:
+    assert limits("platelets 100.000/µl") == [("=", 100000.0, None, "/uL", None)]
+
+
+def test_a_decimal_comma() -> None:
+    assert limits("ST elevation of 0,1 mV") == [("=", 0.1, None, "mV", None)]
+
+
+def test_european_readings_are_warned_about() -> None:
+    text = "platelets 100.000/µl and ST elevation of 0,1 mV"
+    readings = [m for _, _, m in find_number_readings(text, find_quantities(text))]
+    assert readings == [
+        "'100.000' read as 100000 (a thousands point, in a count per volume)",
+        "'0,1' read as 0.1 (a decimal comma)",
+    ]
+
+
+def test_a_lost_superscript_is_read_as_a_power_and_warned() -> None:
+    protocol = parse_text(  # NCT02028676 (shared records)
+        "Exclusion Criteria:\n1. Laboratory abnormalities (neutrophils <0.50x109/L)"
+    )
+    (q,) = protocol.groups[0].criteria[0].quantities
+    assert (q.comparator, q.value, q.unit) == ("<", 0.5, "10*9/L")
+    assert [w.code for w in protocol.warnings] == ["W114"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2.5 X institutional norm or less",
+        "AST > 2x upper normal value",
+        "ALT ≤ 2 times the upper limit of the normal range",
+        "Creatinine < 1.5 X institution ULN",  # NCT06096870
+    ],
+)
+def test_relative_limits_written_out(text: str) -> None:
+    assert only(text).relative_to == "ULN"
+
+
+def test_a_reference_limit_without_a_number_is_one_times_the_reference() -> None:
+    q = only("corrected serum calcium > ULN")  # NCT05482516
+    assert (q.measure, q.comparator, q.value, q.relative_to) == (
+        "corrected serum calcium",
+        ">",
+        1.0,
+        "ULN",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("platelets 150,000 per cu mm", "/mm3"),
+        ("insulin 0.5 U/kg/day", "U/kg/d"),
+        ("protein 3 mg/day/1.73 m2", "mg/d/{1.73_m2}"),
+        ("iron 4 g/m2/year", "g/m2/a"),
+        ("CrCl \\> 45 mL/min/1.73 m\\^2", "mL/min/{1.73_m2}"),  # NCT06096870
+        ("PHA response < 5,000 cpm", "{counts}/min"),  # NCT01220531
+        ("failure rate of < 1% per year", "%/a"),  # NCT05482516
+    ],
+)
+def test_units_as_ucum(text: str, unit: str) -> None:
+    from nlp.units import is_valid_ucum
+
+    q = only(text.replace("\\", ""))
+    assert q.unit == unit and is_valid_ucum(unit)
+
+
+def test_a_frequency_is_not_a_composite_unit() -> None:
+    assert all(q.unit != "d/wk" for q in find_quantities("exercise at least 5 days per week"))
+
+
+def test_cells_named_before_their_unit() -> None:
+    q = find_quantities("Complete DiGeorge: <50 CD3+ T cells/cumm")[0]  # NCT01220531
+    assert (q.measure, q.comparator, q.value, q.unit) == ("CD3+ T cells", "<", 50.0, "/mm3")
+
+
+def test_a_second_limit_keeps_its_measure() -> None:
+    low, high = find_quantities("HbA1c ≥ 7.0% and ≤ 10.5%")
+    assert (low.measure, high.measure) == ("HbA1c", "HbA1c")
+
+
+def test_a_second_limit_keeps_its_condition() -> None:
+    males, females = find_quantities("QTc ≤ 450 ms (males) or ≤ 470 ms (females)")
+    assert [(q.measure, q.value, q.condition) for q in (males, females)] == [
+        ("QTc", 450.0, "males"),
+        ("QTc", 470.0, "females"),
+    ]
+
+
+def test_an_alternative_limit_for_a_subgroup() -> None:
+    usual, metastases = find_quantities("AST ≤ 2.5 x ULN or ≤ 5 x ULN for liver metastases")
+    assert (metastases.measure, metastases.condition) == ("AST", "liver metastases")
+    assert usual.condition is None
+
+
+def test_a_scope_before_the_limits_is_their_condition() -> None:
+    qs = find_quantities(  # NCT05482516
+        "Note: for HCC, AST, ALT, and alkaline phosphatase (ALP) ≤ 5 x upper limit of normal (ULN)"
+    )
+    assert [(q.measure, q.condition) for q in qs] == [
+        ("AST", "HCC"),
+        ("ALT", "HCC"),
+        ("ALP", "HCC"),
+    ]
+
+
+def test_sub_stages_are_kept() -> None:
+    q = only("stage IIIB-IV")
+    assert (q.kind, q.comparator, q.low, q.high) == ("stage", "range", 3.2, 4.0)
+
+
+def test_a_grade_after_a_stage_is_its_own_limit() -> None:
+    qs = find_quantities("Stage IB, grade 1 or 2, pNx/N0")  # NCT06388018
+    assert [(q.kind, q.value) for q in qs] == [("stage", 1.2), ("grade", 1.0), ("grade", 2.0)]
+
+
+def test_cohort_ages_keep_both_bounds() -> None:
+    qs = find_quantities("Cohort 1: ≥ 12 years to < 18 years")
+    assert [(q.kind, q.comparator, q.value, q.unit) for q in qs] == [
+        ("age", ">=", 12.0, "a"),
+        ("age", "<", 18.0, "a"),
+    ]
+
+
+def test_an_age_pair_printing_its_unit_once() -> None:
+    qs = find_quantities("Adult patients (≥ 18 but < 60 years)")  # NCT07013331
+    assert [(q.kind, q.value, q.unit) for q in qs] == [("age", 18.0, "a"), ("age", 60.0, "a")]
+
+
+def test_ages_in_two_units_are_two_limits_not_a_range() -> None:
+    qs = find_quantities("Age 3 months to 17 years")  # NCT02028676
+    assert [(q.comparator, q.value, q.unit) for q in qs] == [(">=", 3.0, "mo"), ("<=", 17.0, "a")]
+
+
+def test_ages_in_days_are_ages_not_time_windows() -> None:
+    protocol = parse_text("Inclusion Criteria:\n* infants 3 to 5 days old")
+    criterion = protocol.groups[0].criteria[0]
+    assert [(q.kind, q.low, q.high, q.unit) for q in criterion.quantities] == [
+        ("age", 3.0, 5.0, "d")
+    ]
+    assert criterion.time_windows == []
+
+
+def test_gestational_age_is_not_the_participants_age() -> None:
+    protocol = parse_text("Inclusion Criteria:\n* Infants born at < 37 weeks gestation")
+    (q,) = protocol.groups[0].criteria[0].quantities
+    assert (q.kind, q.measure, q.value, q.unit) == ("value", "gestational age", 37.0, "wk")
+    assert protocol.demographics.min_age is None and protocol.demographics.max_age is None
+
+
+def test_cohort_numbers_are_names_not_a_range() -> None:
+    assert find_quantities("Cohorts 2-4") == []
+
+
+def test_a_count_of_the_listed_criteria_is_a_minimum() -> None:
+    qs = find_quantities("at least 4 of the following 5 principal features")  # NCT00132080
+    assert [(q.kind, q.comparator, q.value) for q in qs] == [("count", ">=", 4.0)]
+
+
+def test_a_limit_shared_by_measures_named_with_abbreviations() -> None:
+    qs = find_quantities(  # NCT05482516
+        "AST, ALT, and alkaline phosphatase (ALP) ≤ 3 x upper limit of normal (ULN)"
+    )
+    assert [q.measure for q in qs] == ["AST", "ALT", "ALP"]
+
+
+def test_a_performance_status_list_after_must_be() -> None:
+    qs = find_quantities("Patients' ECOG performance status must be 0, 1, or 2")  # NCT06388018
+    assert [(q.kind, q.value) for q in qs] == [("score", 0.0), ("score", 1.0), ("score", 2.0)]
