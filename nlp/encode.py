@@ -6,6 +6,7 @@ the record's eligibility text, so a reviewer can always point at the words behin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from models import (
@@ -151,7 +152,8 @@ def encode_protocol(
         analysis = analyses[item.id]
         warnings.extend(_item_warnings(item, cleans[item.id], analysis))
         remarks = _remarks(record.eligibility_text, item.remarks)
-        return encode_item(item, cleans[item.id], analysis, children, kind, remarks)
+        criterion = encode_item(item, cleans[item.id], analysis, children, kind, remarks)
+        return carry_parent_anchor(criterion)
 
     groups = [
         Group(
@@ -189,6 +191,41 @@ def encode_protocol(
         warnings=sorted(warnings, key=lambda w: (w.span or (0, 0), w.code)),
         eligibility_text=record.eligibility_text,
     )
+
+
+_DURATION_CUE = re.compile(r"^(?:for|lasting|over)\b", re.IGNORECASE)
+
+
+def carry_parent_anchor(criterion: Criterion) -> Criterion:
+    """ "Washout periods prior to Day 1:" then "chemotherapy: 21 days": the anchor printed on
+    a parent that introduces a list carries down to the children's windows that state only a
+    duration (no anchor, no relation of their own, or the washout default). The parent's
+    "within" makes a bare duration an upper limit."""
+    if not criterion.children or not criterion.text.rstrip().endswith(":"):
+        return criterion
+    anchored = next((w for w in criterion.time_windows if w.anchor), None)
+    if anchored is None:
+        return criterion
+    within = "within" in criterion.text.lower()
+    children = []
+    for child in criterion.children:
+        windows = []
+        for w in child.time_windows:
+            bare = w.value is not None or w.low is not None
+            own = w.anchor is not None or (w.relation not in (None, "before"))
+            if bare and not own and not _DURATION_CUE.match(w.text or ""):
+                update = {
+                    "relation": anchored.relation,
+                    "anchor": anchored.anchor,
+                    "anchor_text": anchored.anchor_text,
+                    "notes": "anchor printed on the parent item",
+                }
+                if within and w.comparator == "=":
+                    update["comparator"] = "<="
+                w = w.model_copy(update=update)
+            windows.append(w)
+        children.append(child.model_copy(update={"time_windows": windows}))
+    return criterion.model_copy(update={"children": children})
 
 
 def _walk(items: list[Criterion]) -> list[Criterion]:

@@ -169,13 +169,14 @@ def test_durations_have_no_anchor(text: str, expected: tuple) -> None:
         ("12 months ago or less", ("<=", 12, "mo")),  # LCT
     ],
 )
-def test_look_back_phrases_are_before_now(text: str, expected: tuple) -> None:
-    assert shape(text) == [(*expected, "before", "now")]
+def test_look_back_phrases_count_back_with_no_anchor(text: str, expected: tuple) -> None:
+    # no event is printed: the window counts back from when eligibility is assessed
+    assert shape(text) == [(*expected, "before", None)]
 
 
-def test_look_ahead_phrases_are_after_now() -> None:
+def test_look_ahead_phrases_count_forward_with_no_anchor() -> None:
     assert shape("intention to quit smoking in the next 30 days") == [
-        ("<=", 30, "d", "after", "now")
+        ("<=", 30, "d", "after", None)
     ]
 
 
@@ -285,8 +286,9 @@ def test_abbreviations_found_feed_the_window_finder() -> None:
 
 def test_anchor_ids_are_documented_in_the_rules() -> None:
     ids = anchor_ids()
-    for required in ("screening", "first_dose", "lymphodepletion", "randomization", "now"):
+    for required in ("screening", "first_dose", "lymphodepletion", "randomization", "last_dose"):
         assert required in ids
+    assert "now" not in ids  # a look-back phrase prints no event: its anchor is null
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,8 @@ def anchor_rows() -> list[dict[str, Any]]:
 
 
 def anchor_ids() -> list[str]:
-    """The anchor event ids defined in ``rules/anchors.json`` (plus ``now``)."""
-    return [row["id"] for row in anchor_rows()] + ["now"]
+    """The anchor event ids defined in ``rules/anchors.json``."""
+    return [row["id"] for row in anchor_rows()]
 
 
 def _phrase(form: str) -> str:
@@ -137,14 +137,15 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
     relation = alternation(list(tables["relations"]))
     bare = alternation(list(tables["bare"]))
     fillers = alternation(rules["anchor_fillers"])
-    ago = r"(?P<ago>\s+ago\b)?"
+    # "3 months ago", "at least 96 weeks previously", "6 months prior." (the clause ends)
+    ago = r"(?P<ago>\s+(?:ago|previously|earlier|(?:before|prior)(?=\s*(?:[,;.)]|$)))\b)?"
     tail = rf"""
         (?P<post>\s*(?:{after_cmp}))?{ago}(?P<post2>\s*(?:{after_cmp}))?
         (?P<gap>\s*(?:\((?:whichever|or|and)[^)]*\))?\s*,?)?
         (?:\s*(?P<rel>{relation})(?:\s+|-|(?=\s*\()))?
     """
     anchor_forms = list(tables["anchor_forms"])
-    anchors = rf"(?:(?:{fillers})\s+){{0,3}}?(?P<anchor>{alternation(anchor_forms)})(?![\w-])"
+    anchors = rf"(?:(?:{fillers})\s+){{0,3}}(?P<anchor>{alternation(anchor_forms)})(?![\w-])"
     anchors += r"(?!\s+(?:drugs?|medications?|products?|specific|related|procedures?|activities|"
     anchors += r"sites?|team|staff|doctors?|physicians?|protocol|personnel)\b)"
     anchors += r"(?P<of>\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+|trial\s+)?"
@@ -155,7 +156,28 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
     short = sorted({re.escape(f) for f in tables["units"] if len(f) <= 4}, key=len, reverse=True)
     stems = sorted({f[:4] for f in tables["units"] if len(f) > 4 and f[:4].isalpha()})
     gate = rf"\d\s*-?\s*(?:{'|'.join(short)})(?!\w)|\b(?:{'|'.join(stems)}|day|decade)"
+    events = r"diagnosis|surgery|transplant(?:ation)?|operation|onset|resection"
     return {
+        "length_filler": re.compile(
+            rf"\s*(?:the\s+|a\s+)?(?:{num})[\s-]+(?:day|week|month|year)s?\s+(?=\w)", FLAGS
+        ),
+        # "prior to dementia diagnosis", "after kidney transplantation": one or two words, then
+        # the event
+        "modified_event": re.compile(
+            rf"(?:the\s+|a\s+|their\s+)?(?:[A-Za-z'’-]+\s+){{1,2}}?(?P<event>(?:{events})\b)",
+            FLAGS,
+        ),
+        "operation": re.compile(
+            r"(?:the\s+|a\s+|their\s+)?(?:[A-Za-z-]+\s+)?[A-Za-z-]*(?:ectomy|otomy|ostomy|plasty)"
+            r"(?:\s*/\s*[A-Za-z -]*?(?:ectomy|otomy|ostomy|plasty))*\b",
+            FLAGS,
+        ),
+        "completion": re.compile(
+            r"(?:the\s+)?(?:completion|end|discontinuation|cessation)\s+of\s+(?:the\s+|all\s+)?"
+            r"(?:study\s+|trial\s+|protocol\s+)?(?:[\w-]*\d[\w-]*\s+|[A-Z][\w-]+\s+)?"
+            r"(?:(?:or|and)\s+[\w-]+\s+)?(?:treatment|therapy|drugs?|intervention|medication)s?\b",
+            FLAGS,
+        ),
         "gate": re.compile(gate, FLAGS),
         "look_gate": re.compile(rf"(?:{look})[\s-]+(?:year|month|week|day|hour|decade)", FLAGS),
         "core": re.compile(core, FLAGS | re.VERBOSE),

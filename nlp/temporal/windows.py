@@ -26,6 +26,25 @@ _NEEDS_ANCHOR = frozenset({"of", "from", "until", "post", "pre", "since", "from 
 _DURATION = re.compile(r"\b(?:duration|history|diagnosed|lasting|for|since)\b", FLAGS)
 _SINGULAR = {"year": "a", "month": "mo", "week": "wk", "day": "d", "hour": "h", "decade": "a"}
 _UNANCHORED_CMP = frozenset({"within", "within the", "in the", "during the", "over the", "up to"})
+_WITHIN = frozenset({"within", "w/in", "w/i"})
+_WHOLE_STUDY = frozenset({"the study", "this study", "the trial", "this trial"})
+_DURING = frozenset({"during", "during the", "in the", "over the", "throughout the"})
+_PERIOD_AFTER_RE = re.compile(
+    r"\s+(?:(?:treatment|screening|study|trial|follow-up|follow\s+up|run-in|washout|observation|"
+    r"intervention|maintenance|induction|double-blind|open-label)\s+)?(?:period|phase)\b",
+    FLAGS,
+)
+_FUTURE_RE = re.compile(
+    r"\b(?:planned|scheduled|expected|anticipated|intend(?:s|ed)?|plans?\s+to|will|going\s+to|"
+    r"likely\s+to|next|future|is\s+to)\b",
+    FLAGS,
+)
+
+
+def _printed(text: str, start: int, end: int) -> str | None:
+    """The anchor words as printed, from where the anchor search started to its end."""
+    words = text[start:end].strip(" ,")
+    return words or None
 
 
 @cache
@@ -45,16 +64,39 @@ def _abbreviation_pattern(aliases: tuple[tuple[str, str], ...]) -> re.Pattern[st
 def _anchor_at(
     text: str, pos: int, relation: str | None, aliases: dict[str, str]
 ) -> tuple[str, int] | None:
-    """The anchor id written at ``pos`` (after fillers) and where it ends, or None."""
-    found = compiled_patterns()["anchor"].match(text, pos)
+    """The anchor id written at ``pos`` (after fillers) and where it ends, or None.
+
+    A period is what one is *during* ("during study treatment" is the treatment period, not
+    its first dose). An event with a word before it ("prior to dementia diagnosis") or an
+    operation named by its suffix ("within 10 weeks of hysterectomy") is read as its event;
+    "completion of <the> therapy" is the end of treatment.
+    """
+    pats = compiled_patterns()
+    skip = pats["length_filler"].match(text, pos) if relation == "during" else None
+    if skip:  # "during the 16 week treatment period": the period's length is not a window
+        pos = skip.end()
+    found = pats["anchor"].match(text, pos)
     best: tuple[str, int] | None = None
+    if found is None:
+        modified = pats["modified_event"].match(text, pos)
+        if modified:
+            found = pats["anchor"].match(text, modified.start("event"))
     if found:
         ids = lookup_tables()["anchor_forms"][normalise_key(found.group("anchor"))]
-        if relation == "during" and "study_period" in ids:
-            chosen = "study_period"
+        periods = [i for i in ids if i in ("study_period", "study_treatment_period")]
+        if relation == "during" and periods:
+            chosen = "study_treatment_period" if "study_treatment_period" in ids else periods[0]
         else:
             chosen = next((i for i in ids if i != "study_period"), ids[0])
+        if relation == "after" and normalise_key(found.group("anchor")) in _WHOLE_STUDY:
+            chosen = "study_end"  # "in the 4 weeks following the study": after it ends
         best = (chosen, found.end())
+    if best is None:
+        for name, event in (("operation", "surgery"), ("completion", "study_end")):
+            hit = pats[name].match(text, pos)
+            if hit:
+                best = (event, hit.end())
+                break
     abbr = _abbreviation_pattern(tuple(sorted(aliases.items())))
     short = abbr.match(text, pos) if abbr else None
     if short and (best is None or short.end() > best[1]):
@@ -105,14 +147,42 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
     rel_word = normalise_key(tail.group("rel") or "") if tail else ""
     relation = tables["relations"].get(rel_word) if rel_word else None
     anchor = None
+    anchor_text = None
+    implied = False  # a relation read from the context, not printed (a washout)
     if relation:
         found = _anchor_at(text, tail.end(), relation, aliases)
         if found:
             anchor, end = found
+            anchor_text = _printed(text, tail.end(), end)
         elif rel_word in _NEEDS_ANCHOR or relation == "of":
             relation = None
         else:
             end = tail.end("rel")
+    period = _PERIOD_AFTER_RE.match(text, m.end()) if cmp_word in _DURING else None
+    if period is not None and relation is None:
+        # "during the 16 week treatment period of the study": a window during that period;
+        # the printed length names the period, it sets no limit
+        at = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip())
+        found = _anchor_at(text, at, "during", aliases)
+        if found is not None:
+            relation, anchor, end = "during", found[0], found[1]
+            anchor_text = _printed(text, at, end)
+            return {
+                "start": m.start(),
+                "end": end,
+                "comparator": None,
+                "explicit": False,
+                "value": None,  # the printed length names the period; no limit is set
+                "low": None,
+                "high": None,
+                "unit": None,
+                "relation": relation,
+                "anchor": anchor,
+                "anchor_text": anchor_text,
+                "implied": False,
+                "whichever": None,
+                "bare": True,
+            }
     plain = not (cmp_word or dur or look or relation or post or ago)
     if plain and pats["measure_noun"].match(text, m.end()):
         return None
@@ -127,13 +197,24 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
         return None  # "≥ 18 years", "over 18 years": an age limit
     if relation == "of":
         after_event = look in ("first", "initial") or cmp_word == "after"
+        if not after_event and _FUTURE_RE.search(text[max(0, m.start() - 60) : m.start()]):
+            after_event = True  # "treatment is to begin within 10 weeks of hysterectomy"
         relation = "after" if after_event else "before"  # "after 12 months of implantation"
     if relation is None and (ago or look in _LOOKBACK):
-        relation, anchor = "before", "now"
+        relation = "before"  # counts back from when eligibility is assessed: no anchor
     elif relation is None and look in _LOOKAHEAD:
-        relation, anchor = "after", "now"
+        relation = "after"
+    if relation is None and cmp_word in _WITHIN and not (look or dur):
+        # "radiotherapy within 14 days": a washout counts back from when eligibility is
+        # assessed; "planned surgery within 3 months" looks ahead
+        future = _FUTURE_RE.search(text[max(0, m.start() - 60) : m.start()])
+        relation = "after" if future else "before"
+        implied = True
     comparator = tables["cmp_before"].get(cmp_word) or tables["cmp_after"].get(post)
     explicit = comparator is not None
+    if comparator is None and not ranged and relation == "after" and dur == "for":
+        comparator = "<="  # "for 120 days after the last dose": the period ends N after it
+        explicit = True
     if ranged:
         comparator = "range"
     elif comparator is None:
@@ -158,6 +239,8 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
         "unit": unit,
         "relation": relation,
         "anchor": anchor,
+        "anchor_text": anchor_text,
+        "implied": implied,
         "whichever": None,
         "bare": False,
     }
@@ -168,9 +251,11 @@ def _look_window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[s
     word = normalise_key(m.group("unit"))
     look = normalise_key(m.group("look"))
     value = 10.0 if word == "decade" else 1.0
-    relation, anchor = ("after", "now") if look in _LOOKAHEAD else ("before", "now")
+    relation = "after" if look in _LOOKAHEAD else "before"
+    anchor: str | None = None
+    anchor_text: str | None = None
     if look in ("first", "initial"):
-        relation, anchor = None, None
+        relation = None
     end = m.end()
     tail = compiled_patterns()["tail"].match(text, end)
     if tail and tail.group("rel"):
@@ -179,6 +264,7 @@ def _look_window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[s
         if found and rel:
             relation = "after" if rel == "after" else "before"
             anchor, end = found
+            anchor_text = _printed(text, tail.end(), end)
     cmp_word = normalise_key(m.group("cmp") or "")
     comparator = lookup_tables()["cmp_before"].get(cmp_word, "<=")
     return {
@@ -192,9 +278,70 @@ def _look_window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[s
         "unit": _SINGULAR[word],
         "relation": relation,
         "anchor": anchor,
+        "anchor_text": anchor_text,
+        "implied": False,
         "whichever": None,
         "bare": False,
     }
+
+
+_TIME_POINT_RE = re.compile(
+    r"\s*(?:the\s+)?(?:(?:study\s+|cycle\s+\d+\s+)?day\s+-?\d+|screening|baseline|"
+    r"the\s+day\s+of|visit\s+-?\d+|randomi[sz]ation|admission|enrol?lment)\b",
+    FLAGS,
+)
+_AND_ANCHOR_RE = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)\s+", FLAGS)
+
+
+def _more_anchors(text: str, hit: tuple[str, int]) -> list[tuple[str, int, int]]:
+    """ "at the screening and baseline visits": further anchors of one relation word."""
+    out: list[tuple[str, int, int]] = []
+    end = hit[1]
+    while (conj := _AND_ANCHOR_RE.match(text, end)) is not None:
+        nxt = _anchor_at(text, conj.end(), None, {})
+        if nxt is None or nxt[0] in (hit[0], *(a for a, _, _ in out)):
+            break
+        out.append((nxt[0], conj.end(), nxt[1]))
+        end = nxt[1]
+    return out
+
+
+_TRAILING_GAP_RE = re.compile(  # a comma or a "whichever" phrase, not a bare space
+    r"^\s*(?:,\s*(?:\(?\s*whichever\s+(?:is\s+|comes\s+|occurs\s+)?(?:the\s+)?\w+\s*\)?)?"
+    r"|\(?\s*whichever\s+(?:is\s+|comes\s+|occurs\s+)?(?:the\s+)?\w+\s*\)?)\s*,?\s*$",
+    FLAGS,
+)
+
+
+def _absorb_trailing_relation(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ "within 28 days or 5 half-lives, whichever is shorter, prior to the first dose": the
+    relation and anchor printed after the alternatives belong to each of them."""
+    out: list[dict[str, Any]] = []
+    for w in found:
+        before = [o for o in out if not o["bare"]]
+        if (
+            w["bare"]
+            and w["comparator"] is None
+            and before
+            and (before[-1]["relation"] is None or before[-1]["implied"])
+            and _TRAILING_GAP_RE.match(text[before[-1]["end"] : w["start"]])
+        ):
+            last = before[-1]
+            i = out.index(last)
+            group = [last]
+            coord = compiled_patterns()["coord"]
+            for o in reversed(out[:i]):
+                if o["bare"] or (o["relation"] is not None and not o["implied"]):
+                    break
+                if not coord.match(text[o["end"] : group[0]["start"]]):
+                    break
+                group.insert(0, o)
+            for o in group:  # each keeps its own span: its own value phrase
+                o["relation"], o["anchor"] = w["relation"], w["anchor"]
+                o["anchor_text"], o["implied"] = w["anchor_text"], False
+            continue
+        out.append(w)
+    return out
 
 
 def _overlaps(w: dict[str, Any], taken: list[dict[str, Any]]) -> bool:
@@ -220,13 +367,21 @@ def _link_coordinated(text: str, windows: list[dict[str, Any]]) -> list[list[dic
         if len(group) < 2:
             continue
         for i, w in enumerate(group):
-            if w["relation"] is None:
-                donor = next((d for d in group[i + 1 :] if d["relation"]), None)
+            if w["relation"] is None or w["implied"]:
+                donor = next(
+                    (d for d in group[i + 1 :] if d["relation"] and not d["implied"]), None
+                )
                 if donor:
                     w["relation"], w["anchor"] = donor["relation"], donor["anchor"]
+                    w["anchor_text"] = donor["anchor_text"]
             donor = group[i - 1] if i else None
             if donor and not w["explicit"] and donor["explicit"] and donor["comparator"] != "range":
                 w["comparator"], w["explicit"] = donor["comparator"], True
+        implied = next((w for w in group if w["implied"]), None)
+        if implied is not None:  # "within 3 months or 5 half-lives": both wash out before
+            for w in group:
+                if w["relation"] is None and w["anchor"] is None:
+                    w["relation"], w["implied"] = implied["relation"], True
     return groups
 
 
@@ -269,27 +424,35 @@ def find_time_windows(text: str, aliases: dict[str, str] | None = None) -> list[
             found.append(w)
     bare_rel = lookup_tables()["bare"]
     for m in pats["bare"].finditer(text):
-        relation = bare_rel[normalise_key(m.group("rel"))]
+        word = normalise_key(m.group("rel"))
+        relation = bare_rel[word]
         hit = _anchor_at(text, m.end(), relation, aliases)
         if hit is None:
             continue
-        w = {
-            "start": m.start(),
-            "end": hit[1],
-            "comparator": None,
-            "explicit": False,
-            "value": None,
-            "low": None,
-            "high": None,
-            "unit": None,
-            "relation": relation,
-            "anchor": hit[0],
-            "whichever": None,
-            "bare": True,
-        }
-        if not _overlaps(w, found):
-            found.append(w)
+        if word == "on" and not _TIME_POINT_RE.match(text, m.end()):
+            continue  # "on Day 1", "on screening CT": a time point; "on study drug" is not
+        anchors = [(hit[0], m.end(), hit[1]), *_more_anchors(text, hit)]
+        for n, (anchor, anchor_start, end) in enumerate(anchors):
+            w = {
+                "start": m.start() if n == 0 else anchor_start,
+                "end": end,
+                "comparator": None,
+                "explicit": False,
+                "value": None,
+                "low": None,
+                "high": None,
+                "unit": None,
+                "relation": relation,
+                "anchor": anchor,
+                "anchor_text": _printed(text, anchor_start, end),
+                "implied": False,
+                "whichever": None,
+                "bare": True,
+            }
+            if not _overlaps(w, found):
+                found.append(w)
     found.sort(key=lambda w: w["start"])
+    found = _absorb_trailing_relation(text, found)
     groups = _link_coordinated(text, found)
     _apply_whichever(text, groups)
     return [
@@ -301,6 +464,7 @@ def find_time_windows(text: str, aliases: dict[str, str] | None = None) -> list[
             unit=w["unit"],
             relation=w["relation"],
             anchor=w["anchor"],
+            anchor_text=w["anchor_text"] if w["anchor"] else None,
             whichever=w["whichever"],
             text=text[w["start"] : w["end"]],
             span=(w["start"], w["end"]),
