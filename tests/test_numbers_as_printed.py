@@ -214,3 +214,44 @@ def test_a_limit_shared_by_measures_named_with_abbreviations() -> None:
 def test_a_performance_status_list_after_must_be() -> None:
     qs = find_quantities("Patients' ECOG performance status must be 0, 1, or 2")  # NCT06388018
     assert [(q.kind, q.value) for q in qs] == [("score", 0.0), ("score", 1.0), ("score", 2.0)]
+
+
+def test_a_limit_shared_by_two_measures_joined_by_a_slash() -> None:
+    qs = find_quantities(  # NCT06096870
+        "Aspartate aminotransferase (AST) /Alanine aminotransferase (ALT) <=2.5 x institutional "
+        "upper limit of normal (ULN)"
+    )
+    assert [(q.measure, q.value, q.relative_to) for q in qs] == [
+        ("AST", 2.5, "ULN"),
+        ("ALT", 2.5, "ULN"),
+    ]
+
+
+def test_an_aside_in_brackets_before_the_limit_is_not_its_measure() -> None:
+    q = find_quantities(  # NCT06096870
+        "Measured or calculated creatinine clearance (CrCl) (estimated glomerular filtration "
+        "rate (eGFR) may also be used in place of CrCl) > 45 mL/min/1.73 m^2 for participant with "
+        "creatinine levels > 1.5 x institutional ULN"
+    )[0]
+    assert (q.measure, q.value) == ("CrCl", 45.0)
+    assert q.condition == "participant with creatinine levels > 1.5 x institutional ULN"
+
+
+def test_childrens_age_bands_with_an_open_upper_bound() -> None:
+    qs = find_quantities("CD4%<20% for children 1-<3 years")  # NCT02028676
+    assert [(q.kind, q.comparator, q.value, q.unit) for q in qs] == [
+        ("value", "<", 20.0, "%"),
+        ("age", ">=", 1.0, "a"),
+        ("age", "<", 3.0, "a"),
+    ]
+
+
+def test_an_infants_age_in_months() -> None:
+    qs = find_quantities("CD4%<25% for infants <12 months")  # NCT02028676
+    assert [(q.kind, q.value, q.unit) for q in qs][1:] == [("age", 12.0, "mo")]
+
+
+def test_an_age_in_brackets_after_a_word_for_people() -> None:
+    assert [(q.kind, q.value) for q in find_quantities("Adult patient (≥ 18 years)")] == [
+        ("age", 18.0)
+    ]  # NCT07013331

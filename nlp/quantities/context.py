@@ -35,7 +35,13 @@ _AGE_WORDS_RE = re.compile(r"\b(?:age[ds]?|aged)\b", re.I)
 _AGE_RIGHT_RE = re.compile(r"^[\s-]*(?:old|of\s+age|year-old|years?-old|y/o)\b", re.I)
 _PEOPLE_RE = re.compile(
     r"\b(?:adults?|patients?|subjects?|participants?|men|women|males?|females?|children|"
-    r"individuals?|persons?|people|volunteers?|boys|girls|adolescents|infants)\s*$",
+    r"individuals?|persons?|people|volunteers?|boys|girls|adolescents|infants)\s*\(?\s*$",
+    re.I,
+)
+# "CD4% < 25% for infants < 12 months": an age in months after a word for the young
+_YOUNG_RE = re.compile(
+    r"\b(?:infants?|neonates?|newborns?|babies|toddlers?|children|child|boys|girls)\s*"
+    r"(?:aged\s*|of\s+age\s*)?\(?\s*$",
     re.I,
 )
 _WITHOUT_RE = re.compile(r"\b(?:without|excluding|except|not)\s+(?:\w+\s+){0,2}$", re.I)
@@ -191,4 +197,5 @@ def _age_context(
             and _AGE_WORDS_RE.search(left[-40:].split(";")[-1].split(",")[-1])
         )
         or (unit == "a" and _PEOPLE_RE.search(text[:pre_start]))
+        or (unit in ("mo", "wk", "d") and _YOUNG_RE.search(text[:pre_start]))
     )

@@ -151,16 +151,18 @@ def _second_limits(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 
 _POPULATION = (
-    r"(?:males?|females?|men|women|boys|girls|children|adolescents|adults|infants|neonates|"
-    r"patients|participants|subjects|persons|individuals|those|anyone)"
+    r"(?:males?|females?|men|women|man|woman|boys|girls|child|children|adolescents?|adults?|"
+    r"infants?|neonates?|patients?|participants?|subjects?|persons?|individuals?|those|anyone)"
 )
+_PHRASE = r"(?:[^,;.()]|(?<=\d)\.(?=\d))"  # a decimal point ("> 1.5 x ULN") does not end it
 _PAREN_CONDITION_RE = re.compile(
     rf"^\s*\((?P<c>(?:(?:in|for)\s+)?(?:[A-Za-z-]+\s+){{0,3}}?{_POPULATION}\b[^()]{{0,60}})\)",
     re.I,
 )
 _FOR_POPULATION_RE = re.compile(
     rf"^\s*,?\s*(?:in|for)\s+(?P<c>(?:the\s+)?{_POPULATION}\s+(?:with|who|aged|under|over|"
-    r"of|on|receiving|taking|without|not)\b[^,;.()]{1,60}?)(?=\s*(?:[,;.)]|\s+(?:or|and)\s|$))",
+    rf"of|on|receiving|taking|without|not)\b{_PHRASE}{{1,60}}?)"
+    r"(?=\s*(?:[,;)]|\.(?!\d)|\s+(?:or|and)\s|$))",
     re.I,
 )
 _FOR_ANY_RE = re.compile(

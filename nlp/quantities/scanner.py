@@ -85,6 +85,13 @@ _NAME_NOUN_RE = re.compile(
     r"appendix|appendices|modules?|steps?|visits?|versions?)$",
     re.I,
 )
+_NAME_BEFORE_PAREN_RE = re.compile(  # the name an abbreviation in brackets stands for
+    r"(?:^|[,;:(/]|\b(?:and/or|and|or)\b)\s*([A-Za-z][A-Za-z0-9 '\-]*?)\s*$"
+)
+_ASIDE_BEFORE_RE = re.compile(  # a bracketed clause of four words or more right before a limit
+    r"\((?:[^()]|\([^()]*\)){0,160}?\s(?:[^()\s]+\s+){3,}[^()]*\)\s*$"
+)
+_OPEN_UPPER_RE = re.compile(r"\s*-\s*(<=?|≤)\s*(?=\d)")  # "1-<3 years"
 _COUNT_UNITS = frozenset({"/uL", "/mm3"})  # cells per microlitre: never a fraction of one
 _THOUSANDS_POINT_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _SUBSTAGE_RE = re.compile(r"[ABCabc](?![A-Za-z])")
@@ -202,9 +209,24 @@ class _Reader:
         # range end
         low = high = None
         split_to: tuple[float, str, int, int] | None = None
+        split_cmp = "<="
         sep = (
             _BETWEEN_SEP_RE if between and between.group(1).lower() == "between" else _RANGE_SEP_RE
         ).match(text, pos)
+        upper = _OPEN_UPPER_RE.match(text, pos) if unit is None or unit in _TIME_UNITS else None
+        if upper is not None and (m_up := _NUM_RE.match(text, upper.end())):
+            # "children 1-<3 years": from the first, below the second
+            unit_up, upos_up = _read_unit(text, m_up.end())
+            v_up = _parse_number(m_up.lastgroup or "d", m_up.group())
+            split_to = (
+                v_up,
+                unit_up or unit or "a",
+                upper.start(1),
+                upos_up if unit_up else m_up.end(),
+            )
+            split_cmp = "<" if upper.group(1) == "<" else "<="
+            unit = unit or unit_up
+            sep = None
         if sep:
             n2pos = sep.end()
             kw2 = _KW2_RE.match(text[n2pos:])
@@ -278,6 +300,11 @@ class _Reader:
         # ---- what kind of quantity is it?
         start_guess = pre_start if pre_start < s else s
         measure, ms, me = _measure_before(text, start_guess, self.floor)
+        aside = _ASIDE_BEFORE_RE.search(text, 0, start_guess) if measure else None
+        if aside and aside.start() >= self.floor:
+            # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
+            # aside in brackets is not the measure; the name before it is
+            measure, ms, me = _measure_before(text, aside.start(), self.floor)
         if cells_measure is not None:
             measure, ms, me = cells_measure, len(text), len(text)
         kind = "value"
@@ -506,7 +533,7 @@ class _Reader:
             out.append(
                 out[0].model_copy(
                     update={
-                        "comparator": "<=",
+                        "comparator": split_cmp,
                         "value": v2,
                         "unit": unit2,
                         "text": text[s2:e2],
@@ -536,8 +563,8 @@ class _Reader:
         if measure and (adjacent or paren_abbr) and kind == "value":
             list_end = ms
             if text[:ms].rstrip().endswith("("):  # "alkaline phosphatase (ALP) ≤ 3 x ULN"
-                _name, name_start, _ = _measure_before(text, text.rfind("(", 0, ms), self.floor)
-                list_end = name_start if _name else ms
+                named = _NAME_BEFORE_PAREN_RE.search(text, 0, text.rfind("(", 0, ms))
+                list_end = named.start(1) if named else ms
             for item, _a, _b in _list_before(text, list_end):
                 out.insert(
                     len(out) - 1 - (1 if bp_second is not None else 0),
