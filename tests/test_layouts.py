@@ -320,3 +320,18 @@ def test_a_numbered_list_run_on_after_its_heading_is_read_as_items() -> None:
     (exc,) = outline.groups
     assert [i.label for i in exc.items] == ["1", "2", "3"]
     assert outline.warnings == []  # no gap: "2." was printed inside the line before "3."
+
+
+def test_every_anchor_id_is_documented_in_the_schema() -> None:
+    from nlp.temporal import anchor_ids
+
+    schema = (Path(__file__).parents[1] / "docs" / "schema.md").read_text(encoding="utf-8")
+    assert [a for a in anchor_ids() if f"| `{a}` |" not in schema] == []
+
+
+def test_every_warning_code_is_documented() -> None:
+    import re as _re
+
+    warnings_md = (Path(__file__).parents[1] / "docs" / "warnings.md").read_text(encoding="utf-8")
+    codes_defined = set(_re.findall(r'= "(W\d{3})"', Path(errors.__file__).read_text()))
+    assert {c for c in codes_defined if f"| {c} |" not in warnings_md} == set()
