@@ -216,3 +216,37 @@ def test_gold_errors_name_the_folder(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["check", str(empty)]) == 2
     err = capsys.readouterr().err
     assert str(empty) in err and "no trial folder" in err and "\n" not in err.strip()
+
+
+def test_no_gold_criterion_is_read_in_a_list_of_the_other_kind(check_report: CheckReport) -> None:
+    """The inclusion/exclusion split is never wrong on the gold records: no criterion of the
+    gold is paired with a parsed criterion of the other kind."""
+    flipped = [
+        (r.trial_id, d.criterion_id, d.expected, d.actual)
+        for r in check_report.trials
+        for d in r.disagreements
+        if d.family == "structure"
+        and d.field in ("group", "group.kind")
+        and str(d.expected).split()[0] != str(d.actual).split()[0]
+    ]
+    assert flipped == []
+
+
+def test_doubtful_splits_of_the_gold_records_are_warned() -> None:
+    from nlp import parse_file
+    from nlp.errors import SPLIT_WARNINGS
+
+    warned = {
+        trial: sorted({w.code for w in parse_file(source).warnings if w.code in SPLIT_WARNINGS})
+        for trial, source in (
+            (p.parent.name, p) for p in sorted(GOLD.glob("*/source.*")) if p.suffix != ".txt"
+        )
+    }
+    assert warned["NCT00132080"] == ["W105"]  # no inclusion/exclusion heading at all
+    assert warned["NCT01220531"] == ["W110"]  # "Biological Mother Inclusion/Exclusion:"
+    assert warned["NCT02028676"] == ["W111"]  # numbering goes on across "Exclusion criteria"
+    assert {t for t, codes in warned.items() if codes} == {
+        "NCT00132080",
+        "NCT01220531",
+        "NCT02028676",
+    }
