@@ -6,7 +6,7 @@ import re
 
 from models import AgeLimit, Demographics, Quantity
 
-_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)?\s*$")
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:\s*([A-Za-z]+))?\s*$")
 _AGE_UNITS = {
     "year": "a", "years": "a", "yr": "a", "yrs": "a", "y": "a",
     "month": "mo", "months": "mo", "week": "wk", "weeks": "wk",

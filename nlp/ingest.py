@@ -134,7 +134,9 @@ def _decode(data: bytes, source: str) -> str:
 
 # An Eligo rule file, YAML or JSON: a top-level groups list whose groups have a kind.
 _ENCODING_KEYS = re.compile(r'^(?:groups:[ \t]*$|\s*"groups":\s*\[)', re.MULTILINE)
-_GROUP_KIND = re.compile(r'^\s*-?\s*"?kind"?:\s*"?(?:inclusion|exclusion)"?,?[ \t]*$', re.MULTILINE)
+_GROUP_KIND = re.compile(
+    r'^[ \t]*(?:-[ \t]*)?"?kind"?:[ \t]*"?(?:inclusion|exclusion)"?,?[ \t]*$', re.MULTILINE
+)
 
 
 def _iter_records(

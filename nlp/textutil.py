@@ -6,6 +6,7 @@ mapped back to the original eligibility text with :meth:`CleanText.source_span`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # CommonMark backslash escapes: any ASCII punctuation may be escaped.
@@ -34,12 +35,37 @@ class CleanText:
         return (self.starts[start], self.ends[end - 1])
 
 
+MAX_SPACE_RUN = 16
+"""A run of more whitespace than this inside a line reads as one space (mapped to the whole
+run): no reader sees meaning in a run of 25 spaces, and every pattern then meets a bounded run
+of whitespace (a backtracking regex can cost the square of a run's length)."""
+_LONG_RUN = re.compile(rf"[ \t\u00a0]{{{MAX_SPACE_RUN + 1},}}")
+
+
 def clean_segments(source: str, segments: list[tuple[int, int]]) -> CleanText:
     """Unescape markdown in each source segment and join the segments with one space.
 
     ``segments`` are the item's lines as ``[start, end)`` source spans, in order, already
-    stripped of the label and surrounding whitespace.
+    stripped of the label and surrounding whitespace. A whitespace run longer than
+    :data:`MAX_SPACE_RUN` inside a segment reads as one space.
     """
+    if any(_LONG_RUN.search(source, a, b) for a, b in segments):
+        segments = [piece for a, b in segments for piece in _split_runs(source, a, b)]
+    return _joined(source, segments)
+
+
+def _split_runs(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The segment cut around its long whitespace runs (each run becomes a joining space)."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _LONG_RUN.finditer(source, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _joined(source: str, segments: list[tuple[int, int]]) -> CleanText:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -255,3 +255,19 @@ def test_an_age_in_brackets_after_a_word_for_people() -> None:
     assert [(q.kind, q.value) for q in find_quantities("Adult patient (≥ 18 years)")] == [
         ("age", 18.0)
     ]  # NCT07013331
+
+
+def test_a_long_run_of_spaces_before_a_limit_is_read_in_linear_time() -> None:
+    # issue 10 row 1: the measure filler took exponential time (x2 per space) on this shape;
+    # 20,000 spaces now take a fraction of a second
+    text = "Serum" + " " * 20_000 + "level >= 5 mg/dL"
+    (q,) = find_quantities(text)
+    assert (q.measure, q.comparator, q.value, q.unit) == ("level", ">=", 5.0, "mg/dL")
+
+
+def test_a_long_run_of_spaces_reads_as_one_space() -> None:
+    protocol = parse_text("Inclusion Criteria:\n* Serum" + " " * 24 + "level >= 5 mg/dL")
+    criterion = protocol.groups[0].criteria[0]
+    assert criterion.text == "Serum level >= 5 mg/dL"
+    (q,) = criterion.quantities
+    assert protocol.eligibility_text[q.span[0] : q.span[1]].endswith("level >= 5 mg/dL")

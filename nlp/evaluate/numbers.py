@@ -54,7 +54,7 @@ _COMPARATORS: list[tuple[str, str]] = [
     (r"<|\bless than\b|\bfewer than\b|\bunder\b|\bbelow\b|\byounger than\b|\blower than\b", "<"),
 ]  # fmt: skip
 _SCIENTIFIC = re.compile(
-    r"\s*[x×*]\s*10\s*(?:\^|\*\*|\*|e)?\s*[-−]?\d+|\s*[x×*]\s*10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+"
+    r"\s*[x×*]\s*10\s*(?:(?:\^|\*\*|\*|e)\s*)?[-−]?\d+|\s*[x×*]\s*10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+"
 )
 _TOKEN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\d])|[A-Za-z½¼¾ⅠⅡⅢⅣⅤ]+")
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)

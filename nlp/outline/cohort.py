@@ -55,7 +55,9 @@ def _content_cohort(group: _Group, others: list[_Group], text: str) -> str | Non
     return _expand(best, group_text)
 
 
-_LABEL_COHORT = re.compile(r"\b(?:for|in)\s+([^:()]+?)\s*:?\s*$|\(([^()]+)\)\s*:?\s*$", re.I)
+_LABEL_COHORT = re.compile(
+    r"\b(?:for|in)\s+([^:()]+?)\s*(?::\s*)?$|\(([^()]+)\)\s*(?::\s*)?$", re.I
+)
 _SPECIFIC = re.compile(r"^([\w/]+)-specific\b", re.IGNORECASE)
 
 

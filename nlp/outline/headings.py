@@ -144,7 +144,7 @@ def _mixed_heading(content: str) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
-_LEAD_END = re.compile(r"\s+((?:key\s+)?(?:inclusion|exclusion)\s+criteria)\s*:?\s*$", re.I)
+_LEAD_END = re.compile(r"\s+((?:key\s+)?(?:inclusion|exclusion)\s+criteria)\s*(?::\s*)?$", re.I)
 _INLINE = re.compile(
     r"(?:(?<=[.;:!?)\]])|(?<=[.;:!?)\]][*_]))\s+"
     r"((?:\*\*|__)?(?:Key\s+|KEY\s+)?(?:Inclusion|Exclusion|INCLUSION|EXCLUSION)\s+"
@@ -165,11 +165,13 @@ def _trailing_kind_heading(content: str) -> tuple[str, int] | None:
 
     Only the plain "Inclusion/Exclusion criteria" forms count, capitalised as headings are.
     """
-    m = _LEAD_END.search(content)
-    if m is None or m.start() == 0 or not m.group(1)[:1].isupper():
+    tail = content[-120:]  # a heading ends the line: its last words are enough
+    m = _LEAD_END.search(tail)
+    offset = len(content) - len(tail)
+    if m is None or m.start() + offset == 0 or not m.group(1)[:1].isupper():
         return None
     kind = "inclusion" if "inclusion" in m.group(1).lower() else "exclusion"
-    return kind, m.start(1)
+    return kind, m.start(1) + offset
 
 
 def _inline_headings(content: str) -> list[int]:

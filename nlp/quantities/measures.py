@@ -16,7 +16,7 @@ _BOUNDARY_RE = re.compile(
 # the lookahead turns away in C the positions where no run can start (see rules._first_chars)
 _FILLER_RE = re.compile(
     r"(?=\s|\b[oiabwmstvehkdl])"
-    r"(?:\s+|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
+    r"(?:\s|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
     r"have|measured|known|documented|level\s+of)\b)+$",
     re.I,
 )

@@ -88,9 +88,6 @@ _NAME_NOUN_RE = re.compile(
 _NAME_BEFORE_PAREN_RE = re.compile(  # the name an abbreviation in brackets stands for
     r"(?:^|[,;:(/]|\b(?:and/or|and|or)\b)\s*([A-Za-z][A-Za-z0-9 '\-]*?)\s*$"
 )
-_ASIDE_BEFORE_RE = re.compile(  # a bracketed clause of four words or more right before a limit
-    r"\((?:[^()]|\([^()]*\)){0,160}?\s(?:[^()\s]+\s+){3,}[^()]*\)\s*$"
-)
 _OPEN_UPPER_RE = re.compile(r"\s*-\s*(<=?|≤)\s*(?=\d)")  # "1-<3 years"
 _COUNT_UNITS = frozenset({"/uL", "/mm3"})  # cells per microlitre: never a fraction of one
 _THOUSANDS_POINT_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
@@ -106,6 +103,21 @@ def _substage(value: float, token: str, text: str, end: int) -> float:
     if letter is None:
         return value
     return round(value + ("abc".index(letter.lower()) + 1) / 10, 1)
+
+
+def _aside_before(text: str, end: int) -> int | None:
+    """Where a bracketed clause of four words or more that ends right before ``end`` opens
+    ("(eGFR may also be used in place of CrCl) > 45"), or None. Brackets may nest once."""
+    close = len(text[:end].rstrip()) - 1
+    if close < 0 or text[close] != ")":
+        return None
+    depth = 0
+    for i in range(close, max(-1, close - 200), -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            inside = text[i + 1 : close]
+            return i if len(inside.split()) >= 4 else None
+    return None
 
 
 def _pre_search(p: dict[str, Any], left: str) -> re.Match[str] | None:
@@ -300,11 +312,11 @@ class _Reader:
         # ---- what kind of quantity is it?
         start_guess = pre_start if pre_start < s else s
         measure, ms, me = _measure_before(text, start_guess, self.floor)
-        aside = _ASIDE_BEFORE_RE.search(text, 0, start_guess) if measure else None
-        if aside and aside.start() >= self.floor:
+        aside = _aside_before(text, start_guess) if measure else None
+        if aside is not None and aside >= self.floor:
             # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
             # aside in brackets is not the measure; the name before it is
-            measure, ms, me = _measure_before(text, aside.start(), self.floor)
+            measure, ms, me = _measure_before(text, aside, self.floor)
         if cells_measure is not None:
             measure, ms, me = cells_measure, len(text), len(text)
         kind = "value"
