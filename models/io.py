@@ -30,15 +30,18 @@ def load_data(path: Path) -> Any:
         raise EncodingFileError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
         raise EncodingFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise EncodingFileError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise EncodingFileError(_yaml_line(path, exc)) from None
+        if path.suffix.lower() == ".json":
+            try:
+                return json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise EncodingFileError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise EncodingFileError(_yaml_line(path, exc)) from None
+    except RecursionError:
+        raise EncodingFileError(f"{path}: nested too deeply to be an encoding") from None
 
 
 def protocol_from_data(data: Any, origin: str) -> Protocol:

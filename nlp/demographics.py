@@ -45,8 +45,27 @@ def parse_healthy_volunteers(written: str | None) -> bool | None:
     return None
 
 
+def ages_conflict(quantities: list[Quantity]) -> bool:
+    """The inclusion text's age limits contradict each other: a minimum above a maximum
+    ("Age less than 10 years or greater than 55 years": alternatives, not one range)."""
+    low, high = _text_ages(quantities)
+    if low is None or high is None:
+        return False
+    from nlp.units import convert
+
+    low_in_high = convert(low.value, low.unit, high.unit)
+    return low_in_high is not None and low_in_high > high.value
+
+
 def ages_from_quantities(quantities: list[Quantity]) -> tuple[AgeLimit | None, AgeLimit | None]:
-    """Minimum and maximum age stated in inclusion text ("aged 18 to 75 years", "≥ 18 years")."""
+    """Minimum and maximum age stated in inclusion text ("aged 18 to 75 years", "≥ 18 years");
+    none when they contradict each other (:func:`ages_conflict`)."""
+    if ages_conflict(quantities):
+        return None, None
+    return _text_ages(quantities)
+
+
+def _text_ages(quantities: list[Quantity]) -> tuple[AgeLimit | None, AgeLimit | None]:
     low: AgeLimit | None = None
     high: AgeLimit | None = None
     for q in quantities:

@@ -21,8 +21,8 @@ from models import (
     TextSpan,
     TimeWindow,
 )
-from nlp.demographics import build_demographics
-from nlp.errors import W_MISSING_SEPARATOR, W_NUMBER_READING
+from nlp.demographics import ages_conflict, build_demographics
+from nlp.errors import W_AGES_INCONSISTENT, W_MISSING_SEPARATOR
 from nlp.ingest import Record
 from nlp.logic import PartSpan
 from nlp.outline import Outline, OutlineItem
@@ -43,7 +43,7 @@ class ItemAnalysis:
     optional: list[PartSpan] = field(default_factory=list)
     exceptions: list[PartSpan] = field(default_factory=list)
     run_together: list[tuple[int, int]] = field(default_factory=list)
-    readings: list[tuple[int, int, str]] = field(default_factory=list)
+    readings: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
 def _span(clean: CleanText, span: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -127,13 +127,8 @@ def _item_warnings(
         )
         for s, e in analysis.run_together
     ] + [
-        ParseWarning(
-            code=W_NUMBER_READING,
-            message=message,
-            span=clean.source_span(s, e),
-            criterion_id=item.id,
-        )
-        for s, e, message in analysis.readings
+        ParseWarning(code=code, message=message, span=clean.source_span(s, e), criterion_id=item.id)
+        for s, e, code, message in analysis.readings
     ]
 
 
@@ -175,6 +170,14 @@ def encode_protocol(
         for q in item.quantities
     ]
     warnings.extend(extra_warnings)
+    if ages_conflict(inclusion_quantities):
+        warnings.append(
+            ParseWarning(
+                code=W_AGES_INCONSISTENT,
+                message="the inclusion text's age limits contradict each other (a minimum above "
+                "a maximum: alternatives?); demographics not filled from the text",
+            )
+        )
     return Protocol(
         trial_id=record.trial_id,
         org_study_id=record.org_study_id,

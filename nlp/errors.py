@@ -26,6 +26,9 @@ W_NUMBERING_ACROSS_HEADING = "W111"  # the numbering continues across a kind hea
 W_KIND_FROM_INTRO = "W112"  # no heading: the kind of a list read from its intro sentence
 W_INLINE_HEADING = "W113"  # a kind heading printed inside a line: the text after it is split off
 W_NUMBER_READING = "W114"  # a number read other than as printed: 109/L as 10^9/L, 100.000 as 1e5
+W_TOO_DEEP = "W115"  # items nest deeper than the outline's limit: the deeper ones kept at the limit
+W_NOT_A_NUMBER = "W116"  # a number too large (or not finite) to be a limit: not read as one
+W_AGES_INCONSISTENT = "W117"  # age limits in the text contradict each other: demographics left open
 
 SPLIT_WARNINGS = frozenset(
     {

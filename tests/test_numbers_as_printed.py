@@ -54,7 +54,7 @@ def test_a_decimal_comma() -> None:
 
 def test_european_readings_are_warned_about() -> None:
     text = "platelets 100.000/µl and ST elevation of 0,1 mV"
-    readings = [m for _, _, m in find_number_readings(text, find_quantities(text))]
+    readings = [m for _, _, _, m in find_number_readings(text, find_quantities(text))]
     assert readings == [
         "'100.000' read as 100000 (a thousands point, in a count per volume)",
         "'0,1' read as 0.1 (a decimal comma)",

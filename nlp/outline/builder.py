@@ -64,6 +64,14 @@ _JOIN_WORDS = frozenset((  # a line ending with one of these wraps into the next
 ))  # fmt: skip
 _HEADING_LABELS = (None, "bullet", "ROMAN", "ROMAN?", "ALPHA", "num", "dotted")
 _LIST_END = (";", ",", " or", " and", " and/or", " OR", " AND")
+MAX_DEPTH = 20
+"""Items nest at most this deep (real eligibility lists nest five deep at most): the encoding
+stays within what JSON and YAML readers and writers handle (docs/schema.md, W115)."""
+
+
+def _line_start(text: str, pos: int) -> int:
+    """Where the line holding ``pos`` starts (after ``\n``, or a lone ``\r``)."""
+    return max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
 
 
 class _Builder:
@@ -88,6 +96,7 @@ class _Builder:
         self.pending: list[OutlineRemark] = []  # intro remarks waiting for the group they open
         self.no_late_start: int | None = None  # W111 given: no W101 for the item at this offset
         self.label_indent: dict[int, int] = {}  # id(item) → column of its printed label
+        self.too_deep = False
 
     # groups
     def _group(self) -> _Group:
@@ -120,7 +129,7 @@ class _Builder:
         depth = parent.item.depth + 1 if parent else 0
         group = self._group()
         if group.heading is None and group.start is None:
-            line_start = self.text.rfind("\n", 0, seg[0]) + 1
+            line_start = _line_start(self.text, seg[0])
             group.start = (
                 line_start
                 + len(self.text[line_start : seg[0]])
@@ -639,7 +648,7 @@ class _Builder:
 
     def _indent_of(self, item: OutlineItem) -> int:
         a = item.segments[0][0]
-        start = self.text.rfind("\n", 0, a) + 1
+        start = _line_start(self.text, a)
         return len(self.text[start:a].expandtabs(4))
 
     # labelled items
@@ -862,6 +871,18 @@ class _Builder:
                 f"list starts at {line.label}: an item before it was probably lost",
                 (line.first, line.end),
             )
+        if parent is not None and parent.item.depth + 1 >= MAX_DEPTH:
+            # deeper than any eligibility list nests: a sibling at the deepest level kept
+            parent = next(n for n in self.stack if n.item.depth == MAX_DEPTH - 2)
+            del self.stack[self.stack.index(parent) + 1 :]
+            if not self.too_deep:
+                self._warn(
+                    errors.W_TOO_DEEP,
+                    f"items nest deeper than {MAX_DEPTH} levels: the deeper ones are kept at "
+                    f"level {MAX_DEPTH}",
+                    (line.first, line.end),
+                )
+                self.too_deep = True
         item = self._new_item(line.label, seg, parent)
         self.label_indent[id(item)] = line.indent
         ends_colon = self.text[line.end - 1] == ":"

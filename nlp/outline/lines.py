@@ -36,12 +36,22 @@ class _Line:
     content_col: int = 0
 
 
+_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def _scan_lines(text: str) -> list[_Line | None]:
-    """One entry per line: None for blank lines."""
+    """One entry per line: None for blank lines. A line ends at ``\n``, ``\r\n`` or a lone
+    ``\r`` (old Mac text; ``\n\r`` is two breaks around an empty line)."""
     out: list[_Line | None] = []
     pos, n = 0, len(text)
+    breaks = _BREAK.finditer(text) if "\r" in text else None
     while pos <= n:
-        nl = text.find("\n", pos)
+        if breaks is None:
+            nl = text.find("\n", pos)
+            after = nl + 1
+        else:
+            found = next(breaks, None)
+            nl, after = (found.start(), found.end()) if found else (-1, n + 1)
         stop = n if nl < 0 else nl
         end = stop
         while end > pos and text[end - 1] in " \t\r\u00a0\ufeff\f\v":
@@ -53,7 +63,7 @@ def _scan_lines(text: str) -> list[_Line | None]:
         out.append(None if i >= end else _Line(pos, end, col, i))
         if nl < 0:
             break
-        pos = nl + 1
+        pos = after
     return out
 
 

@@ -47,6 +47,7 @@ import re
 from functools import cache
 
 from models import Quantity
+from nlp.errors import W_NOT_A_NUMBER, W_NUMBER_READING
 from nlp.quantities.letters import _letter_grades
 from nlp.quantities.measures import _STOP_WORDS
 from nlp.quantities.numbers import _NUM_RE
@@ -179,15 +180,20 @@ def find_run_together(text: str, quantities: list[Quantity] | None = None) -> li
     return gaps
 
 
+_HUGE_RE = re.compile(r"\d{19,}")
 _LOST_POWER_RE = re.compile(r"(?<![\d^*])10(9|12|6|3)\s*/\s*(?:L|l|µL|uL|mm3)\b")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?![\d,])")
 _DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])\d+,\d{1,2}(?![\d,])")
 
 
-def find_number_readings(text: str, quantities: list[Quantity]) -> list[tuple[int, int, str]]:
-    """Numbers read other than as printed, for a W114 warning: "1.5 x 109/L" (a lost
-    superscript, read 10^9/L), "100.000/µl" (a thousands point), "0,1 mV" (a decimal comma)."""
-    out: list[tuple[int, int, str]] = []
+def find_number_readings(text: str, quantities: list[Quantity]) -> list[tuple[int, int, str, str]]:
+    """Numbers read other than as printed, as (start, end, warning code, message): W114 for
+    "1.5 x 109/L" (a lost superscript, read 10^9/L), "100.000/µl" (a thousands point), "0,1 mV"
+    (a decimal comma); W116 for a number too long to be a limit (400 digits)."""
+    out: list[tuple[int, int, str, str]] = []
+    for m in _HUGE_RE.finditer(text):
+        message = f"a number of {len(m.group())} digits is not read as a limit"
+        out.append((m.start(), m.end(), W_NOT_A_NUMBER, message))
     for q in quantities:
         if q.span is None:
             continue
@@ -199,6 +205,7 @@ def find_number_readings(text: str, quantities: list[Quantity]) -> list[tuple[in
                 (
                     s + lost.start(),
                     s + lost.end(),
+                    W_NUMBER_READING,
                     f"{lost.group()!r} read as 10^{lost.group(1)}"
                     f"{lost.group()[len(lost.group(1)) + 2 :]} (a superscript lost in copying)",
                 )
@@ -209,6 +216,7 @@ def find_number_readings(text: str, quantities: list[Quantity]) -> list[tuple[in
                     (
                         s + m.start(),
                         s + m.end(),
+                        W_NUMBER_READING,
                         f"{m.group()!r} read as {q.value:g}"
                         " (a thousands point, in a count per volume)",
                     )
@@ -219,6 +227,7 @@ def find_number_readings(text: str, quantities: list[Quantity]) -> list[tuple[in
                     (
                         s + m.start(),
                         s + m.end(),
+                        W_NUMBER_READING,
                         f"{m.group()!r} read as {q.value:g} (a decimal comma)",
                     )
                 )

@@ -79,7 +79,7 @@ def _patterns() -> dict[str, Any]:
         ),
         "post": re.compile(
             rf"\s*(?P<p>\+(?!\s*\d)|(?:{_alternation([w for w in postfix if w != '+'])})"
-            r"(?![A-Za-z]))",
+            r"(?![A-Za-z])(?!\s+than\b))",  # "less than 10 or greater than 55": a new limit
             re.I,
         ),
         # an ordinal-scale keyword right before the value, maybe with a comparator between

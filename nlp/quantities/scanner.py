@@ -88,6 +88,7 @@ _NAME_NOUN_RE = re.compile(
 _NAME_BEFORE_PAREN_RE = re.compile(  # the name an abbreviation in brackets stands for
     r"(?:^|[,;:(/]|\b(?:and/or|and|or)\b)\s*([A-Za-z][A-Za-z0-9 '\-]*?)\s*$"
 )
+_POWER_OF_TEN_RE = re.compile(r"\^(\d{1,2})(?!\d)")
 _OPEN_UPPER_RE = re.compile(r"\s*-\s*(<=?|≤)\s*(?=\d)")  # "1-<3 years"
 _COUNT_UNITS = frozenset({"/uL", "/mm3"})  # cells per microlitre: never a fraction of one
 _THOUSANDS_POINT_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
@@ -142,7 +143,13 @@ class _Reader:
         text, p = self.text, self.p
         s, e = m.span()
         kind_tok = m.lastgroup or "d"
+        power = _POWER_OF_TEN_RE.match(text, e) if text[e : e + 1] == "^" else None
+        if kind_tok == "d" and (len(m.group()) > 18 or (text[e : e + 1] == "^" and not power)):
+            return [], e  # 400 digits are no limit (W116); "10^999/L" is no number we can read
         value = _parse_number(kind_tok, m.group())
+        if power is not None and m.group() == "10":
+            value = 10.0 ** int(power.group(1))  # "bacteriuria > 10^3 CFU/mL": 1000
+            e = power.end()
         left = text[max(0, s - 90) : s]
         # "≤-3SD", "> -3", "< +1.5": a sign right after a comparator
         if kind_tok == "d" and left[-1:] in ("-", "−", "+") and _pre_search(p, left[:-1]):

@@ -123,6 +123,8 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
     high = parse_number(m.group("b2") or m.group("n2") or "") if ranged else None
     if low is None or (ranged and high is None):
         return None
+    if ranged and high is not None and high < low:
+        low, high = high, low  # "within 14-7 days": the same window, its ends in order
     cmp_word = normalise_key(m.group("cmp") or "")
     look = normalise_key(m.group("look") or "")
     dur = m.group("dur")
