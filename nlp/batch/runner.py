@@ -20,6 +20,7 @@ from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
 from nlp.batch.summary import Summary
 from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
 from nlp.errors import EligoError
+from nlp.limits import MAX_RECORD_CHARS
 
 CHUNK_ITEMS = 32
 
@@ -42,9 +43,13 @@ def run_batch(
     include_text: bool = False,
     progress: bool = False,
     chunk_items: int = CHUNK_ITEMS,
+    max_chars: int | None = MAX_RECORD_CHARS,
     log: Callable[[str], None] | None = _log_stderr,
 ) -> Summary:
     """Parse every record of ``inputs`` into ``out`` (see docs/batch.md); return the counts.
+
+    A record over ``max_chars`` characters of eligibility text (None: no limit) is logged as a
+    ``read`` error (docs/batch.md, "Limits").
 
     Example::
 
@@ -84,7 +89,8 @@ def run_batch(
             total=estimate_total(paths, own_files), unit="rec", file=sys.stderr, dynamic_ncols=True
         )
     try:
-        chunks = _chunks(_planned(iter_items(paths, own_files), done, summary), chunk_items)
+        items = iter_items(paths, own_files, max_chars)
+        chunks = _chunks(_planned(items, done, summary), chunk_items)
         skipped = 0
         for outcomes in runner.run(chunks, fmt, include_text):
             _write(outcomes, writer, errors, summary)

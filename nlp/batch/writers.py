@@ -12,7 +12,7 @@ Error log, one line per failed record; ``stage`` is ``read`` (the record could n
 ``parse`` (the parser failed) or ``duplicate`` (a trial id already taken by an earlier record)::
 
     {"key": ..., "trial_id": ..., "source": "studies/x.jsonl:13", "stage": "read",
-     "reason": "malformed JSON (Expecting value, column 1)"}
+     "reason": "malformed JSON (Expecting value at column 1)"}
 
 Resume: a JSONL file written by an interrupted run may end in a torn line (a process killed in
 the middle of a write); :func:`repair_tail` cuts it off before anything is appended, and the keys

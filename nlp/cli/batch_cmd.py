@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from nlp.cli.common import add_command
+from nlp.cli.common import add_command, add_max_chars_argument
 from nlp.errors import EligoError
 
 HELP = """\
@@ -84,6 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar, no summary on stderr"
     )
+    add_max_chars_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             resume=args.resume,
             overwrite=args.overwrite,
             include_text=args.include_text,
+            max_chars=args.max_chars or None,
             progress=not args.quiet and sys.stderr.isatty(),
             log=log,
         )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from models.io import dump_protocol
-from nlp.cli.common import add_command
+from nlp.cli.common import add_command, add_max_chars_argument
 
 HELP = """\
 Parse one registry record and write its encoding (YAML by default).
@@ -16,6 +16,13 @@ FILE may be a registry page scraped to text, a ClinicalTrials.gov API v2 study J
 ClinicalTrials.gov XML record, or plain eligibility text ("Inclusion Criteria: ..."); the format
 is detected from the content (force it with --input-format). Without FILE, the embedded
 reference trial NKX019-102 (NCT06557265) is parsed.
+
+Limits: eligibility text over --max-chars characters (default 1,000,000; the parser needs about
+270 bytes of memory per character) is refused with exit status 2, and so is JSON nested deeper
+than about 1,000 levels. One criterion over 1,000,000 characters is kept with its text and a
+W106 warning.
+
+exit status: 0 done, 2 the record could not be read (one line on stderr says why).
 
 examples:
   eligo parse                                  the reference trial, YAML on stdout
@@ -37,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-text", action="store_true", help="leave the eligibility text out of the output"
     )
+    add_max_chars_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -47,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         source, content = default_source()
         protocol = parse_text(content, input_format=args.input_format, source=source)
     else:
-        protocol = parse_file(args.file, input_format=args.input_format)
+        protocol = parse_file(
+            args.file, input_format=args.input_format, max_chars=args.max_chars or None
+        )
     rendered = dump_protocol(protocol, args.format, include_text=not args.no_text)
     if args.output:
         args.output.write_text(rendered, encoding="utf-8")

@@ -1,0 +1,246 @@
+"""Hostile and odd input (issue 10): no hang, no traceback, no silent merge, nothing lost.
+
+Each test is one row of the issue's table (or one of its minor points), with the smallest input
+that shows it. Hangs are checked in a subprocess with a time bound, never by timing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nlp import parse_text
+from nlp.batch import run_batch
+from nlp.batch.sources import iter_items
+from nlp.cli import main
+from nlp.errors import InputError
+from nlp.ingest import detect_format, read_records, records_from_string
+
+ROOT = Path(__file__).resolve().parents[1]
+CRITERIA = "Inclusion Criteria:\n  -  Age >= 18 years\nExclusion Criteria:\n  -  Pregnancy\n"
+
+
+def study(nct_id: object = "NCT03860012", criteria: str = CRITERIA, **elig: object) -> dict:
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": nct_id},
+            "eligibilityModule": {"eligibilityCriteria": criteria, **elig},
+        }
+    }
+
+
+def jsonl(path: Path, *lines: str) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def batch_line(nct_id: object, criteria: str = CRITERIA) -> str:
+    return json.dumps({"nct_id": nct_id, "criteria": criteria})
+
+
+def error_lines(out: Path) -> list[dict]:
+    path = out.with_name(out.name + ".errors.jsonl")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+def finishes_in_a_subprocess(code: str, timeout: float = 20.0) -> str:
+    """Run ``code`` in a fresh interpreter; a hang fails the test at ``timeout`` seconds."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+# --- row 10: plain text that starts like XML or JSON ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<18 years old", "<= 65 years", "[1] Age >= 18", "{Age} 18-65", "<37 weeks gestation"],
+)
+def test_plain_text_starting_with_a_bracket_or_comparator_is_read_as_text(text: str) -> None:
+    content = f"{text}\n- No prior chemotherapy\n"
+    assert detect_format(content) == "text"
+    (record,) = records_from_string(content, "criteria.txt")
+    assert record.eligibility_text == content
+
+
+@pytest.mark.parametrize(
+    ("content", "fmt"),
+    [
+        ('{"protocolSection": {}}', "ctgov_json"),
+        ('[\n  {"protocolSection": {}}\n]', "ctgov_json"),
+        ("<?xml version='1.0'?><clinical_study/>", "ctgov_xml"),
+        ("<clinical_study>\n</clinical_study>", "ctgov_xml"),
+    ],
+)
+def test_json_and_xml_are_still_recognised_by_their_content(content: str, fmt: str) -> None:
+    assert detect_format(content) == fmt
+
+
+def test_truncated_json_is_still_malformed_json_not_text() -> None:
+    with pytest.raises(InputError, match=r"x\.json: line 2: malformed JSON"):
+        records_from_string('{"protocolSection":\n  {"identificationModule": ', "x.json")
+
+
+# --- rows 3 and 5: JSON nested too deeply -----------------------------------------------------
+
+
+def test_json_nested_100000_deep_is_one_line_from_eligo_parse(tmp_path, capsys) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["parse", str(path)]) == 2
+    assert "deep.json: JSON nested too deeply" in one_line_error(capsys)
+
+
+def test_a_deeply_nested_jsonl_line_is_one_read_error_and_the_batch_goes_on(tmp_path) -> None:
+    deep = '{"a":' * 5_000 + "1" + "}" * 5_000
+    lines = batch_line("NCT00000001"), deep, batch_line("NCT00000002")
+    source = jsonl(tmp_path / "in.jsonl", *lines)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([source], out, log=None)
+    assert (summary.parsed, summary.failed) == (2, 1)
+    (error,) = error_lines(out)
+    assert error["source"] == f"{source}:2" and error["stage"] == "read"
+    assert error["reason"].startswith("JSON nested too deeply")
+    resumed = run_batch([source], out, resume=True, log=None)  # resume does not hit it again
+    assert (resumed.already_done, resumed.parsed, resumed.failed) == (3, 0, 0)
+
+
+# --- row 4: lone surrogates -------------------------------------------------------------------
+
+
+def test_a_lone_surrogate_in_text_is_an_input_error() -> None:
+    with pytest.raises(InputError, match=r"<text>: lone surrogate U\+D800 at character 25"):
+        parse_text("Inclusion Criteria:\n- Age\ud800 >= 18")
+
+
+def test_a_lone_surrogate_escape_in_json_is_one_line_from_eligo_parse(tmp_path, capsys) -> None:
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(study(criteria="Inclusion Criteria:\n- Age \ud800")), "utf-8")
+    assert main(["parse", str(path)]) == 2
+    assert "study.json: lone surrogate U+D800" in one_line_error(capsys)
+
+
+def test_a_lone_surrogate_in_a_jsonl_line_is_a_read_error(tmp_path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", '{"nct_id": "NCT1", "criteria": "Age \\ud800"}')
+    (item,) = iter_items([source])
+    assert item.record is None and item.error.startswith("lone surrogate U+D800 at character 4")
+
+
+# --- minor: text with nothing to read, bare JSON values, ids of the wrong type ----------------
+
+
+@pytest.mark.parametrize("content", ["\x00", "\ufeff\u200b", "\x00\u200b\u2060\n \t"])
+def test_text_of_only_nul_bom_or_zero_width_characters_is_refused(content: str) -> None:
+    with pytest.raises(InputError, match="only invisible characters"):
+        records_from_string(content, "blank.txt")
+
+
+@pytest.mark.parametrize("content", ["5", "null", "true", "-1.5e3\n"])
+def test_a_bare_json_value_is_refused_not_read_as_the_text(content: str) -> None:
+    with pytest.raises(InputError, match=r"five\.json: a bare JSON value"):
+        records_from_string(content, "five.json")
+
+
+@pytest.mark.parametrize(("value", "kind"), [(123, "a number"), ({"id": 1}, "an object")])
+def test_an_nct_id_that_is_not_a_string_is_an_error(value: object, kind: str) -> None:
+    with pytest.raises(InputError, match=f"one.json: nctId is {kind}"):
+        records_from_string(json.dumps(study(value)), "one.json")
+
+
+def test_a_jsonl_nct_id_nan_is_a_read_error_not_the_id_nan(tmp_path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", '{"nct_id": NaN, "criteria": "Age >= 18"}')
+    (item,) = iter_items([source])
+    assert item.trial_id is None and item.error == "nct_id is a number (nan), not a string"
+
+
+def test_a_malformed_json_reason_is_whole_with_its_line_and_column(tmp_path) -> None:
+    path = tmp_path / "ctrl.json"
+    path.write_text('{"protocolSection":\n {"x": "a\x01b"}}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        list(read_records(path))
+    assert str(caught.value) == (
+        f"{path}: line 2: malformed JSON (Invalid control character at column 10)"
+    )
+
+
+def test_a_malformed_jsonl_line_reason_is_whole_with_its_column(tmp_path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", '{"nct_id": "NCT1", "criteria": "a\x01b"}')
+    (item,) = iter_items([source])
+    assert item.error == "malformed JSON (Invalid control character at column 34)"
+
+
+def test_a_jsonl_line_holding_u2028_in_a_string_is_one_record() -> None:
+    content = json.dumps(study(criteria="Age >= 18\u2028years"), ensure_ascii=False)
+    content += "\n" + json.dumps(study("NCT03860013"))
+    records = records_from_string(content, "two.json")
+    assert [r.eligibility_text for r in records] == ["Age >= 18\u2028years", CRITERIA]
+
+
+def test_many_blank_lines_are_not_quadratic_in_format_detection() -> None:
+    out = finishes_in_a_subprocess(
+        "from nlp.ingest import records_from_string as r\n"
+        "print(r('\\n' * 300_000 + 'Age >= 18', 'x.txt')[0].source_format)"
+    )
+    assert out.strip() == "text"
+
+
+# --- rows 7 and 13: record and item size limits -----------------------------------------------
+
+
+def test_a_record_over_a_million_characters_is_one_line_naming_the_limit(tmp_path, capsys):
+    path = tmp_path / "huge.txt"
+    path.write_text("Inclusion Criteria:\n- " + "x" * 1_000_000, encoding="utf-8")
+    assert main(["parse", str(path)]) == 2
+    err = one_line_error(capsys)
+    assert "huge.txt: eligibility text of 1,000,022 characters" in err
+    assert "over the limit of 1,000,000" in err
+
+
+def test_the_record_size_limit_is_set_with_max_chars(tmp_path, capsys):
+    path = tmp_path / "criteria.txt"
+    path.write_text(CRITERIA, encoding="utf-8")
+    assert main(["parse", str(path), "--max-chars", "40"]) == 2
+    assert "over the limit of 40 (--max-chars raises it)" in one_line_error(capsys)
+    assert main(["parse", str(path), "--max-chars", "0", "--no-text"]) == 0  # 0: no limit
+
+
+def test_a_record_over_the_size_limit_is_a_read_error_in_batch(tmp_path) -> None:
+    long_one = batch_line("NCT00000002", CRITERIA + "  -  " + "x" * 200 + "\n")
+    source = jsonl(tmp_path / "in.jsonl", batch_line("NCT00000001"), long_one)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([source], out, max_chars=100, log=None)
+    assert (summary.parsed, summary.failed) == (1, 1)
+    (error,) = error_lines(out)
+    assert error["stage"] == "read" and error["trial_id"] == "NCT00000002"
+    assert error["reason"] == (
+        "eligibility text of 282 characters is over the limit of 100 (--max-chars raises it)"
+    )
+
+
+def test_an_item_over_the_pipeline_limit_is_kept_with_a_w106_naming_the_limit(monkeypatch):
+    from nlp import get_parser
+
+    parser = get_parser()
+    monkeypatch.setattr(parser.nlp, "max_length", 30)
+    text = "Inclusion Criteria:\n  -  Age >= 18\n  -  " + "No prior chemotherapy " * 3
+    protocol = parse_text(text)
+    (warning,) = [w for w in protocol.warnings if w.code == "W106"]
+    assert warning.criterion_id == "inc.2" and "over the pipeline's limit of 30" in warning.message
+    assert protocol.groups[0].criteria[0].quantities  # the other items are analysed
