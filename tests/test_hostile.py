@@ -244,3 +244,47 @@ def test_an_item_over_the_pipeline_limit_is_kept_with_a_w106_naming_the_limit(mo
     (warning,) = [w for w in protocol.warnings if w.code == "W106"]
     assert warning.criterion_id == "inc.2" and "over the pipeline's limit of 30" in warning.message
     assert protocol.groups[0].criteria[0].quantities  # the other items are analysed
+
+
+# --- row 2: long runs of punctuation in one item ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from nlp.pipeline import get_nlp
+
+    return get_nlp().tokenizer
+
+
+@pytest.mark.parametrize("char", ["(", ")", "%", '"', "'"])
+def test_a_long_run_of_punctuation_reaches_spacy_in_pieces_of_at_most_long_run(tokenizer, char):
+    from nlp.limits import LONG_RUN
+
+    seen: list[str] = []
+    inner = tokenizer.tokenizer
+
+    def spy(text: str):
+        seen.append(text)
+        return inner(text)
+
+    tokenizer.tokenizer = spy
+    try:
+        text = f"Age {char * 8000} >= 18"
+        doc = tokenizer(text)
+    finally:
+        tokenizer.tokenizer = inner
+    assert doc.text == text and sum(len(t) for t in doc if set(t.text) == {char}) == 8000
+    assert max(len(run) for piece in seen for run in piece.split()) == LONG_RUN
+
+
+def test_text_without_a_long_run_is_tokenized_exactly_as_by_spacy(tokenizer) -> None:
+    text = "Platelets >= 100,000/mm3 (within 14 days) and QTc <= 470 ms; 'ECOG' 0-1.\r\n  - ok"
+    assert [(t.text, t.whitespace_) for t in tokenizer(text)] == [
+        (t.text, t.whitespace_) for t in tokenizer.tokenizer(text)
+    ]
+
+
+def test_an_item_of_8000_parentheses_is_parsed_with_its_quantity() -> None:
+    protocol = parse_text("Inclusion Criteria:\n  -  Age >= 18 years " + "(" * 8000)
+    (criterion,) = protocol.groups[0].criteria
+    assert criterion.quantities[0].value == 18 and not protocol.warnings
