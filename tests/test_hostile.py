@@ -7,6 +7,7 @@ that shows it. Hangs are checked in a subprocess with a time bound, never by tim
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -288,3 +289,27 @@ def test_an_item_of_8000_parentheses_is_parsed_with_its_quantity() -> None:
     protocol = parse_text("Inclusion Criteria:\n  -  Age >= 18 years " + "(" * 8000)
     (criterion,) = protocol.groups[0].criteria
     assert criterion.quantities[0].value == 18 and not protocol.warnings
+
+
+# --- row 12: two runs on the same output ------------------------------------------------------
+
+
+def test_a_second_batch_on_an_output_in_use_is_refused_naming_the_first(tmp_path, capsys):
+    from nlp.batch.lock import OutputLock
+
+    source = jsonl(tmp_path / "in.jsonl", batch_line("NCT00000001"))
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"key": "the first run\'s line"}\n', encoding="utf-8")
+    with OutputLock(out):  # the first run, still going
+        assert main(["batch", str(source), "-o", str(out), "--overwrite", "-q"]) == 2
+        err = one_line_error(capsys)
+    assert f"out.jsonl: another eligo batch (process {os.getpid()}) is writing it" in err
+    assert "the first run's line" in out.read_text(encoding="utf-8")  # not wiped by --overwrite
+
+
+def test_a_lock_left_by_a_dead_run_is_taken_over(tmp_path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", batch_line("NCT00000001"))
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "out.jsonl.lock").write_text("999999999\n")  # a SIGKILLed run's lock file
+    assert run_batch([source], out, log=None).parsed == 1
+    assert not (tmp_path / "out.jsonl.lock").exists()

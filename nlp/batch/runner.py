@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.batch.engine import DaskEngine, LocalEngine, Outcome
+from nlp.batch.lock import OutputLock, lock_path
 from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
 from nlp.batch.summary import Summary
 from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
@@ -55,10 +56,36 @@ def run_batch(
 
         summary = run_batch(["studies/"], "out.jsonl", workers=2)
         assert summary.records_read == summary.parsed + summary.failed
+
+    One run at a time on ``out``: a second one is refused with :class:`OutputInUse` while the
+    first holds ``OUT.lock`` (see :mod:`nlp.batch.lock`).
     """
     paths = check_inputs(inputs)
     out = Path(out)
-    own_files = (out, errors_path(out))  # never read back as input
+    with OutputLock(out):
+        return _run_batch(
+            paths, out, fmt, workers, engine, scheduler, client, resume, overwrite,
+            include_text, progress, chunk_items, max_chars, log,
+        )  # fmt: skip
+
+
+def _run_batch(
+    paths: list[Path],
+    out: Path,
+    fmt: str,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    client: Any,
+    resume: bool,
+    overwrite: bool,
+    include_text: bool,
+    progress: bool,
+    chunk_items: int,
+    max_chars: int | None,
+    log: Callable[[str], None] | None,
+) -> Summary:
+    own_files = (out, errors_path(out), lock_path(out))  # never read back as input
     if not resume and not overwrite and _has_content(out):
         raise FileExistsError(
             f"{out}: already exists; --resume continues it, --overwrite replaces it"

@@ -28,6 +28,11 @@ Every record ends in exactly one place: a line (jsonl) or rows (parquet) of OUT,
 OUT.errors.jsonl with its key, source (file:line, zip!member, file#N), stage and reason. A
 later record with a trial id already seen goes to the errors as a duplicate. With --resume,
 records already in OUT or its error log are skipped, so an interrupted run can be continued.
+One run at a time on an OUT: while a run holds OUT.lock, a second one is refused (exit 2); the
+lock of a run that died is taken over.
+
+exit status: 0 the run completed (failed records are in the error log), 2 a usage error, an
+input that does not exist, or OUT in use by another run, 130 interrupted (Ctrl-C).
 
 examples:
   eligo batch /work/shared/corpora/lct -o lct.jsonl
