@@ -313,3 +313,15 @@ def test_a_lock_left_by_a_dead_run_is_taken_over(tmp_path) -> None:
     (tmp_path / "out.jsonl.lock").write_text("999999999\n")  # a SIGKILLed run's lock file
     assert run_batch([source], out, log=None).parsed == 1
     assert not (tmp_path / "out.jsonl.lock").exists()
+
+
+# --- row 18: --engine dask without Dask -------------------------------------------------------
+
+
+def test_engine_dask_without_dask_installed_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now fails
+    source = jsonl(tmp_path / "in.jsonl", batch_line("NCT00000001"))
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "-o", str(out), "--engine", "dask", "-q"]) == 2
+    assert "--engine dask needs Dask" in one_line_error(capsys)
+    assert not out.exists()

@@ -62,6 +62,8 @@ def run_batch(
     """
     paths = check_inputs(inputs)
     out = Path(out)
+    if engine == "dask" and client is None:
+        _require_dask()
     with OutputLock(out):
         return _run_batch(
             paths, out, fmt, workers, engine, scheduler, client, resume, overwrite,
@@ -133,6 +135,16 @@ def _run_batch(
             bar.close()
         summary.stop()
     return summary
+
+
+def _require_dask() -> None:
+    """Dask is an extra: say how to install it rather than raise ModuleNotFoundError later."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise EligoError(
+            "--engine dask needs Dask, which is not installed: pip install 'eligo[dask]'"
+        ) from None
 
 
 def _planned(items: Iterator[Item], done: Done, summary: Summary) -> Iterator[Item]:

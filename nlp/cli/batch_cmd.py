@@ -81,7 +81,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="Dask scheduler (tcp://host:8786); without it --engine dask starts a LocalCluster",
+        help="Dask scheduler (tcp://host:8786); without it --engine dask starts a LocalCluster "
+        "(Dask is an extra: pip install 'eligo[dask]')",
     )
     parser.add_argument(
         "--summary", type=Path, metavar="FILE", help="also write the summary as JSON"
