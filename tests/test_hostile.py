@@ -325,3 +325,173 @@ def test_engine_dask_without_dask_installed_says_how_to_install_it(tmp_path, cap
     assert main(["batch", str(source), "-o", str(out), "--engine", "dask", "-q"]) == 2
     assert "--engine dask needs Dask" in one_line_error(capsys)
     assert not out.exists()
+
+
+# --- row 17: workers exit with the main process -----------------------------------------------
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie nobody has reaped yet counts as gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+WORKER_OF_A_MAIN = """
+import multiprocessing, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from nlp.batch.watchdog import exit_with
+
+pool = ProcessPoolExecutor(
+    1, mp_context=multiprocessing.get_context("forkserver"), initializer=exit_with,
+    initargs=(os.getpid(),),
+)
+print(pool.submit(os.getpid).result(), flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_a_worker_exits_when_its_main_process_is_killed() -> None:
+    import signal
+    import time
+
+    main_process = subprocess.Popen(
+        [sys.executable, "-c", WORKER_OF_A_MAIN], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    worker = int(main_process.stdout.readline())
+    main_process.send_signal(signal.SIGKILL)
+    main_process.wait()
+    for _ in range(200):  # a bound, not a timing: 20 s at most, well under 1 s in practice
+        if gone(worker):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail(f"worker {worker} outlived its main process")
+
+
+def test_batch_workers_watch_the_main_process_and_leave_ctrl_c_to_it(monkeypatch) -> None:
+    from nlp.batch import engine
+
+    calls: list[object] = []
+    monkeypatch.setattr(engine, "exit_with", lambda pid: calls.append(("exit_with", pid)))
+    monkeypatch.setattr(engine, "ignore_interrupts", lambda: calls.append("ignore_interrupts"))
+    monkeypatch.setattr(engine, "get_parser", lambda: calls.append("get_parser"))
+    engine._init_worker(4242)
+    assert calls == [("exit_with", 4242), "ignore_interrupts", "get_parser"]
+
+
+# --- row 19: Ctrl-C ---------------------------------------------------------------------------
+
+
+def test_ctrl_c_prints_the_counts_so_far_and_the_resume_command(tmp_path, capsys, monkeypatch):
+    import shlex
+
+    from nlp.batch import engine
+
+    lines = [batch_line(f"NCT{n:08d}", f"Inclusion Criteria:\n  -  Age >= {n}") for n in range(40)]
+    source = jsonl(tmp_path / "in.jsonl", *lines)
+    out = tmp_path / "out.jsonl"
+    real, calls = engine.process_chunk, []
+
+    def interrupted_at_the_second_chunk(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(engine, "process_chunk", interrupted_at_the_second_chunk)
+    assert main(["batch", str(source), "-o", str(out), "--timeout", "30"]) == 130
+    err = capsys.readouterr().err
+    assert "records read: 32" in err and "parsed:       32" in err
+    command = f"eligo batch {source} -o {out} --timeout 30 --resume"
+    assert err.rstrip().endswith(f"eligo batch: interrupted; continue with: {command}")
+    assert len(out.read_text().splitlines()) == 32
+    monkeypatch.setattr(engine, "process_chunk", real)
+    assert main(shlex.split(command)[1:]) == 0
+    assert len(out.read_text().splitlines()) == 40
+
+
+def stall(*args: object) -> None:
+    """A worker task that never ends on its own (the test below stops it)."""
+    import time
+
+    time.sleep(20)
+
+
+def test_ctrl_c_terminates_the_workers_rather_than_wait_for_their_chunks() -> None:
+    import signal
+    import threading
+
+    from nlp.batch.engine import LocalEngine
+    from nlp.batch.sources import Item
+    from nlp.batch.watchdog import exit_with
+
+    local = LocalEngine(2, task=stall, initializer=exit_with)  # no parser is built
+    chunks = [[Item(f"x:{n}", error="unused")] for n in range(3)]
+    processes = []
+
+    def interrupt_once_running() -> None:
+        while not (local._pool and len(local._pool._processes) == 2):
+            threading.Event().wait(0.05)
+        processes.extend(local._pool._processes.values())
+        threading.Event().wait(0.5)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C (interrupt_main would not wake a wait)
+
+    threading.Thread(target=interrupt_once_running, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        list(local.run(chunks, "jsonl", False))
+    # killed (SIGTERM, or 255 when still starting), not shut down (0) once their chunks ended
+    assert len(processes) == 2 and all(p.exitcode not in (0, None) for p in processes)
+
+
+# --- row 20: a time limit per record ----------------------------------------------------------
+
+
+@pytest.fixture
+def stalling_parser(monkeypatch):
+    """The parser never ends on a record whose text holds STALL (until its time is up)."""
+    from nlp.parser import Parser
+
+    real = Parser._parse_chunk
+
+    def parse_chunk(self, records):
+        while any("STALL" in r.eligibility_text for r in records):
+            pass
+        return real(self, records)
+
+    monkeypatch.setattr(Parser, "_parse_chunk", parse_chunk)
+
+
+def test_a_record_over_the_time_limit_is_a_timeout_error_and_the_run_goes_on(
+    tmp_path, stalling_parser
+) -> None:
+    lines = batch_line("NCT00000001"), batch_line("NCT00000002", "STALL"), batch_line("NCT00000003")
+    source = jsonl(tmp_path / "in.jsonl", *lines)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([source], out, timeout=0.2, log=None)
+    assert (summary.parsed, summary.failed_by_stage) == (2, {"timeout": 1})
+    assert [json.loads(line)["trial_id"] for line in out.read_text().splitlines()] == [
+        "NCT00000001",
+        "NCT00000003",
+    ]
+    (error,) = error_lines(out)
+    assert error == {
+        "key": f"NCT00000002@{source}:2",
+        "trial_id": "NCT00000002",
+        "source": f"{source}:2",
+        "stage": "timeout",
+        "reason": "parsing took longer than 0.2 s (--timeout)",
+    }
+
+
+def test_a_timed_out_record_keeps_its_trial_id_on_resume(tmp_path, stalling_parser) -> None:
+    source = jsonl(tmp_path / "in.jsonl", batch_line("NCT00000002", "STALL"))
+    out = tmp_path / "out.jsonl"
+    run_batch([source], out, timeout=0.2, log=None)
+    jsonl(source, batch_line("NCT00000002", "STALL"), batch_line("NCT00000002"))
+    summary = run_batch([source], out, resume=True, timeout=0.2, log=None)
+    assert summary.failed_by_stage == {"duplicate": 1}  # as in a run never interrupted

@@ -21,7 +21,7 @@ from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
 from nlp.batch.summary import Summary
 from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
 from nlp.errors import EligoError
-from nlp.limits import MAX_RECORD_CHARS
+from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 CHUNK_ITEMS = 32
 
@@ -45,12 +45,15 @@ def run_batch(
     progress: bool = False,
     chunk_items: int = CHUNK_ITEMS,
     max_chars: int | None = MAX_RECORD_CHARS,
+    timeout: float | None = RECORD_TIMEOUT,
     log: Callable[[str], None] | None = _log_stderr,
 ) -> Summary:
     """Parse every record of ``inputs`` into ``out`` (see docs/batch.md); return the counts.
 
     A record over ``max_chars`` characters of eligibility text (None: no limit) is logged as a
-    ``read`` error (docs/batch.md, "Limits").
+    ``read`` error; one that takes longer than ``timeout`` seconds to parse (None: no limit;
+    local engine only) as a ``timeout`` error (docs/batch.md, "Limits"). On Ctrl-C, what is
+    done is kept and :class:`Interrupted` (a KeyboardInterrupt) carries the counts so far.
 
     Example::
 
@@ -67,7 +70,7 @@ def run_batch(
     with OutputLock(out):
         return _run_batch(
             paths, out, fmt, workers, engine, scheduler, client, resume, overwrite,
-            include_text, progress, chunk_items, max_chars, log,
+            include_text, progress, chunk_items, max_chars, timeout, log,
         )  # fmt: skip
 
 
@@ -85,6 +88,7 @@ def _run_batch(
     progress: bool,
     chunk_items: int,
     max_chars: int | None,
+    timeout: float | None,
     log: Callable[[str], None] | None,
 ) -> Summary:
     own_files = (out, errors_path(out), lock_path(out))  # never read back as input
@@ -109,7 +113,10 @@ def _run_batch(
                 ) from None
         if log and (errors.repaired or getattr(writer, "repaired", 0)):
             log("resume: cut a torn last line left by the interrupted run")
-    runner = DaskEngine(workers, scheduler, client) if engine == "dask" else LocalEngine(workers)
+    if engine == "dask":
+        runner: Any = DaskEngine(workers, scheduler, client)
+    else:
+        runner = LocalEngine(workers, timeout)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -117,24 +124,40 @@ def _run_batch(
         bar = tqdm(
             total=estimate_total(paths, own_files), unit="rec", file=sys.stderr, dynamic_ncols=True
         )
+    items = iter_items(paths, own_files, max_chars)
+    results = runner.run(_chunks(_planned(items, done, summary), chunk_items), fmt, include_text)
     try:
-        items = iter_items(paths, own_files, max_chars)
-        chunks = _chunks(_planned(items, done, summary), chunk_items)
         skipped = 0
-        for outcomes in runner.run(chunks, fmt, include_text):
+        for outcomes in results:
             _write(outcomes, writer, errors, summary)
             if bar is not None:
                 bar.update(len(outcomes) + summary.already_done - skipped)
                 skipped = summary.already_done
                 bar.set_postfix(errors=summary.failed, refresh=False)
+    except KeyboardInterrupt:
+        # Records read but still in flight are not written: they are not counted as read (a
+        # resume reads and parses them), so read == already done + parsed + failed still holds.
+        summary.records_read = summary.already_done + summary.parsed + summary.failed
+        summary.interrupted = True
+        raise Interrupted(summary) from None
     finally:
-        # Whatever stops the run (the end, Ctrl-C, a dead worker), what is done is kept whole.
+        # Whatever stops the run (the end, Ctrl-C, a dead worker), what is done is kept whole;
+        # the engine stops first (on Ctrl-C its workers are stopped, not waited for).
+        results.close()
         writer.close()
         errors.close()
         if bar is not None:
             bar.close()
         summary.stop()
     return summary
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_batch`: what was done is written; ``summary`` has its counts."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
 
 
 def _require_dask() -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from nlp.cli.common import add_command, add_max_chars_argument
 from nlp.errors import EligoError
+from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 HELP = """\
 Parse every record found in INPUT... and write one encoding per record to OUT, streaming:
@@ -30,6 +32,11 @@ later record with a trial id already seen goes to the errors as a duplicate. Wit
 records already in OUT or its error log are skipped, so an interrupted run can be continued.
 One run at a time on an OUT: while a run holds OUT.lock, a second one is refused (exit 2); the
 lock of a run that died is taken over.
+
+Limits: a record over --max-chars characters (default 1,000,000) is logged with stage read; a
+record that takes longer than --timeout seconds to parse (default 60) with stage timeout, and
+the run goes on. Ctrl-C stops at once, keeps what is written, and prints the counts and the
+command that continues the run. Workers exit with the main process, even when it is killed.
 
 exit status: 0 the run completed (failed records are in the error log), 2 a usage error, an
 input that does not exist, or OUT in use by another run, 130 interrupted (Ctrl-C).
@@ -91,11 +98,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "-q", "--quiet", action="store_true", help="no progress bar, no summary on stderr"
     )
     add_max_chars_argument(parser)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=RECORD_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a record taking longer to parse is logged as failed, stage timeout (default "
+        f"{RECORD_TIMEOUT:g}; 0: no limit; not enforced with --engine dask)",
+    )
     parser.set_defaults(func=run)
 
 
+def resume_command(args: argparse.Namespace) -> str:
+    """The command that continues this run: the same inputs, output and options, --resume."""
+    words = ["eligo", "batch", *map(os.fspath, args.inputs), "-o", os.fspath(args.output)]
+    options = [
+        ("--format", args.format, "jsonl"),
+        ("--workers", args.workers, 1),
+        ("--engine", args.engine, "local"),
+        ("--scheduler", args.scheduler, None),
+        ("--max-chars", args.max_chars, MAX_RECORD_CHARS),
+        ("--timeout", args.timeout, RECORD_TIMEOUT),
+        ("--summary", args.summary and os.fspath(args.summary), None),
+    ]
+    for flag, value, default in options:
+        if value != default:
+            words += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    words += [
+        flag for flag, on in (("--include-text", args.include_text), ("-q", args.quiet)) if on
+    ]
+    return shlex.join([*words, "--resume"])
+
+
 def run(args: argparse.Namespace) -> int:
-    from nlp.batch import run_batch
+    from nlp.batch import Interrupted, run_batch
 
     if args.workers < 1:
         raise EligoError("--workers must be at least 1")
@@ -103,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         raise EligoError("--scheduler needs --engine dask")
     if args.include_text and args.format == "parquet":
         raise EligoError("--include-text applies to jsonl output only")
+    if args.timeout < 0:
+        raise EligoError("--timeout must be 0 (no limit) or more seconds")
     log = None if args.quiet else (lambda message: print(message, file=sys.stderr))
     try:
         summary = run_batch(
@@ -116,11 +154,19 @@ def run(args: argparse.Namespace) -> int:
             overwrite=args.overwrite,
             include_text=args.include_text,
             max_chars=args.max_chars or None,
+            timeout=args.timeout or None,
             progress=not args.quiet and sys.stderr.isatty(),
             log=log,
         )
     except FileExistsError as err:
         raise EligoError(str(err)) from None
+    except Interrupted as stop:
+        if args.summary:
+            args.summary.write_text(stop.summary.to_json(), encoding="utf-8")
+        if log:
+            log(stop.summary.render())
+        print(f"eligo batch: interrupted; continue with: {resume_command(args)}", file=sys.stderr)
+        return 130
     if args.summary:
         args.summary.write_text(summary.to_json(), encoding="utf-8")
     if log:
