@@ -68,8 +68,23 @@ def dump_protocol(protocol: Protocol, fmt: str = "yaml", *, include_text: bool =
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     raise ValueError(f"unknown format {fmt!r}; use yaml or json")
+
+
+class _Dumper(yaml.SafeDumper):
+    """``yaml.safe_dump``'s dumper, but a string holding U+0085 (NEL) is written double-quoted,
+    where it is escaped (``\\N``): PyYAML would write it single-quoted, as a line break that
+    the loader folds into a space, so the text would not load back as it was."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\x85" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _prune_empty(value: Any) -> Any:

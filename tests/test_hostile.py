@@ -495,3 +495,16 @@ def test_a_timed_out_record_keeps_its_trial_id_on_resume(tmp_path, stalling_pars
     jsonl(source, batch_line("NCT00000002", "STALL"), batch_line("NCT00000002"))
     summary = run_batch([source], out, resume=True, timeout=0.2, log=None)
     assert summary.failed_by_stage == {"duplicate": 1}  # as in a run never interrupted
+
+
+# --- row 16: the YAML round trip --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\u0085", "\u2028", "\u2029", "\r", "\x00", "\ufeff"])
+def test_a_rule_file_with_a_yaml_line_break_character_loads_back_exactly(tmp_path, char):
+    from models.io import dump_protocol, load_protocol
+
+    protocol = parse_text(f"Inclusion Criteria:\n  -  Age >= 18 years{char}old\n  -  No HIV")
+    path = tmp_path / "rules.yaml"
+    path.write_text(dump_protocol(protocol, "yaml"), encoding="utf-8")
+    assert load_protocol(path) == protocol
