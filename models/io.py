@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +20,48 @@ class EncodingFileError(Exception):
 def _yaml_line(path: Path, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-    return f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}"
+    column = f" (column {mark.column + 1})" if mark is not None else ""
+    return f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}{column}"
 
 
 def load_data(path: Path) -> Any:
-    """Read a YAML or JSON file into plain data (JSON is valid YAML, but its errors are clearer)."""
+    """Read a YAML or JSON file into plain data (JSON is valid YAML, but its errors are clearer).
+
+    Errors name the file and line: bytes that are not UTF-8 (with their byte offset), a syntax
+    error (with its column), nesting too deep for the reader (about 1,000 levels).
+    """
     try:
-        raw = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise EncodingFileError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise EncodingFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise EncodingFileError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except OSError as exc:
+        raise EncodingFileError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise EncodingFileError(_yaml_line(path, exc)) from None
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EncodingFileError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at byte offset "
+            f"{exc.start})"
+        ) from None
+    try:
+        if path.suffix.lower() == ".json":
+            try:
+                return json.loads(raw)
+            except json.JSONDecodeError as exc:
+                msg = exc.msg if exc.msg.endswith(" at") else f"{exc.msg} at"
+                raise EncodingFileError(
+                    f"{path}:{exc.lineno}: invalid JSON: {msg} column {exc.colno}"
+                ) from None
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise EncodingFileError(_yaml_line(path, exc)) from None
+    except RecursionError:
+        raise EncodingFileError(
+            f"{path}: nested too deeply (the reader stops at about "
+            f"{sys.getrecursionlimit():,} levels)"
+        ) from None
 
 
 def protocol_from_data(data: Any, origin: str) -> Protocol:

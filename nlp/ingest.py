@@ -508,9 +508,11 @@ def _xml_records(content: str, source: str, on_error: ErrorHandler | None) -> It
     try:
         root = ET.fromstring(content)
     except ET.ParseError as err:
-        line, _col = err.position
-        reason = str(err).split(":")[0]
-        raise InputError(f"{source}: line {line}: malformed XML ({reason})") from None
+        line, column = err.position
+        reason = str(err).rsplit(": line ", 1)[0]  # expat's message, without its own position
+        raise InputError(
+            f"{source}: line {line}: malformed XML ({reason} at column {column + 1})"
+        ) from None
     if root.tag == "clinical_study":
         yield _xml_study(root, source)
         return

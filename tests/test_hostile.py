@@ -508,3 +508,38 @@ def test_a_rule_file_with_a_yaml_line_break_character_loads_back_exactly(tmp_pat
     path = tmp_path / "rules.yaml"
     path.write_text(dump_protocol(protocol, "yaml"), encoding="utf-8")
     assert load_protocol(path) == protocol
+
+
+# --- minor: error texts -----------------------------------------------------------------------
+
+
+def test_a_rule_file_that_is_not_utf8_names_the_byte_offset(tmp_path) -> None:
+    from models.io import EncodingFileError, load_protocol
+
+    path = tmp_path / "rules.yaml"
+    path.write_bytes(b"groups:\n  - kind: incl\xffusion\n")
+    with pytest.raises(EncodingFileError) as caught:
+        load_protocol(path)
+    assert str(caught.value) == f"{path}:2: not UTF-8 text (byte 0xff at byte offset 22)"
+
+
+def test_a_rule_file_json_error_is_whole_with_its_column(tmp_path) -> None:
+    from models.io import EncodingFileError, load_protocol
+
+    path = tmp_path / "rules.json"
+    path.write_text('{"groups": [{"kind": "a\x01"}]}', encoding="utf-8")
+    with pytest.raises(EncodingFileError, match="invalid JSON: Invalid control character at col"):
+        load_protocol(path)
+
+
+def test_a_rule_file_nested_too_deeply_is_one_line_from_eligo_audit(tmp_path, capsys) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["audit", str(path), str(path)]) == 2
+    assert "deep.json: nested too deeply" in one_line_error(capsys)
+
+
+def test_a_malformed_xml_reason_keeps_its_column(tmp_path) -> None:
+    with pytest.raises(InputError) as caught:
+        records_from_string("<clinical_study>\n <a>\n</clinical_study>", "x.xml")
+    assert str(caught.value) == "x.xml: line 3: malformed XML (mismatched tag at column 3)"
