@@ -19,7 +19,7 @@ from models import (
     TextSpan,
     TimeWindow,
 )
-from nlp.demographics import build_demographics
+from nlp.demographics import build_demographics, unread_fields
 from nlp.errors import W_MISSING_SEPARATOR
 from nlp.ingest import Record
 from nlp.logic import PartSpan
@@ -151,6 +151,9 @@ def encode_protocol(
         for q in item.quantities
     ]
     warnings.extend(extra_warnings)
+    warnings.extend(
+        unread_fields(record.min_age, record.max_age, record.sex, record.healthy_volunteers)
+    )
     return Protocol(
         trial_id=record.trial_id,
         org_study_id=record.org_study_id,

@@ -20,3 +20,5 @@ W_NO_SECTIONS = "W105"  # no inclusion/exclusion heading found; all items taken 
 W_UNPARSED_ITEM = "W106"  # an item the pipeline could not analyse: kept with its text
 W_LOST_HEADING = "W107"  # numbering restarts with no heading: a new list, heading lost
 W_ORPHAN_TEXT = "W108"  # text before the first heading or item, kept as its own item
+# W2xx: the record's structured fields (beside the eligibility text)
+W_UNREAD_FIELD = "W201"  # a sex, age or healthy-volunteers field not understood: ignored

@@ -510,6 +510,27 @@ def test_a_rule_file_with_a_yaml_line_break_character_loads_back_exactly(tmp_pat
     assert load_protocol(path) == protocol
 
 
+# --- minor: structured fields not understood ---------------------------------------------------
+
+
+def test_a_sex_field_not_understood_is_a_w201_warning_not_ignored_silently() -> None:
+    (record,) = records_from_string(json.dumps(study(sex="ROBOT")), "one.json")
+    from nlp import get_parser
+
+    protocol = get_parser().parse_record(record)
+    (warning,) = [w for w in protocol.warnings if w.code == "W201"]
+    assert warning.message == "sex 'ROBOT' not understood (expected All, Female or Male): ignored"
+    assert protocol.demographics.sex is None
+
+
+@pytest.mark.parametrize(("field", "value"), [("sex", "ALL"), ("minimumAge", "N/A")])
+def test_understood_or_absent_fields_are_not_warned(field: str, value: str) -> None:
+    (record,) = records_from_string(json.dumps(study(**{field: value})), "one.json")
+    from nlp import get_parser
+
+    assert not [w for w in get_parser().parse_record(record).warnings if w.code == "W201"]
+
+
 # --- minor: error texts -----------------------------------------------------------------------
 
 
