@@ -510,6 +510,21 @@ def test_a_rule_file_with_a_yaml_line_break_character_loads_back_exactly(tmp_pat
     assert load_protocol(path) == protocol
 
 
+# --- minor: the first parse pays for a lazy load ----------------------------------------------
+
+
+def test_building_a_parser_loads_the_unit_registry_the_first_parse_would_load(monkeypatch):
+    from nlp import units
+    from nlp.parser import Parser
+    from nlp.pipeline import get_nlp
+
+    loaded = []
+    real = units._registry
+    monkeypatch.setattr(units, "_registry", lambda: loaded.append(1) or real())
+    Parser(get_nlp())
+    assert loaded
+
+
 # --- minor: structured fields not understood ---------------------------------------------------
 
 
