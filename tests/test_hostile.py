@@ -579,3 +579,10 @@ def test_a_malformed_xml_reason_keeps_its_column(tmp_path) -> None:
     with pytest.raises(InputError) as caught:
         records_from_string("<clinical_study>\n <a>\n</clinical_study>", "x.xml")
     assert str(caught.value) == "x.xml: line 3: malformed XML (mismatched tag at column 3)"
+
+
+def test_a_jsonl_line_not_utf8_names_the_byte_and_its_offset(tmp_path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"nct_id": "NCT1", "criteria": "Age \xb3 18"}\n')
+    (item,) = iter_items([source])
+    assert item.error == "not UTF-8 text (byte 0xb3 at byte offset 36 in the line)"

@@ -280,7 +280,10 @@ def _jsonl_item(raw: bytes, location: str, max_chars: int | None = MAX_RECORD_CH
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return _error(location, f"not UTF-8 text (byte offset {err.start} in the line)")
+        return _error(
+            location,
+            f"not UTF-8 text (byte 0x{raw[err.start]:02x} at byte offset {err.start} in the line)",
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
