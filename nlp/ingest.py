@@ -122,6 +122,8 @@ def check_record(record: Record, max_chars: int | None = MAX_RECORD_CHARS) -> Re
     (None: no limit). See :mod:`nlp.limits`.
     """
     for name, value in vars(record).items():
+        if name == "source":  # a label (a file name may hold surrogates): not the record's text
+            continue
         if isinstance(value, str) and (bad := _SURROGATE.search(value)):
             field = "eligibility text" if name == "eligibility_text" else name
             raise InputError(

@@ -586,3 +586,14 @@ def test_a_jsonl_line_not_utf8_names_the_byte_and_its_offset(tmp_path) -> None:
     source.write_bytes(b'{"nct_id": "NCT1", "criteria": "Age \xb3 18"}\n')
     (item,) = iter_items([source])
     assert item.error == "not UTF-8 text (byte 0xb3 at byte offset 36 in the line)"
+
+
+def test_a_file_name_that_is_not_utf8_is_a_record_with_its_bytes_escaped(tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"criteria-\xff.txt")
+    (folder / name).write_text(CRITERIA, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run_batch([folder], out, log=None).parsed == 1
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["source"] == f"{folder}/criteria-\\xff.txt"

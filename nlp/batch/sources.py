@@ -81,9 +81,29 @@ class Item:
     error: str | None = None
     stage: str = "read"  # where a failed item failed: read, or duplicate (set by the runner)
 
+    def __post_init__(self) -> None:
+        self.location = printable(self.location)
+        if self.error is not None:
+            self.error = printable(self.error)
+
     @property
     def key(self) -> str:
         return f"{self.trial_id}@{self.location}" if self.trial_id else self.location
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: a file name that is not UTF-8 reaches Python with its bytes as
+    lone surrogates (``\\udcff``), which cannot be written to the UTF-8 output; such bytes are
+    spelled ``\\xff`` instead (the same every run, so keys stay stable)."""
+    if not _SURROGATES.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: spelled \udxxx
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
