@@ -597,3 +597,17 @@ def test_a_file_name_that_is_not_utf8_is_a_record_with_its_bytes_escaped(tmp_pat
     assert run_batch([folder], out, log=None).parsed == 1
     (line,) = out.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["source"] == f"{folder}/criteria-\\xff.txt"
+
+
+def test_a_chunk_of_long_records_is_cut_at_a_million_characters() -> None:
+    from nlp.batch.runner import _chunks
+    from nlp.batch.sources import Item
+    from nlp.ingest import record_from_text
+
+    def item(n: int, chars: int) -> Item:
+        return Item(f"x:{n}", record=record_from_text("x" * chars))
+
+    long_ones = [item(n, 400_000) for n in range(7)]
+    assert [len(c) for c in _chunks(iter(long_ones), 32)] == [3, 3, 1]
+    short_ones = [item(n, 1_000) for n in range(70)]
+    assert [len(c) for c in _chunks(iter(short_ones), 32)] == [32, 32, 6]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from nlp.errors import EligoError
 from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 CHUNK_ITEMS = 32
+CHUNK_CHARS = 1_000_000  # at most one more record past this: ~0.5 GB a worker, whatever the input
 
 
 def _log_stderr(message: str) -> None:
@@ -185,8 +185,21 @@ def _planned(items: Iterator[Item], done: Done, summary: Summary) -> Iterator[It
         yield item
 
 
-def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    while chunk := list(islice(items, size)):
+def _chunks(items: Iterator[Item], size: int, max_chars: int = CHUNK_CHARS) -> Iterator[list[Item]]:
+    """Chunks of ``size`` items, cut early once they hold ``max_chars`` characters of text.
+
+    A worker holds a whole chunk's docs at once (~270 bytes a character): 32 records at the
+    size limit would need some 10 GB, so a chunk of long records is made shorter.
+    """
+    chunk: list[Item] = []
+    chars = 0
+    for item in items:
+        chunk.append(item)
+        chars += len(item.record.eligibility_text) if item.record is not None else 0
+        if len(chunk) >= size or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
         yield chunk
 
 
