@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +20,48 @@ class EncodingFileError(Exception):
 def _yaml_line(path: Path, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-    return f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}"
+    column = f" (column {mark.column + 1})" if mark is not None else ""
+    return f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}{column}"
 
 
 def load_data(path: Path) -> Any:
-    """Read a YAML or JSON file into plain data (JSON is valid YAML, but its errors are clearer)."""
+    """Read a YAML or JSON file into plain data (JSON is valid YAML, but its errors are clearer).
+
+    Errors name the file and line: bytes that are not UTF-8 (with their byte offset), a syntax
+    error (with its column), nesting too deep for the reader (about 1,000 levels).
+    """
     try:
-        raw = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise EncodingFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise EncodingFileError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise EncodingFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EncodingFileError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at byte offset "
+            f"{exc.start})"
+        ) from None
     try:
         if path.suffix.lower() == ".json":
             try:
                 return json.loads(raw)
             except json.JSONDecodeError as exc:
-                raise EncodingFileError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+                msg = exc.msg if exc.msg.endswith(" at") else f"{exc.msg} at"
+                raise EncodingFileError(
+                    f"{path}:{exc.lineno}: invalid JSON: {msg} column {exc.colno}"
+                ) from None
         try:
             return yaml.safe_load(raw)
         except yaml.YAMLError as exc:
             raise EncodingFileError(_yaml_line(path, exc)) from None
     except RecursionError:
-        raise EncodingFileError(f"{path}: nested too deeply to be an encoding") from None
+        raise EncodingFileError(
+            f"{path}: nested too deeply (the reader stops at about "
+            f"{sys.getrecursionlimit():,} levels)"
+        ) from None
 
 
 def protocol_from_data(data: Any, origin: str) -> Protocol:
@@ -71,8 +91,23 @@ def dump_protocol(protocol: Protocol, fmt: str = "yaml", *, include_text: bool =
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     raise ValueError(f"unknown format {fmt!r}; use yaml or json")
+
+
+class _Dumper(yaml.SafeDumper):
+    """``yaml.safe_dump``'s dumper, but a string holding U+0085 (NEL) is written double-quoted,
+    where it is escaped (``\\N``): PyYAML would write it single-quoted, as a line break that
+    the loader folds into a space, so the text would not load back as it was."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\x85" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _prune_empty(value: Any) -> Any:

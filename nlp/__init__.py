@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nlp.errors import EligoError, InputError
+from nlp.limits import MAX_RECORD_CHARS
 
 if TYPE_CHECKING:
     from models import Protocol
@@ -39,22 +40,33 @@ def default_source() -> tuple[str, str]:
     return f"<embedded {DEFAULT_TRIAL}>", path.read_text(encoding="utf-8")
 
 
-def parse_text(text: str, *, input_format: str | None = None, source: str = "<text>") -> Protocol:
+def parse_text(
+    text: str,
+    *,
+    input_format: str | None = None,
+    source: str = "<text>",
+    max_chars: int | None = MAX_RECORD_CHARS,
+) -> Protocol:
     """Parse eligibility text, a registry page or a record (format auto-detected) into a Protocol.
 
     A string holding several records (a JSON list) is an error here: use ``parse_records``.
+    Eligibility text over ``max_chars`` characters is an InputError (None: no limit).
     """
     from nlp.ingest import records_from_string
 
-    records = records_from_string(text, source=source, input_format=input_format)
+    records = records_from_string(
+        text, source=source, input_format=input_format, max_chars=max_chars
+    )
     return _single(records, source)
 
 
-def parse_file(path: str | Path, *, input_format: str | None = None) -> Protocol:
+def parse_file(
+    path: str | Path, *, input_format: str | None = None, max_chars: int | None = MAX_RECORD_CHARS
+) -> Protocol:
     """Parse one record file (page text, CT.gov JSON or XML, plain text) into a Protocol."""
     from nlp.ingest import read_records
 
-    records = list(read_records(path, input_format=input_format))
+    records = list(read_records(path, input_format=input_format, max_chars=max_chars))
     return _single(records, str(path))
 
 

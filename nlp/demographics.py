@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from models import AgeLimit, Demographics, Quantity
+from models import AgeLimit, Demographics, ParseWarning, Quantity
+from nlp.errors import W_UNREAD_FIELD
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:\s*([A-Za-z]+))?\s*$")
 _AGE_UNITS = {
@@ -15,6 +16,7 @@ _AGE_UNITS = {
 _SEX = {"all": "all", "both": "all", "female": "female", "male": "male"}
 _YES = {"yes", "true", "accepts healthy volunteers"}
 _NO = {"no", "false"}
+_NO_LIMIT = re.compile(r"\s*(?:n/?a|none|no limit)?\s*", re.IGNORECASE)  # an age not given
 
 
 def parse_age(written: str | None) -> AgeLimit | None:
@@ -107,3 +109,27 @@ def build_demographics(
     if from_text:
         demographics.notes = f"{' and '.join(from_text)} read from the criteria text"
     return demographics
+
+
+def unread_fields(
+    min_age: str | None, max_age: str | None, sex: str | None, healthy_volunteers: str | None
+) -> list[ParseWarning]:
+    """A W201 warning for each structured field given but not understood (sex ``ROBOT``, an
+    age ``eighteen``): it is ignored, which the rule file must say rather than drop silently.
+    An age written ``N/A`` (no limit) or a field left empty is not a warning."""
+    unread = []
+    for name, written in (("minimum age", min_age), ("maximum age", max_age)):
+        if written is not None and not _NO_LIMIT.fullmatch(written) and not parse_age(written):
+            unread.append((name, written, "a number and a unit, such as 18 Years"))
+    if sex is not None and sex.strip() and parse_sex(sex) is None:
+        unread.append(("sex", sex, "All, Female or Male"))
+    hv = healthy_volunteers
+    if hv is not None and str(hv).strip() and parse_healthy_volunteers(hv) is None:
+        unread.append(("healthy volunteers", hv, "Yes or No"))
+    return [
+        ParseWarning(
+            code=W_UNREAD_FIELD,
+            message=f"{name} {written!r} not understood (expected {expected}): ignored",
+        )
+        for name, written, expected in unread
+    ]

@@ -21,7 +21,7 @@ from models import (
     TextSpan,
     TimeWindow,
 )
-from nlp.demographics import ages_conflict, build_demographics
+from nlp.demographics import ages_conflict, build_demographics, unread_fields
 from nlp.errors import W_AGES_INCONSISTENT, W_MISSING_SEPARATOR
 from nlp.ingest import Record
 from nlp.logic import PartSpan
@@ -178,6 +178,9 @@ def encode_protocol(
                 "a maximum: alternatives?); demographics not filled from the text",
             )
         )
+    warnings.extend(
+        unread_fields(record.min_age, record.max_age, record.sex, record.healthy_volunteers)
+    )
     return Protocol(
         trial_id=record.trial_id,
         org_study_id=record.org_study_id,

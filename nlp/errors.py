@@ -42,3 +42,5 @@ SPLIT_WARNINGS = frozenset(
 )
 """Warnings about the split into inclusion and exclusion, the one thing that must never fail
 silently: ``eligo parse`` prints them on the terminal, batch summaries count them."""
+# W2xx: the record's structured fields (beside the eligibility text)
+W_UNREAD_FIELD = "W201"  # a sex, age or healthy-volunteers field not understood: ignored

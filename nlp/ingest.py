@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from nlp.errors import InputError
+from nlp.limits import MAX_RECORD_CHARS
 
 FORMATS = ("page", "ctgov_json", "ctgov_xml", "text")
 
@@ -65,17 +67,76 @@ _ELIGIBILITY_SECTION = re.compile(r"^Eligibility Criteria[ \t]*\r?$", re.MULTILI
 def detect_format(content: str) -> str:
     """Guess the format of a file's content: ``page``, ``ctgov_json``, ``ctgov_xml`` or ``text``.
 
-    JSON and XML are recognised by their first character; a scraped page by its ``NCT ID:``
-    line and ``Eligibility Criteria`` section heading; anything else is plain text.
+    By content, not by the first character alone: JSON must open like an object (``{"`` or
+    ``{}``) or a list of objects (``[{``, ``[[``, ``[]``); XML must open with a declaration, a
+    doctype, a comment, or a start tag that is closed later. So plain text that starts with
+    ``<18 years old``, ``<= 65 years``, ``[1] Age >= 18`` or ``{Age} 18-65`` is text. A scraped
+    page is recognised by its ``NCT ID:`` line and ``Eligibility Criteria`` section heading;
+    anything else is plain text.
     """
     head = content.lstrip("\ufeff \t\r\n")
-    if head.startswith(("{", "[")):
+    if _JSON_START.match(head):
         return "ctgov_json"
-    if head.startswith("<"):
+    if _looks_like_xml(head):
         return "ctgov_xml"
     if _NCT_LINE.search(content) and _ELIGIBILITY_SECTION.search(content):
         return "page"
     return "text"
+
+
+_JSON_START = re.compile(r"(?:\{\s*[\"}]|\[\s*[\[{\]])")
+_XML_PROLOGUE = re.compile(r"<(?:\?xml[\s?]|!DOCTYPE[\s>]|!--)", re.IGNORECASE)
+_XML_START_TAG = re.compile(r"<(?P<name>[A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>")
+
+
+def _looks_like_xml(head: str) -> bool:
+    if _XML_PROLOGUE.match(head):
+        return True
+    tag = _XML_START_TAG.match(head)
+    if tag is None:
+        return False
+    return tag.group(0).endswith("/>") or f"</{tag['name']}" in head
+
+
+# Text made only of these is no text: white space, controls, BOM, zero-width and bidi marks.
+_VISIBLE = re.compile(
+    "[^\\s\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_SCALAR = re.compile(
+    r"(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|null|true|false|NaN|-?Infinity)"
+)
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` has nothing to read: only white space, NUL, BOM, zero-width marks."""
+    return _VISIBLE.search(text) is None
+
+
+def check_record(record: Record, max_chars: int | None = MAX_RECORD_CHARS) -> Record:
+    """``record`` if the parser can take it; else an InputError naming its source and why.
+
+    Refused: a lone surrogate in any text field (from a ``\\ud800`` JSON escape: not Unicode
+    text, it cannot be written as UTF-8), and eligibility text over ``max_chars`` characters
+    (None: no limit). See :mod:`nlp.limits`.
+    """
+    for name, value in vars(record).items():
+        if name == "source":  # a label (a file name may hold surrogates): not the record's text
+            continue
+        if isinstance(value, str) and (bad := _SURROGATE.search(value)):
+            field = "eligibility text" if name == "eligibility_text" else name
+            raise InputError(
+                f"{record.source}: lone surrogate U+{ord(bad.group()):04X} at character "
+                f"{bad.start()} of the {field}: not Unicode text (a broken \\u escape in JSON?)"
+            )
+    size = len(record.eligibility_text)
+    if max_chars is not None and size > max_chars:
+        raise InputError(
+            f"{record.source}: eligibility text of {size:,} characters is over the limit of "
+            f"{max_chars:,} (--max-chars raises it)"
+        )
+    return record
 
 
 # --- public readers ---------------------------------------------------------------------------
@@ -92,9 +153,14 @@ def records_from_string(
     input_format: str | None = None,
     *,
     on_error: ErrorHandler | None = None,
+    max_chars: int | None = MAX_RECORD_CHARS,
 ) -> list[Record]:
-    """All records in ``content``; ``input_format`` forces a format instead of detecting it."""
-    return list(_iter_records(content, source, input_format, on_error))
+    """All records in ``content``; ``input_format`` forces a format instead of detecting it.
+
+    A record over ``max_chars`` characters of eligibility text, or with a lone surrogate, is an
+    error like a study without text (see :func:`check_record`).
+    """
+    return list(_iter_records(content, source, input_format, on_error, max_chars))
 
 
 def read_records(
@@ -102,8 +168,10 @@ def read_records(
     input_format: str | None = None,
     *,
     on_error: ErrorHandler | None = None,
+    max_chars: int | None = MAX_RECORD_CHARS,
 ) -> Iterator[Record]:
-    """Read the records of one file, lazily; see the module docstring for errors."""
+    """Read the records of one file, lazily; see the module docstring for errors and
+    :func:`records_from_string` for ``max_chars``."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -114,7 +182,7 @@ def read_records(
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
     content = _decode(data, str(path))
-    yield from _iter_records(content, str(path), input_format, on_error)
+    yield from _iter_records(content, str(path), input_format, on_error, max_chars)
 
 
 # --- decoding ---------------------------------------------------------------------------------
@@ -133,13 +201,29 @@ def _decode(data: bytes, source: str) -> str:
 
 
 # An Eligo rule file, YAML or JSON: a top-level groups list whose groups have a kind.
-_ENCODING_KEYS = re.compile(r'^(?:groups:[ \t]*$|\s*"groups":\s*\[)', re.MULTILINE)
+# (Indentation is [ \t]*, not \s*: at every line start, \s* would run on over all the blank lines
+# that follow, quadratic in a text of many blank lines.)
+_ENCODING_KEYS = re.compile(r'^(?:groups:[ \t]*$|[ \t]*"groups":\s*\[)', re.MULTILINE)
 _GROUP_KIND = re.compile(
-    r'^[ \t]*(?:-[ \t]*)?"?kind"?:[ \t]*"?(?:inclusion|exclusion)"?,?[ \t]*$', re.MULTILINE
+    r'^[ \t]*-?[ \t]*"?kind"?:[ \t]*"?(?:inclusion|exclusion)"?,?[ \t]*$', re.MULTILINE
 )
 
 
 def _iter_records(
+    content: str,
+    source: str,
+    input_format: str | None,
+    on_error: ErrorHandler | None,
+    max_chars: int | None = MAX_RECORD_CHARS,
+) -> Iterator[Record]:
+    for record in _records_of(content, source, input_format, on_error):
+        try:
+            yield check_record(record, max_chars)
+        except InputError as err:
+            _report(err, on_error)
+
+
+def _records_of(
     content: str, source: str, input_format: str | None, on_error: ErrorHandler | None
 ) -> Iterator[Record]:
     if input_format is None and _ENCODING_KEYS.search(content) and _GROUP_KIND.search(content):
@@ -157,6 +241,16 @@ def _iter_records(
     elif fmt == "text":
         if not content.strip():
             raise InputError(f"{source}: no eligibility text (the file is empty)")
+        if is_blank(content):
+            raise InputError(
+                f"{source}: no eligibility text (only invisible characters: controls such as "
+                "NUL, byte-order marks, zero-width spaces)"
+            )
+        if input_format is None and _JSON_SCALAR.fullmatch(content.strip()):
+            raise InputError(
+                f"{source}: a bare JSON value ({content.strip()}), not a record: expected a "
+                "study object, a list of studies, or eligibility text"
+            )
         yield record_from_text(content, source)
     else:
         raise InputError(f"{source}: unknown input format {fmt!r} (expected one of {FORMATS})")
@@ -240,7 +334,7 @@ def _page_record(content: str, source: str) -> Record:
     # Text ends before the line break that precedes the first structured line.
     end = lines[first - 1][1]
     text = content[start:end]
-    if not text.strip():
+    if is_blank(text):
         raise InputError(f"{source}: no eligibility text under 'Eligibility Criteria'")
     title_line = next(_lines(content), (0, 0, ""))[2].strip()
     nct = _NCT_LINE.search(content)
@@ -273,14 +367,42 @@ def _page_org_study_id(content: str) -> str | None:
 # --- ClinicalTrials.gov API v2 JSON -----------------------------------------------------------
 
 
+def json_problem(err: json.JSONDecodeError) -> str:
+    """The whole reason of a JSON syntax error with its column: ``malformed JSON (Invalid
+    control character at column 66)``; the caller says which line."""
+    msg = err.msg if err.msg.endswith(" at") else f"{err.msg} at"
+    return f"malformed JSON ({msg} column {err.colno})"
+
+
+def loads_json(text: str, source: str, line: int | None = None) -> Any:
+    """``json.loads`` with its failures as one-line InputErrors naming ``source``: a syntax
+    error with its line (``line`` for a JSONL line, else the line in ``text``) and column, and
+    nesting too deep for Python's reader (a RecursionError at about 1,000 levels; see
+    :mod:`nlp.limits`)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        where = line if line is not None else err.lineno
+        raise InputError(f"{source}: line {where}: {json_problem(err)}") from None
+    except RecursionError:
+        where = f": line {line}" if line is not None else ""
+        raise InputError(f"{source}{where}: {JSON_TOO_DEEP}") from None
+
+
+JSON_TOO_DEEP = (
+    f"JSON nested too deeply (Python's JSON reader stops at about {sys.getrecursionlimit():,} "
+    "levels)"
+)
+
+
 def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
     try:
-        data = json.loads(content)
-    except json.JSONDecodeError as err:
-        if err.msg == "Extra data":  # JSON Lines: one study per line
+        data = loads_json(content, source)
+    except InputError:
+        if _jsonl_like(content):  # JSON Lines: one study per line
             yield from _jsonl_records(content, source, on_error)
             return
-        raise InputError(f"{source}: line {err.lineno}: malformed JSON ({err.msg})") from None
+        raise
     if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
         data = data["studies"]
         if not isinstance(data, list):
@@ -293,16 +415,24 @@ def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> I
     yield from _each_study(data, source, _study_record, on_error)
 
 
+def _jsonl_like(content: str) -> bool:
+    """More than one JSON value: the first line is a whole JSON object."""
+    first = content.lstrip().split("\n", 1)[0]
+    try:
+        return isinstance(json.loads(first), dict) and bool(content.strip()[len(first) :])
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
 def _jsonl_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
     n = 0
-    for lineno, line in enumerate(content.splitlines(), 1):
+    # Lines end at "\n" only: str.splitlines() would also break at U+0085 or U+2028, which a
+    # JSON string may hold as they are.
+    for lineno, line in enumerate(content.split("\n"), 1):
         if not line.strip():
             continue
         n += 1
-        try:
-            study = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{source}: line {lineno}: malformed JSON ({err.msg})") from None
+        study = loads_json(line, source, lineno)
         try:
             yield _study_record(study, f"{source}#{n}")
         except InputError as err:
@@ -315,6 +445,25 @@ def _get(obj: Any, *keys: str) -> Any:
             return None
         obj = obj.get(key)
     return obj
+
+
+def json_type(value: Any) -> str:
+    """``a number``, ``a list``...: how JSON would name the type of a decoded value."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), "null")
+
+
+def trial_id_value(value: Any, field: str, source: str) -> str | None:
+    """A trial id as given in JSON: a string, or None for null; any other type is an error
+    rather than an id made up by ``str()`` (``123``, ``nan``)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{source}: {field} is {json_type(value)}, not a string")
+    return value
 
 
 def _as_written(value: Any) -> str | None:
@@ -333,9 +482,12 @@ def _study_record(study: Any, source: str) -> Record:
         raise InputError(f"{source}: no protocolSection: not a ClinicalTrials.gov API v2 study")
     ident = protocol.get("identificationModule") or {}
     elig = protocol.get("eligibilityModule") or {}
-    nct = _as_written(_get(ident, "nctId"))
-    text = elig.get("eligibilityCriteria") if isinstance(elig, dict) else None
-    if not isinstance(text, str) or not text.strip():
+    for name, module in (("identificationModule", ident), ("eligibilityModule", elig)):
+        if not isinstance(module, dict):
+            raise InputError(f"{source}: {name} is {json_type(module)}, not an object")
+    nct = trial_id_value(ident.get("nctId"), "nctId", source)
+    text = elig.get("eligibilityCriteria")
+    if not isinstance(text, str) or is_blank(text):
         raise _no_criteria(source, nct, "eligibilityCriteria")
     return Record(
         eligibility_text=text,
@@ -358,9 +510,11 @@ def _xml_records(content: str, source: str, on_error: ErrorHandler | None) -> It
     try:
         root = ET.fromstring(content)
     except ET.ParseError as err:
-        line, _col = err.position
-        reason = str(err).split(":")[0]
-        raise InputError(f"{source}: line {line}: malformed XML ({reason})") from None
+        line, column = err.position
+        reason = str(err).rsplit(": line ", 1)[0]  # expat's message, without its own position
+        raise InputError(
+            f"{source}: line {line}: malformed XML ({reason} at column {column + 1})"
+        ) from None
     if root.tag == "clinical_study":
         yield _xml_study(root, source)
         return
@@ -386,7 +540,7 @@ def _xml_study(study: ET.Element, source: str) -> Record:
     nct = _xml_text(study, "id_info/nct_id")
     block = study.find("eligibility/criteria/textblock")
     text = block.text if block is not None else None
-    if not text or not text.strip():
+    if not text or is_blank(text):
         raise _no_criteria(source, nct, "eligibility/criteria/textblock")
     return Record(
         eligibility_text=text,

@@ -94,13 +94,35 @@ class _Prepared:
         self.warnings: list[ParseWarning] = []
 
 
+# Parsed once when a Parser is built: it loads what the first record would otherwise load (the
+# UCUM unit registry, 1 to 4 s; the temporal patterns; the modules imported on first use).
+WARM_UP_TEXT = (
+    "Inclusion Criteria:\n"
+    "  -  Hemoglobin >= 9 g/dL (90 g/L) and platelets >= 100 x 10^9/L within 14 days prior to "
+    "the first dose\n"
+    "Exclusion Criteria:\n"
+    "  -  No history of myocardial infarction within 6 months, except stable angina\n"
+)
+
+
 class Parser:
-    """Build once, parse many: ``Parser().parse_record(record)``."""
+    """Build once, parse many: ``Parser().parse_record(record)``.
+
+    Building takes a second or two; the first record then costs what every other does.
+    """
 
     def __init__(self, nlp: Language | None = None) -> None:
         from nlp.pipeline import build_nlp
 
         self.nlp = nlp if nlp is not None else build_nlp()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        from nlp.ingest import record_from_text
+        from nlp.units import load_registry
+
+        load_registry()
+        self.parse_record(record_from_text(WARM_UP_TEXT, "<warm-up>"))
 
     def parse_record(self, record: Record) -> Protocol:
         result = next(self.parse_records([record], errors="return"))
@@ -158,10 +180,15 @@ class Parser:
         """Run all items of the chunk through the pipeline in one ``nlp.pipe`` call."""
         docs: list[Doc] = []
         owners: list[tuple[_Prepared, OutlineItem]] = []
+        refused: dict[int, str] = {}  # id(item) -> why the item was not tokenized
         for p in prepared:
             for item in p.items:
                 text = p.cleans[item.id].text
-                doc = self.nlp.make_doc(text)
+                try:
+                    doc = self._make_doc(text)
+                except Exception as exc:  # kept with its text and a W106, like a pipeline failure
+                    refused[id(item)] = str(exc)
+                    continue
                 doc.user_data[ALIASES_KEY] = p.aliases
                 doc.user_data[TEXT_KEY] = text  # the tokenizer keeps the text as it is
                 docs.append(doc)
@@ -170,26 +197,44 @@ class Parser:
             annotated = list(self.nlp.pipe(docs, batch_size=256))
         except Exception:  # find the item that fails; the others are still analysed
             annotated = [self._annotate_one(doc.text, doc.user_data) for doc in docs]
-        for (p, item), doc in zip(owners, annotated, strict=True):
-            try:
-                if doc is None:
-                    raise ValueError("pipeline failed on this item")
-                p.analyses[item.id] = analyse_doc(doc)
-            except Exception as exc:
-                p.analyses[item.id] = ItemAnalysis()
-                p.warnings.append(
-                    ParseWarning(
-                        code=W_UNPARSED_ITEM,
-                        message=f"item kept with its text but not analysed: {exc}",
-                        span=item.span,
-                        criterion_id=item.id,
-                    )
+        done = {id(item): doc for (_, item), doc in zip(owners, annotated, strict=True)}
+        for p in prepared:
+            for item in p.items:
+                self._analyse(p, item, done.get(id(item)), refused.get(id(item)))
+
+    def _make_doc(self, text: str) -> Doc:
+        limit = self.nlp.max_length
+        if len(text) > limit:
+            raise ValueError(
+                f"the item has {len(text):,} characters, over the pipeline's limit of {limit:,}"
+            )
+        return self.nlp.make_doc(text)
+
+    def _analyse(
+        self, p: _Prepared, item: OutlineItem, doc: Doc | None, refused: str | None
+    ) -> None:
+        """The item's analysis, or an empty one and a W106 warning saying why there is none."""
+        try:
+            if refused is not None:
+                raise ValueError(refused)
+            if doc is None:
+                raise ValueError("pipeline failed on this item")
+            p.analyses[item.id] = analyse_doc(doc)
+        except Exception as exc:
+            p.analyses[item.id] = ItemAnalysis()
+            p.warnings.append(
+                ParseWarning(
+                    code=W_UNPARSED_ITEM,
+                    message=f"item kept with its text but not analysed: {exc}",
+                    span=item.span,
+                    criterion_id=item.id,
                 )
+            )
 
     def _annotate_one(self, text: str, user_data: dict) -> Doc | None:
-        doc = self.nlp.make_doc(text)
-        doc.user_data.update(user_data)
         try:
+            doc = self.nlp.make_doc(text)
+            doc.user_data.update(user_data)
             return self.nlp(doc)
         except Exception:
             return None

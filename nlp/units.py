@@ -23,6 +23,11 @@ def _registry() -> Any:
     return PintUcumRegistry()
 
 
+def load_registry() -> None:
+    """Build the unit registry now (1 to 4 s) rather than at the first conversion."""
+    _registry()
+
+
 _FOLD = str.maketrans({"μ": "µ", "²": "2", "³": "3", "×": "x", "º": "°"})
 _SPACE_RE = re.compile(r"\s+|\^")
 # "x 10^9/L", "10*9/L", "10E9/L", "109/L" (a superscript lost in copying): 10 to a power per volume

@@ -13,6 +13,7 @@ is 1. A benchmark, not a test: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -30,10 +31,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "percent signs": lambda n: "Inclusion Criteria:\n1. HbA1c " + "%" * n,
     "quotes": lambda n: "Inclusion Criteria:\n1. " + '"' * n + " pregnancy",
     "one long item": lambda n: "Inclusion Criteria:\n1. " + " and ".join([ITEM] * (n // 40 + 1)),
-    "many items": lambda n: "Inclusion Criteria:\n"
-    + "".join(f"{i}. {ITEM}\n" for i in range(1, n // 40 + 2)),
-    "deep nesting": lambda n: "Inclusion Criteria:\n"
-    + "".join("  " * i + f"- item {i}:\n" for i in range(n // 40 + 1)),
+    "many items": lambda n: (
+        "Inclusion Criteria:\n" + "".join(f"{i}. {ITEM}\n" for i in range(1, n // 40 + 2))
+    ),
+    "deep nesting": lambda n: (
+        "Inclusion Criteria:\n" + "".join("  " * i + f"- item {i}:\n" for i in range(n // 40 + 1))
+    ),
     "digits": lambda n: "Inclusion Criteria:\n1. Platelets >= " + "9" * n,
 }
 
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = []
     for name, make in SHAPES.items():
         times = [timed(make(n)) for n in sizes]
-        ratios = [b / a if a > 0 else 0.0 for a, b in zip(times, times[1:], strict=False)]
+        ratios = [b / a if a > 0 else 0.0 for a, b in itertools.pairwise(times)]
         flag = " superlinear" if max(ratios) > args.limit and times[-1] > 0.05 else ""
         if flag:
             bad.append(name)

@@ -9,7 +9,7 @@
 User documentation: docs/batch.md.
 """
 
-from nlp.batch.runner import run_batch
+from nlp.batch.runner import Interrupted, run_batch
 from nlp.batch.summary import Summary
 
-__all__ = ["Summary", "run_batch"]
+__all__ = ["Interrupted", "Summary", "run_batch"]

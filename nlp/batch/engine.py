@@ -8,12 +8,20 @@ parser is built once per process (per thread on Dask) and cached at module level
 Chunks are submitted through a bounded window (``max_inflight``) and their results come back
 in submission order, so memory stays flat however long the input, and the output order is the
 input order whatever the number of workers.
+
+Each record has a time limit (``timeout``): a chunk is first parsed whole within one record's
+limit (the usual case, a few milliseconds a record); a chunk that takes longer is parsed again
+record by record, each within the limit, and a record that runs out of time comes back as a
+``timeout`` failure while the others of its chunk are parsed as usual. Local workers exit with
+the main process and leave Ctrl-C to it (:mod:`nlp.batch.watchdog`); on Ctrl-C the main process
+stops them at once rather than wait for their chunks.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nlp.batch.sources import Item
+from nlp.batch.watchdog import RecordTimeout, exit_with, ignore_interrupts, time_limit
 from nlp.batch.writers import jsonl_line, protocol_rows
 from nlp.errors import SPLIT_WARNINGS, EligoError
 
@@ -52,17 +61,22 @@ class Outcome:
     trial_id: str | None
     source: str
     payload: Any = None
-    stage: str | None = None  # set on failure: read | parse | duplicate
+    stage: str | None = None  # set on failure: read | parse | timeout | duplicate
     reason: str | None = None
     warnings: int = 0
     split_warnings: int = 0  # warnings about the inclusion/exclusion split (errors.SPLIT_WARNINGS)
     chars: int = 0
 
 
-def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outcome]:
-    """Parse the readable items of a chunk; failed items come back in their place."""
+def process_chunk(
+    items: list[Item], fmt: str, include_text: bool, timeout: float | None = None
+) -> list[Outcome]:
+    """Parse the readable items of a chunk; failed items come back in their place.
+
+    ``timeout``: seconds a record may take (None: no limit), see the module docstring.
+    """
     records = [item.record for item in items if item.record is not None and item.error is None]
-    results = iter(_parse_all(records))
+    results = iter(_parse_all(records, timeout))
     out = []
     for item in items:
         key, source = item.key, item.location
@@ -70,6 +84,10 @@ def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outco
             out.append(Outcome(key, item.trial_id, source, stage=item.stage, reason=item.error))
             continue
         result = next(results)
+        if isinstance(result, RecordTimeout):
+            reason = f"{result} (--timeout)"
+            out.append(Outcome(key, item.trial_id, source, stage="timeout", reason=reason))
+            continue
         if isinstance(result, Exception):
             reason = str(result)
             if reason.startswith(item.record.source + ": "):
@@ -100,31 +118,46 @@ def process_chunk(items: list[Item], fmt: str, include_text: bool) -> list[Outco
     return out
 
 
-def _parse_all(records: list[Any]) -> list[Any]:
-    """Protocols or errors, one per record; a chunk that fails as a whole is retried one by one."""
+def _parse_all(records: list[Any], timeout: float | None = None) -> list[Any]:
+    """Protocols, errors or RecordTimeouts, one per record; a chunk that fails as a whole or
+    takes longer than one record's ``timeout`` is parsed again one record at a time."""
     if not records:
         return []
-    parser = get_parser()
+    parser = get_parser()  # built before the clock starts
     try:
-        return list(parser.parse_records(records, errors="return"))
+        with time_limit(timeout):
+            return list(parser.parse_records(records, errors="return"))
+    except RecordTimeout:  # one of them is slow: each gets its own limit, below
+        pass
     except Exception:  # the parser isolates records itself; this is the belt to its braces
-        results: list[Any] = []
-        for record in records:
-            try:
+        pass
+    results: list[Any] = []
+    for record in records:
+        try:
+            with time_limit(timeout):
                 results.append(parser.parse_record(record))
-            except Exception as exc:
-                results.append(exc if str(exc) else RuntimeError(repr(exc)))
-        return results
+        except RecordTimeout as late:
+            results.append(late)
+        except Exception as exc:
+            results.append(exc if str(exc) else RuntimeError(repr(exc)))
+    return results
 
 
-def _init_worker() -> None:
+def _init_worker(main_pid: int) -> None:
+    exit_with(main_pid)
+    ignore_interrupts()
     get_parser()
 
 
 def ordered(
-    submit: Callable[[list[Item]], Future], chunks: Iterable[list[Item]], max_inflight: int
+    submit: Callable[[list[Item]], Future],
+    chunks: Iterable[list[Item]],
+    max_inflight: int,
+    cancel: bool = True,
 ) -> Iterator[list[Outcome]]:
-    """Submit chunks through a window of ``max_inflight`` and yield results in order."""
+    """Submit chunks through a window of ``max_inflight`` and yield results in order; if
+    stopped early, the chunks still in the window are cancelled (``cancel``) or left to the
+    caller."""
     window: deque[Future] = deque()
     try:
         for chunk in chunks:
@@ -134,43 +167,78 @@ def ordered(
         while window:
             yield window.popleft().result()
     finally:
-        for future in window:
-            future.cancel()
+        if cancel:
+            for future in window:
+                future.cancel()
 
 
 class LocalEngine:
     """``workers`` == 1: parse in this process; more: a pool of processes, each with a parser."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(
+        self,
+        workers: int = 1,
+        timeout: float | None = None,
+        *,
+        task: Callable[..., list[Outcome]] | None = None,
+        initializer: Callable[[int], None] | None = None,
+    ) -> None:
         self.workers = max(1, workers)
+        self.timeout = timeout
+        # what a worker runs (tests put cheap stand-ins here): process_chunk, _init_worker
+        self.task = task or process_chunk
+        self.initializer = initializer or _init_worker
         self._pool: Executor | None = None
 
     def run(
         self, chunks: Iterable[list[Item]], fmt: str, include_text: bool
     ) -> Iterator[list[Outcome]]:
+        timeout = self.timeout
+        task = self.task
         if self.workers == 1:
             for chunk in chunks:
-                yield process_chunk(chunk, fmt, include_text)
+                yield task(chunk, fmt, include_text, timeout)
             return
         # forkserver: workers start from a clean process that has imported the NLP stack once,
         # not from a fork of this (threaded) process; each then builds its own parser.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["nlp.parser"])
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
+        pool = self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=self.initializer, initargs=(os.getpid(),)
+        )
         try:
             yield from ordered(
-                lambda chunk: self._pool.submit(process_chunk, chunk, fmt, include_text),
+                lambda chunk: pool.submit(task, chunk, fmt, include_text, timeout),
                 chunks,
                 self.workers * 4,
+                cancel=False,  # see _stop_workers
             )
         except BrokenProcessPool:
             raise EligoError(
                 "a worker process died (killed, or out of memory); the records written so far "
                 "are kept: run the same command with --resume to continue"
             ) from None
+        except BaseException:  # Ctrl-C, or the caller stopped: no use waiting for the chunks
+            _stop_workers(pool)
+            raise
         finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True)
             self._pool = None
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now, their chunks unfinished.
+
+    The pool's manager thread then sees a broken pool, fails the futures left and closes its
+    queues. No future may be cancelled first: Python 3.11's manager thread dies on a cancelled
+    one (InvalidStateError) before closing the queues, and the process then hangs at exit on
+    its queue's feeder thread.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 class DaskEngine:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from nlp.batch.engine import DaskEngine, LocalEngine, Outcome
+from nlp.batch.lock import OutputLock, lock_path
 from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
 from nlp.batch.summary import Summary
 from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
 from nlp.errors import EligoError
+from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 CHUNK_ITEMS = 32
+CHUNK_CHARS = 1_000_000  # at most one more record past this: ~0.5 GB a worker, whatever the input
 
 
 def _log_stderr(message: str) -> None:
@@ -42,18 +44,54 @@ def run_batch(
     include_text: bool = False,
     progress: bool = False,
     chunk_items: int = CHUNK_ITEMS,
+    max_chars: int | None = MAX_RECORD_CHARS,
+    timeout: float | None = RECORD_TIMEOUT,
     log: Callable[[str], None] | None = _log_stderr,
 ) -> Summary:
     """Parse every record of ``inputs`` into ``out`` (see docs/batch.md); return the counts.
+
+    A record over ``max_chars`` characters of eligibility text (None: no limit) is logged as a
+    ``read`` error; one that takes longer than ``timeout`` seconds to parse (None: no limit;
+    local engine only) as a ``timeout`` error (docs/batch.md, "Limits"). On Ctrl-C, what is
+    done is kept and :class:`Interrupted` (a KeyboardInterrupt) carries the counts so far.
 
     Example::
 
         summary = run_batch(["studies/"], "out.jsonl", workers=2)
         assert summary.records_read == summary.parsed + summary.failed
+
+    One run at a time on ``out``: a second one is refused with :class:`OutputInUse` while the
+    first holds ``OUT.lock`` (see :mod:`nlp.batch.lock`).
     """
     paths = check_inputs(inputs)
     out = Path(out)
-    own_files = (out, errors_path(out))  # never read back as input
+    if engine == "dask" and client is None:
+        _require_dask()
+    with OutputLock(out):
+        return _run_batch(
+            paths, out, fmt, workers, engine, scheduler, client, resume, overwrite,
+            include_text, progress, chunk_items, max_chars, timeout, log,
+        )  # fmt: skip
+
+
+def _run_batch(
+    paths: list[Path],
+    out: Path,
+    fmt: str,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    client: Any,
+    resume: bool,
+    overwrite: bool,
+    include_text: bool,
+    progress: bool,
+    chunk_items: int,
+    max_chars: int | None,
+    timeout: float | None,
+    log: Callable[[str], None] | None,
+) -> Summary:
+    own_files = (out, errors_path(out), lock_path(out))  # never read back as input
     if not resume and not overwrite and _has_content(out):
         raise FileExistsError(
             f"{out}: already exists; --resume continues it, --overwrite replaces it"
@@ -75,7 +113,10 @@ def run_batch(
                 ) from None
         if log and (errors.repaired or getattr(writer, "repaired", 0)):
             log("resume: cut a torn last line left by the interrupted run")
-    runner = DaskEngine(workers, scheduler, client) if engine == "dask" else LocalEngine(workers)
+    if engine == "dask":
+        runner: Any = DaskEngine(workers, scheduler, client)
+    else:
+        runner = LocalEngine(workers, timeout)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -83,23 +124,50 @@ def run_batch(
         bar = tqdm(
             total=estimate_total(paths, own_files), unit="rec", file=sys.stderr, dynamic_ncols=True
         )
+    items = iter_items(paths, own_files, max_chars)
+    results = runner.run(_chunks(_planned(items, done, summary), chunk_items), fmt, include_text)
     try:
-        chunks = _chunks(_planned(iter_items(paths, own_files), done, summary), chunk_items)
         skipped = 0
-        for outcomes in runner.run(chunks, fmt, include_text):
+        for outcomes in results:
             _write(outcomes, writer, errors, summary)
             if bar is not None:
                 bar.update(len(outcomes) + summary.already_done - skipped)
                 skipped = summary.already_done
                 bar.set_postfix(errors=summary.failed, refresh=False)
+    except KeyboardInterrupt:
+        # Records read but still in flight are not written: they are not counted as read (a
+        # resume reads and parses them), so read == already done + parsed + failed still holds.
+        summary.records_read = summary.already_done + summary.parsed + summary.failed
+        summary.interrupted = True
+        raise Interrupted(summary) from None
     finally:
-        # Whatever stops the run (the end, Ctrl-C, a dead worker), what is done is kept whole.
+        # Whatever stops the run (the end, Ctrl-C, a dead worker), what is done is kept whole;
+        # the engine stops first (on Ctrl-C its workers are stopped, not waited for).
+        results.close()
         writer.close()
         errors.close()
         if bar is not None:
             bar.close()
         summary.stop()
     return summary
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_batch`: what was done is written; ``summary`` has its counts."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
+def _require_dask() -> None:
+    """Dask is an extra: say how to install it rather than raise ModuleNotFoundError later."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise EligoError(
+            "--engine dask needs Dask, which is not installed: pip install 'eligo[dask]'"
+        ) from None
 
 
 def _planned(items: Iterator[Item], done: Done, summary: Summary) -> Iterator[Item]:
@@ -117,8 +185,21 @@ def _planned(items: Iterator[Item], done: Done, summary: Summary) -> Iterator[It
         yield item
 
 
-def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    while chunk := list(islice(items, size)):
+def _chunks(items: Iterator[Item], size: int, max_chars: int = CHUNK_CHARS) -> Iterator[list[Item]]:
+    """Chunks of ``size`` items, cut early once they hold ``max_chars`` characters of text.
+
+    A worker holds a whole chunk's docs at once (~270 bytes a character): 32 records at the
+    size limit would need some 10 GB, so a chunk of long records is made shorter.
+    """
+    chunk: list[Item] = []
+    chars = 0
+    for item in items:
+        chunk.append(item)
+        chars += len(item.record.eligibility_text) if item.record is not None else 0
+        if len(chunk) >= size or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
         yield chunk
 
 

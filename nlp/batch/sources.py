@@ -45,7 +45,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nlp.errors import InputError
-from nlp.ingest import Record, _decode, read_records, record_from_text, records_from_string
+from nlp.ingest import (
+    JSON_TOO_DEEP,
+    Record,
+    _decode,
+    check_record,
+    is_blank,
+    json_problem,
+    json_type,
+    read_records,
+    record_from_text,
+    records_from_string,
+    trial_id_value,
+)
+from nlp.limits import MAX_RECORD_CHARS
 
 RECORD_SUFFIXES = (".txt", ".json", ".xml")
 STREAM_SUFFIXES = (".jsonl", ".ndjson", ".zip")
@@ -68,9 +81,29 @@ class Item:
     error: str | None = None
     stage: str = "read"  # where a failed item failed: read, or duplicate (set by the runner)
 
+    def __post_init__(self) -> None:
+        self.location = printable(self.location)
+        if self.error is not None:
+            self.error = printable(self.error)
+
     @property
     def key(self) -> str:
         return f"{self.trial_id}@{self.location}" if self.trial_id else self.location
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: a file name that is not UTF-8 reaches Python with its bytes as
+    lone surrogates (``\\udcff``), which cannot be written to the UTF-8 output; such bytes are
+    spelled ``\\xff`` instead (the same every run, so keys stay stable)."""
+    if not _SURROGATES.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: spelled \udxxx
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
@@ -84,18 +117,23 @@ def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def iter_items(paths: Iterable[str | Path], skip: Iterable[Path] = ()) -> Iterator[Item]:
+def iter_items(
+    paths: Iterable[str | Path],
+    skip: Iterable[Path] = (),
+    max_chars: int | None = MAX_RECORD_CHARS,
+) -> Iterator[Item]:
     """All records of all inputs, lazily, in the canonical order (see the module docstring).
 
     ``skip`` names paths never read as input (the batch's own output and error log, when they
-    sit inside an input directory).
+    sit inside an input directory). A record over ``max_chars`` characters of eligibility text
+    is an error item (see :func:`nlp.ingest.check_record`).
     """
     skipped = frozenset(p.resolve() for p in skip)
     for path in map(Path, paths):
         if path.is_dir():
-            yield from _iter_dir(path, skipped)
+            yield from _iter_dir(path, skipped, max_chars)
         else:
-            yield from _iter_file(path)
+            yield from _iter_file(path, max_chars)
 
 
 def estimate_total(paths: Iterable[str | Path], skip: Iterable[Path] = ()) -> int:
@@ -142,12 +180,14 @@ def _walk(root: Path, skipped: frozenset[Path] = frozenset()) -> Iterator[Path]:
                 yield path
 
 
-def _iter_dir(root: Path, skipped: frozenset[Path] = frozenset()) -> Iterator[Item]:
+def _iter_dir(
+    root: Path, skipped: frozenset[Path] = frozenset(), max_chars: int | None = MAX_RECORD_CHARS
+) -> Iterator[Item]:
     pending_chia: dict[str, dict[str, Path]] = {}
     current_dir: Path | None = None
     for file in _walk(root, skipped):
         if file.parent != current_dir:
-            yield from _flush_chia(pending_chia)
+            yield from _flush_chia(pending_chia, max_chars)
             current_dir = file.parent
         m = _CHIA_NAME.match(file.name)
         if m is not None:
@@ -157,18 +197,18 @@ def _iter_dir(root: Path, skipped: frozenset[Path] = frozenset()) -> Iterator[It
             continue
         suffix = file.suffix.lower()
         if suffix in RECORD_SUFFIXES or suffix in STREAM_SUFFIXES:
-            yield from _iter_file(file)
-    yield from _flush_chia(pending_chia)
+            yield from _iter_file(file, max_chars)
+    yield from _flush_chia(pending_chia, max_chars)
 
 
-def _iter_file(path: Path) -> Iterator[Item]:
+def _iter_file(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[Item]:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        yield from _iter_jsonl(path)
+        yield from _iter_jsonl(path, max_chars)
     elif suffix == ".zip":
-        yield from _iter_zip(path)
+        yield from _iter_zip(path, max_chars)
     else:
-        yield from _iter_record_file(path)
+        yield from _iter_record_file(path, max_chars)
 
 
 # --- readers ----------------------------------------------------------------------------------
@@ -178,14 +218,19 @@ def _error(location: str, reason: str, trial_id: str | None = None) -> Item:
     return Item(location=location, trial_id=trial_id, error=reason)
 
 
-def _checked(record: Record, location: str) -> Item:
-    """A record becomes an Item, or an error when it has nothing to parse."""
+def _checked(record: Record, location: str, max_chars: int | None = MAX_RECORD_CHARS) -> Item:
+    """A record becomes an Item, or an error when it has nothing to parse or cannot be parsed
+    (too long, a lone surrogate: :func:`nlp.ingest.check_record`)."""
     trial_id = record.trial_id
     if trial_id is None and (m := _NCT_NAME.search(Path(location.split("!")[-1]).name)):
         trial_id = m.group(1)
         record = replace(record, trial_id=trial_id)
-    if not record.eligibility_text.strip():
+    if is_blank(record.eligibility_text):
         return _error(location, "no eligibility text", trial_id)
+    try:
+        check_record(record, max_chars)
+    except InputError as err:
+        return _error(location, _strip_source(str(err), record.source), trial_id)
     return Item(location=location, trial_id=trial_id, record=record)
 
 
@@ -194,7 +239,7 @@ def _strip_source(message: str, source: str) -> str:
     return message[len(source) + 2 :] if message.startswith(source + ": ") else message
 
 
-def _iter_record_file(path: Path) -> Iterator[Item]:
+def _iter_record_file(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[Item]:
     """A .txt/.json/.xml file: one record, or one per study of a multi-study file."""
     source = str(path)
     failures: list[InputError] = []
@@ -203,10 +248,10 @@ def _iter_record_file(path: Path) -> Iterator[Item]:
         if path.stat().st_size == 0:
             yield _error(source, "empty file", _name_id(path))
             return
-        for record in read_records(path, on_error=failures.append):
+        for record in read_records(path, on_error=failures.append, max_chars=max_chars):
             produced += 1
             yield from _failed_studies(failures, source)  # studies before this one, in order
-            yield _checked(record, record.source)
+            yield _checked(record, record.source, max_chars)
     except InputError as err:
         yield from _failed_studies(failures, source)
         yield _error(source, _strip_source(str(err), source), None if produced else _name_id(path))
@@ -232,7 +277,7 @@ def _name_id(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def _iter_jsonl(path: Path) -> Iterator[Item]:
+def _iter_jsonl(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[Item]:
     """One record per non-blank line; a bad line is an error item, the next line goes on."""
     try:
         handle = path.open("rb")
@@ -246,36 +291,45 @@ def _iter_jsonl(path: Path) -> Iterator[Item]:
             if not raw.strip():
                 continue
             any_line = True
-            yield _jsonl_item(raw, location)
+            yield _jsonl_item(raw, location, max_chars)
         if not any_line:
             yield _error(str(path), "empty file")
 
 
-def _jsonl_item(raw: bytes, location: str) -> Item:
+def _jsonl_item(raw: bytes, location: str, max_chars: int | None = MAX_RECORD_CHARS) -> Item:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return _error(location, f"not UTF-8 text (byte offset {err.start} in the line)")
+        return _error(
+            location,
+            f"not UTF-8 text (byte 0x{raw[err.start]:02x} at byte offset {err.start} in the line)",
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        return _error(location, f"malformed JSON ({err.msg}, column {err.colno})")
+        return _error(location, json_problem(err))
+    except RecursionError:
+        return _error(location, JSON_TOO_DEEP)
     if not isinstance(data, dict):
-        return _error(location, "not a JSON object")
+        return _error(location, f"not a JSON object ({json_type(data)})")
     if "protocolSection" in data:  # a full CT.gov API v2 study on the line
         try:
-            (record,) = records_from_string(text, location, "ctgov_json")
+            (record,) = records_from_string(text, location, "ctgov_json", max_chars=None)
         except InputError as err:
             return _error(location, _strip_source(str(err), location), _study_id(data))
-        return _checked(record, location)
-    trial_id = next((str(data[k]) for k in ID_KEYS if data.get(k)), None)
+        return _checked(record, location, max_chars)
+    try:
+        key = next((k for k in ID_KEYS if data.get(k) not in (None, "")), None)
+        trial_id = trial_id_value(data[key], key, location) if key else None
+    except InputError as err:
+        return _error(location, _strip_source(str(err), location))
     criteria = next((data[k] for k in CRITERIA_KEYS if k in data), None)
     if criteria is None:
         return _error(
             location, f"no criteria (expected one of {', '.join(CRITERIA_KEYS)})", trial_id
         )
     if not isinstance(criteria, str):
-        return _error(location, "criteria is not a string", trial_id)
+        return _error(location, f"criteria is {json_type(criteria)}, not a string", trial_id)
     record = replace(
         record_from_text(criteria, location),
         trial_id=trial_id,
@@ -283,7 +337,7 @@ def _jsonl_item(raw: bytes, location: str) -> Item:
         max_age=_opt_str(data.get("max_age")),
         sex=_opt_str(data.get("sex")),
     )
-    return _checked(record, location)
+    return _checked(record, location, max_chars)
 
 
 def _opt_str(value: object) -> str | None:
@@ -291,11 +345,13 @@ def _opt_str(value: object) -> str | None:
 
 
 def _study_id(study: dict) -> str | None:
-    ident = (study.get("protocolSection") or {}).get("identificationModule") or {}
-    return ident.get("nctId") if isinstance(ident, dict) else None
+    protocol = study.get("protocolSection")
+    ident = protocol.get("identificationModule") if isinstance(protocol, dict) else None
+    nct = ident.get("nctId") if isinstance(ident, dict) else None
+    return nct if isinstance(nct, str) else None
 
 
-def _iter_zip(path: Path) -> Iterator[Item]:
+def _iter_zip(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[Item]:
     """A zip of one study per member (the CT.gov bulk download), read member by member."""
     try:
         archive = zipfile.ZipFile(path)
@@ -314,8 +370,10 @@ def _iter_zip(path: Path) -> Iterator[Item]:
                     yield _error(location, "empty file", _name_id(Path(info.filename)))
                     continue
                 failures: list[InputError] = []
-                records = records_from_string(content, location, on_error=failures.append)
-                items = [_checked(r, r.source) for r in records]
+                records = records_from_string(
+                    content, location, on_error=failures.append, max_chars=max_chars
+                )
+                items = [_checked(r, r.source, max_chars) for r in records]
                 items += _failed_studies(failures, location)
                 yield from sorted(items, key=_study_number)  # a member is read whole anyway
             except InputError as err:
@@ -332,13 +390,15 @@ def _study_number(item: Item) -> int:
     return int(n) if n.isdigit() else 0
 
 
-def _flush_chia(pending: dict[str, dict[str, Path]]) -> Iterator[Item]:
+def _flush_chia(
+    pending: dict[str, dict[str, Path]], max_chars: int | None = MAX_RECORD_CHARS
+) -> Iterator[Item]:
     for stem in sorted(pending):
-        yield _chia_item(pending[stem])
+        yield _chia_item(pending[stem], max_chars)
     pending.clear()
 
 
-def _chia_item(parts: dict[str, Path]) -> Item:
+def _chia_item(parts: dict[str, Path], max_chars: int | None = MAX_RECORD_CHARS) -> Item:
     first = parts.get("inc") or parts["exc"]
     location = str(first.parent / first.name.rsplit("_", 1)[0])
     trial_id = _name_id(first)
@@ -356,10 +416,10 @@ def _chia_item(parts: dict[str, Path]) -> Item:
             text += CHIA_EXC_HEADING + texts["exc"]
     else:  # a lone exclusion half
         text = CHIA_EXC_HEADING.lstrip("\n") + texts["exc"]
-    if not any(t.strip() for t in texts.values()):
+    if all(is_blank(t) for t in texts.values()):
         return _error(location, "empty file", trial_id)
     record = replace(record_from_text(text, location), trial_id=trial_id)
-    return Item(location=location, trial_id=trial_id, record=record)
+    return _checked(record, location, max_chars)
 
 
 def _count_lines(path: Path) -> int:

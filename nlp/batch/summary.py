@@ -27,6 +27,7 @@ class Summary:
     doubtful_split: int = 0
     chars: int = 0
     wall_seconds: float = 0.0
+    interrupted: bool = False
     output: str = ""
     errors_file: str = ""
     _started: float = field(default_factory=time.perf_counter, repr=False)
@@ -71,4 +72,8 @@ class Summary:
         ]
         if self.failed:
             lines.append(f"errors:       {self.errors_file}")
+        if self.interrupted:
+            lines.append(
+                "interrupted:  the records counted above are written; --resume does the rest"
+            )
         return "\n".join(lines)

@@ -9,10 +9,11 @@ JSONL output, one line per record, written whole and flushed chunk by chunk::
      "source": "studies/x.jsonl:12", "protocol": {...}}
 
 Error log, one line per failed record; ``stage`` is ``read`` (the record could not be read),
-``parse`` (the parser failed) or ``duplicate`` (a trial id already taken by an earlier record)::
+``parse`` (the parser failed), ``timeout`` (parsing took longer than the time limit) or
+``duplicate`` (a trial id already taken by an earlier record)::
 
     {"key": ..., "trial_id": ..., "source": "studies/x.jsonl:13", "stage": "read",
-     "reason": "malformed JSON (Expecting value, column 1)"}
+     "reason": "malformed JSON (Expecting value at column 1)"}
 
 Resume: a JSONL file written by an interrupted run may end in a torn line (a process killed in
 the middle of a write); :func:`repair_tail` cuts it off before anything is appended, and the keys
@@ -120,9 +121,9 @@ class ErrorLog(_LineLog):
     def scan(self, done: Done) -> None:
         for raw in self.lines():
             entry = json.loads(raw)
-            done.add(
-                entry["key"], entry.get("trial_id"), entry["source"], entry["stage"] == "parse"
-            )
+            # a record that was read claimed its trial id, even if its parse failed
+            claims_id = entry["stage"] in ("parse", "timeout")
+            done.add(entry["key"], entry.get("trial_id"), entry["source"], claims_id)
 
     def write(self, key: str, trial_id: str | None, source: str, stage: str, reason: str) -> None:
         entry = {"key": key, "trial_id": trial_id, "source": source, "stage": stage}

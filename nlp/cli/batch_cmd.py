@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
-from nlp.cli.common import add_command
+from nlp.cli.common import add_command, add_max_chars_argument
 from nlp.errors import EligoError
+from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 HELP = """\
 Parse every record found in INPUT... and write one encoding per record to OUT, streaming:
@@ -28,6 +30,16 @@ Every record ends in exactly one place: a line (jsonl) or rows (parquet) of OUT,
 OUT.errors.jsonl with its key, source (file:line, zip!member, file#N), stage and reason. A
 later record with a trial id already seen goes to the errors as a duplicate. With --resume,
 records already in OUT or its error log are skipped, so an interrupted run can be continued.
+One run at a time on an OUT: while a run holds OUT.lock, a second one is refused (exit 2); the
+lock of a run that died is taken over.
+
+Limits: a record over --max-chars characters (default 1,000,000) is logged with stage read; a
+record that takes longer than --timeout seconds to parse (default 60) with stage timeout, and
+the run goes on. Ctrl-C stops at once, keeps what is written, and prints the counts and the
+command that continues the run. Workers exit with the main process, even when it is killed.
+
+exit status: 0 the run completed (failed records are in the error log), 2 a usage error, an
+input that does not exist, or OUT in use by another run, 130 interrupted (Ctrl-C).
 
 examples:
   eligo batch /work/shared/corpora/lct -o lct.jsonl
@@ -76,7 +88,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="Dask scheduler (tcp://host:8786); without it --engine dask starts a LocalCluster",
+        help="Dask scheduler (tcp://host:8786); without it --engine dask starts a LocalCluster "
+        "(Dask is an extra: pip install 'eligo[dask]')",
     )
     parser.add_argument(
         "--summary", type=Path, metavar="FILE", help="also write the summary as JSON"
@@ -84,11 +97,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar, no summary on stderr"
     )
+    add_max_chars_argument(parser)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=RECORD_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a record taking longer to parse is logged as failed, stage timeout (default "
+        f"{RECORD_TIMEOUT:g}; 0: no limit; not enforced with --engine dask)",
+    )
     parser.set_defaults(func=run)
 
 
+def resume_command(args: argparse.Namespace) -> str:
+    """The command that continues this run: the same inputs, output and options, --resume."""
+    words = ["eligo", "batch", *map(os.fspath, args.inputs), "-o", os.fspath(args.output)]
+    options = [
+        ("--format", args.format, "jsonl"),
+        ("--workers", args.workers, 1),
+        ("--engine", args.engine, "local"),
+        ("--scheduler", args.scheduler, None),
+        ("--max-chars", args.max_chars, MAX_RECORD_CHARS),
+        ("--timeout", args.timeout, RECORD_TIMEOUT),
+        ("--summary", args.summary and os.fspath(args.summary), None),
+    ]
+    for flag, value, default in options:
+        if value != default:
+            words += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    words += [
+        flag for flag, on in (("--include-text", args.include_text), ("-q", args.quiet)) if on
+    ]
+    return shlex.join([*words, "--resume"])
+
+
 def run(args: argparse.Namespace) -> int:
-    from nlp.batch import run_batch
+    from nlp.batch import Interrupted, run_batch
 
     if args.workers < 1:
         raise EligoError("--workers must be at least 1")
@@ -96,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         raise EligoError("--scheduler needs --engine dask")
     if args.include_text and args.format == "parquet":
         raise EligoError("--include-text applies to jsonl output only")
+    if args.timeout < 0:
+        raise EligoError("--timeout must be 0 (no limit) or more seconds")
     log = None if args.quiet else (lambda message: print(message, file=sys.stderr))
     try:
         summary = run_batch(
@@ -108,11 +153,20 @@ def run(args: argparse.Namespace) -> int:
             resume=args.resume,
             overwrite=args.overwrite,
             include_text=args.include_text,
+            max_chars=args.max_chars or None,
+            timeout=args.timeout or None,
             progress=not args.quiet and sys.stderr.isatty(),
             log=log,
         )
     except FileExistsError as err:
         raise EligoError(str(err)) from None
+    except Interrupted as stop:
+        if args.summary:
+            args.summary.write_text(stop.summary.to_json(), encoding="utf-8")
+        if log:
+            log(stop.summary.render())
+        print(f"eligo batch: interrupted; continue with: {resume_command(args)}", file=sys.stderr)
+        return 130
     if args.summary:
         args.summary.write_text(summary.to_json(), encoding="utf-8")
     if log:

@@ -16,3 +16,27 @@ def add_command(
         description=help_text,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def add_max_chars_argument(parser: argparse.ArgumentParser) -> None:
+    """``--max-chars N``: the longest eligibility text a record may have (0: no limit)."""
+    from nlp.limits import MAX_RECORD_CHARS
+
+    parser.add_argument(
+        "--max-chars",
+        type=_non_negative_int,
+        default=MAX_RECORD_CHARS,
+        metavar="N",
+        help=f"refuse a record whose eligibility text is over N characters "
+        f"(default {MAX_RECORD_CHARS:,}; 0: no limit)",
+    )
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from models.io import dump_protocol
-from nlp.cli.common import add_command
+from nlp.cli.common import add_command, add_max_chars_argument
 
 HELP = """\
 Parse one registry record and write its encoding (YAML by default).
@@ -20,6 +20,13 @@ reference trial NKX019-102 (NCT06557265) is parsed.
 Warnings about the split into inclusion and exclusion (no heading found, a heading ignored or
 doubtful: W105, W109-W113, see docs/warnings.md) are printed on stderr, one line each; every
 warning is also in the output's `warnings`.
+
+Limits: eligibility text over --max-chars characters (default 1,000,000; the parser needs about
+270 bytes of memory per character) is refused with exit status 2, and so is JSON nested deeper
+than about 1,000 levels. One criterion over 1,000,000 characters is kept with its text and a
+W106 warning.
+
+exit status: 0 done, 2 the record could not be read (one line on stderr says why).
 
 examples:
   eligo parse                                  the reference trial, YAML on stdout
@@ -41,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-text", action="store_true", help="leave the eligibility text out of the output"
     )
+    add_max_chars_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -51,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
         source, content = default_source()
         protocol = parse_text(content, input_format=args.input_format, source=source)
     else:
-        protocol = parse_file(args.file, input_format=args.input_format)
+        protocol = parse_file(
+            args.file, input_format=args.input_format, max_chars=args.max_chars or None
+        )
     from nlp.errors import SPLIT_WARNINGS
 
     name = protocol.trial_id or (str(args.file) if args.file else "NCT06557265")
