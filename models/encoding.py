@@ -15,11 +15,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """1.1: optional parts and exceptions carry their trigger as ``cue``. 1.2: ``remarks`` on groups
 and criteria (text kept but not a criterion), ``anchor_text`` on time windows, ``condition`` on
-quantities, quantity kind ``stage``."""
-SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+quantities, quantity kind ``stage``. 1.3: ``codes`` on mentions and quantities, mention category
+``biomarker`` with ``gene`` and a ``result`` of its own."""
+SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 
 Comparator = Literal["<", "<=", ">", ">=", "=", "range"]
 """How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive)."""
@@ -30,7 +31,15 @@ Relation = Literal["before", "after", "at", "during", "around"]
 GroupKind = Literal["inclusion", "exclusion"]
 QuantityKind = Literal["value", "count", "score", "titre", "class", "grade", "stage", "age"]
 MentionCategory = Literal[
-    "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other"
+    "condition",
+    "drug",
+    "procedure",
+    "measurement",
+    "test",
+    "biomarker",
+    "observation",
+    "device",
+    "other",
 ]
 Sex = Literal["all", "female", "male"]
 
@@ -67,6 +76,20 @@ class Remark(TextSpan):
     kind: RemarkKind
 
 
+class Code(Model):
+    """A concept in a standard vocabulary, as FHIR writes a Coding.
+
+    ``system`` is the vocabulary's canonical URI (``http://loinc.org``,
+    ``http://hl7.org/fhir/sid/icd-10-cm``, ``http://www.drugbank.ca``, ``http://purl.obolibrary.org/obo/hp.owl``,
+    ``http://id.nlm.nih.gov/mesh``); ``code`` its identifier there; ``display`` its name there.
+    A code is given only when the text means that concept: a wrong code is worse than none.
+    """
+
+    system: str
+    code: str
+    display: str | None = None
+
+
 class Quantity(Model):
     """One numeric limit on one measure: ``platelet count < 100,000/mm^3`` → one Quantity.
 
@@ -89,6 +112,9 @@ class Quantity(Model):
     scale_max: float | None = Field(None, description="top of the scale for scores: 4/24 → 24")
     condition: str | None = Field(
         None, description="whom or when the limit is for, as written: 'females', 'for HCC'"
+    )
+    codes: list[Code] = Field(
+        default_factory=list, description="codes of the measure: LOINC for labs and vitals"
     )
     text: str | None = None
     span: Span | None = None
@@ -136,7 +162,10 @@ class Mention(Model):
     """A concept named in a criterion, with its ConText assertion.
 
     ``result`` records a required test outcome: "Negative SARS-CoV-2 test" is a present
-    mention of the test with result ``negative``, not a negated criterion.
+    mention of the test with result ``negative``, not a negated criterion. A ``biomarker``
+    ("EGFR mutation", "HER2-positive", "KRAS G12C") names its ``gene`` and its ``result``
+    (``positive``, ``negative``, ``mutated``, ``wild_type``, ``amplified``, ``rearranged``,
+    ``high``, ``low``, ``deficient``, ``proficient``) where printed.
     """
 
     text: str
@@ -146,7 +175,26 @@ class Mention(Model):
     cue: TextSpan | None = Field(
         None, description="the words that set the assertion: 'no', 'history of'"
     )
-    result: Literal["positive", "negative"] | None = None
+    result: (
+        Literal[
+            "positive",
+            "negative",
+            "mutated",
+            "wild_type",
+            "amplified",
+            "rearranged",
+            "high",
+            "low",
+            "deficient",
+            "proficient",
+        ]
+        | None
+    ) = None
+    gene: str | None = Field(None, description="the gene or protein of a biomarker: EGFR, HER2")
+    codes: list[Code] = Field(
+        default_factory=list,
+        description="the concept in standard vocabularies: ICD-10-CM, HPO, DrugBank, LOINC",
+    )
 
 
 class Part(TextSpan):
