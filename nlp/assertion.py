@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from models import Assertion
+from models import Assertion, Mention
 
 ASSERTION_OF: dict[str, Assertion] = {
     "NEGATED_EXISTENCE": "negated",
@@ -148,18 +148,18 @@ def _span_assertion(span: Span, has_result: bool) -> tuple[Assertion, tuple[int,
     return best, cue
 
 
-def criterion_assertion(
-    doc: Doc, known: dict[tuple[int, int], Assertion] | None = None
-) -> Assertion:
+def criterion_assertion(doc: Doc, mentions: list[Mention] | None = None) -> Assertion:
     """The assertion of the criterion's principal finding (rule in the module docstring).
 
-    ``known`` maps the (start, end) token spans of ``doc.ents`` to their assertion when
-    :func:`nlp.mentions.mentions_from_doc` has already worked them out.
+    ``mentions``, when :func:`nlp.mentions.mentions_from_doc` has already worked them out,
+    give each entity's assertion by its char span.
     """
+    known = {m.span: m.assertion for m in mentions} if mentions is not None else {}
 
     def span_assertion(ent: Span) -> tuple[Assertion, None]:
-        if known is not None and (ent.start, ent.end) in known:
-            return known[ent.start, ent.end], None
+        found = known.get((ent.start_char, ent.end_char))
+        if found is not None:
+            return found, None
         return _span_assertion(ent, result_of(ent) is not None)
 
     graph = doc._.context_graph

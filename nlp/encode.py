@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from models import (
     Criterion,
     Group,
@@ -22,11 +24,12 @@ from models import (
     TimeWindow,
 )
 from nlp.demographics import ages_conflict, build_demographics, unread_fields
-from nlp.errors import W_AGES_INCONSISTENT, W_MISSING_SEPARATOR
+from nlp.errors import W_AGES_INCONSISTENT
 from nlp.ingest import Record
 from nlp.logic import PartSpan
 from nlp.outline import Outline, OutlineItem
 from nlp.outline.model import OutlineRemark
+from nlp.pipeline.components import ItemWarning
 from nlp.textutil import CleanText
 
 
@@ -42,8 +45,23 @@ class ItemAnalysis:
     separated: bool = False
     optional: list[PartSpan] = field(default_factory=list)
     exceptions: list[PartSpan] = field(default_factory=list)
-    run_together: list[tuple[int, int]] = field(default_factory=list)
-    readings: list[tuple[int, int, str, str]] = field(default_factory=list)
+    warnings: list[ItemWarning] = field(default_factory=list)
+
+
+def read_analysis(doc: Doc) -> ItemAnalysis:
+    """What the pipeline's components stored on one item's doc (:mod:`nlp.pipeline.components`)."""
+    logic = doc._.logic
+    return ItemAnalysis(
+        quantities=list(doc._.quantities),
+        time_windows=list(doc._.time_windows),
+        mentions=list(doc._.mentions),
+        assertion=doc._.assertion,
+        logic=logic.logic,
+        separated=logic.separated,
+        optional=list(logic.optional),
+        exceptions=list(logic.exceptions),
+        warnings=list(doc._.number_warnings),
+    )
 
 
 def _span(clean: CleanText, span: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -117,18 +135,12 @@ def _item_warnings(
 ) -> list[ParseWarning]:
     return [
         ParseWarning(
-            code=W_MISSING_SEPARATOR,
-            message=(
-                f"two values run together without a separator near "
-                f"{clean.text[max(0, s - 12) : e + 12]!r}; read as separate limits"
-            ),
-            span=clean.source_span(s, e),
+            code=w.code,
+            message=w.message,
+            span=clean.source_span(w.start, w.end),
             criterion_id=item.id,
         )
-        for s, e in analysis.run_together
-    ] + [
-        ParseWarning(code=code, message=message, span=clean.source_span(s, e), criterion_id=item.id)
-        for s, e, code, message in analysis.readings
+        for w in analysis.warnings
     ]
 
 

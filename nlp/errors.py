@@ -6,10 +6,16 @@ from __future__ import annotations
 class EligoError(Exception):
     """A user-facing failure: the CLI prints ``str(err)`` on one line and exits non-zero."""
 
+    code = "E100"
+
 
 class InputError(EligoError):
     """A record or file that cannot be read; the message names the file (and line)."""
 
+
+# Error codes (documented in docs/errors.md).
+E_RULE_FILE = "E301"  # a rule file is missing, malformed or breaks its schema
+E_PIPELINE_INTERNALS = "E302"  # spaCy/medspaCy internals the gated matcher needs are missing
 
 # Warning codes on Protocol.warnings (documented in docs/warnings.md).
 W_LIST_STARTS_LATE = "W101"  # a numbered list starts above 1: an item was probably lost

@@ -23,7 +23,8 @@ from spacy.tokens import Doc
 
 from models import Mention, TextSpan
 from nlp.assertion import NON_MODIFYING, _span_assertion, result_of
-from nlp.pipeline import doc_text
+from nlp.pipeline.docs import doc_text
+from nlp.rulefiles import MENTION_CATEGORIES
 
 FALLBACK_CATEGORIES = {"NEGATED_EXISTENCE"}
 FALLBACK_WORDS = 6
@@ -32,14 +33,8 @@ _LINKING = {"having", "using", "taking", "receiving", "undergoing"}
 _STOP_AT = {"and", "or", "and/or", "but", "nor", "either", "neither", "/", ";", ":"}
 
 
-def mentions_from_doc(
-    doc: Doc, assertions: dict[tuple[int, int], str] | None = None
-) -> list[Mention]:
-    """One :class:`models.Mention` per entity, in text order; spans are doc char offsets.
-
-    ``assertions``, when given, receives each entity's assertion by its (start, end) token
-    span, for :func:`nlp.assertion.criterion_assertion`.
-    """
+def mentions_from_doc(doc: Doc) -> list[Mention]:
+    """One :class:`models.Mention` per entity, in text order; spans are doc char offsets."""
     out: list[Mention] = []
     previous_result: str | None = None
     previous_end: int | None = None
@@ -47,15 +42,13 @@ def mentions_from_doc(
     for ent in doc.ents:
         result = result_of(ent)
         assertion, cue = _span_assertion(ent, result is not None)
-        if assertions is not None:
-            assertions[ent.start, ent.end] = assertion
         if result is None and previous_result and _coordinated(doc, previous_end, ent.start):
             result = previous_result  # "Positive ANA ≥ 1:80 OR anti-dsDNA": both positive
         previous_result, previous_end = result, ent.end
         out.append(
             Mention(
                 text=ent.text,
-                category=ent.label_ if ent.label_ in _CATEGORIES else "other",
+                category=ent.label_ if ent.label_ in MENTION_CATEGORIES else "other",
                 span=(ent.start_char, ent.end_char),
                 assertion=assertion,
                 cue=TextSpan(text=text[cue[0] : cue[1]], span=cue) if cue else None,
@@ -142,8 +135,3 @@ def _coordinated(doc: Doc, start: int | None, end: int) -> bool:
     return any(t.lower_ in {"or", "and", "and/or"} for t in between) and all(
         t.lower_ in _COORDINATION or set(t.text) <= _LIMIT or t.is_upper for t in between
     )
-
-
-_CATEGORIES = {
-    "condition", "drug", "procedure", "measurement", "test", "observation", "device", "other",
-}  # fmt: skip

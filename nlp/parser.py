@@ -17,11 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from models import ParseWarning, Protocol
-from nlp.encode import ItemAnalysis, encode_protocol
+from nlp.encode import ItemAnalysis, encode_protocol, read_analysis
 from nlp.errors import W_UNPARSED_ITEM, EligoError
 from nlp.ingest import Record
 from nlp.outline import Outline, OutlineItem, build_outline
-from nlp.pipeline import ALIASES_KEY, TEXT_KEY, doc_text
+from nlp.pipeline.docs import item_doc
 from nlp.textutil import CleanText
 
 CHUNK_RECORDS = 32
@@ -52,31 +52,6 @@ def _flatten(items: list[OutlineItem]) -> Iterator[OutlineItem]:
     for item in items:
         yield item
         yield from _flatten(item.children)
-
-
-def analyse_doc(doc: Doc) -> ItemAnalysis:
-    """Read the pipeline's annotations off one item's doc."""
-    from nlp.assertion import criterion_assertion
-    from nlp.logic import find_logic
-    from nlp.mentions import mentions_from_doc
-    from nlp.quantities import find_number_readings, find_run_together
-
-    logic = find_logic(doc)
-    quantities = list(doc._.quantities)
-    assertions: dict[tuple[int, int], str] = {}
-    mentions = mentions_from_doc(doc, assertions)
-    return ItemAnalysis(
-        quantities=quantities,
-        time_windows=list(doc._.time_windows),
-        mentions=mentions,
-        assertion=criterion_assertion(doc, assertions),  # type: ignore[arg-type]
-        logic=logic.logic,
-        separated=logic.separated,
-        optional=list(logic.optional),
-        exceptions=list(logic.exceptions),
-        run_together=find_run_together(doc_text(doc), quantities),
-        readings=find_number_readings(doc_text(doc), quantities),
-    )
 
 
 class _Prepared:
@@ -183,43 +158,31 @@ class Parser:
         refused: dict[int, str] = {}  # id(item) -> why the item was not tokenized
         for p in prepared:
             for item in p.items:
-                text = p.cleans[item.id].text
                 try:
-                    doc = self._make_doc(text)
+                    doc = item_doc(self.nlp, p.cleans[item.id].text, p.aliases)
                 except Exception as exc:  # kept with its text and a W106, like a pipeline failure
                     refused[id(item)] = str(exc)
                     continue
-                doc.user_data[ALIASES_KEY] = p.aliases
-                doc.user_data[TEXT_KEY] = text  # the tokenizer keeps the text as it is
                 docs.append(doc)
                 owners.append((p, item))
         try:
             annotated = list(self.nlp.pipe(docs, batch_size=256))
         except Exception:  # find the item that fails; the others are still analysed
             annotated = [self._annotate_one(doc.text, doc.user_data) for doc in docs]
-        done = {id(item): doc for (_, item), doc in zip(owners, annotated, strict=True)}
+        done: dict[int, Doc | str] = {
+            id(item): doc for (_, item), doc in zip(owners, annotated, strict=True)
+        }
+        done.update(refused)
         for p in prepared:
             for item in p.items:
-                self._analyse(p, item, done.get(id(item)), refused.get(id(item)))
+                self._analyse(p, item, done[id(item)])
 
-    def _make_doc(self, text: str) -> Doc:
-        limit = self.nlp.max_length
-        if len(text) > limit:
-            raise ValueError(
-                f"the item has {len(text):,} characters, over the pipeline's limit of {limit:,}"
-            )
-        return self.nlp.make_doc(text)
-
-    def _analyse(
-        self, p: _Prepared, item: OutlineItem, doc: Doc | None, refused: str | None
-    ) -> None:
+    def _analyse(self, p: _Prepared, item: OutlineItem, doc: Doc | str) -> None:
         """The item's analysis, or an empty one and a W106 warning saying why there is none."""
         try:
-            if refused is not None:
-                raise ValueError(refused)
-            if doc is None:
-                raise ValueError("pipeline failed on this item")
-            p.analyses[item.id] = analyse_doc(doc)
+            if isinstance(doc, str):
+                raise ValueError(doc)
+            p.analyses[item.id] = read_analysis(doc)
         except Exception as exc:
             p.analyses[item.id] = ItemAnalysis()
             p.warnings.append(
@@ -231,10 +194,11 @@ class Parser:
                 )
             )
 
-    def _annotate_one(self, text: str, user_data: dict) -> Doc | None:
+    def _annotate_one(self, text: str, user_data: dict) -> Doc | str:
+        """The doc run through the pipeline, or why it could not be."""
         try:
             doc = self.nlp.make_doc(text)
             doc.user_data.update(user_data)
             return self.nlp(doc)
-        except Exception:
-            return None
+        except Exception as exc:
+            return f"pipeline failed on this item: {exc!r}"

@@ -213,7 +213,7 @@ def component_times(parser: Any, records: list[Any]) -> list[tuple[str, str]]:
         docs = [pipe(doc) for doc in docs]
         stages.append((f"pipe `{name}`", time.perf_counter() - start))
     rest = total - sum(t for _, t in stages)
-    stages.append(("reading the docs off + encoding (analyse_doc, encode_protocol)", rest))
+    stages.append(("reading the docs off + encoding (read_analysis, encode_protocol)", rest))
     return [(f"time share: {name}", f"{t:.2f} s ({t / total:.0%})") for name, t in stages]
 
 

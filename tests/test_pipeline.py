@@ -2,18 +2,72 @@
 
 import pytest
 
-from nlp import pipeline
-from nlp.pipeline import annotate, get_nlp, load_context_rules, load_lexicon
+from nlp import rulefiles
+from nlp.pipeline import annotate, build_nlp, get_nlp
+from nlp.rulefiles import RuleFileError, load_context_rules, load_lexicon
 
 
-def test_pipeline_has_medspacy_tokenizer_sentencizer_matcher_context_and_eligo_components():
+def test_pipeline_runs_sentencizer_medspacy_matcher_and_context_then_eligo_stages():
     assert get_nlp().pipe_names == [
         "sentencizer",
-        "medspacy_target_matcher",
-        "medspacy_context",
+        "eligo_concepts",
+        "eligo_context",
         "eligo_quantities",
         "eligo_time_windows",
+        "eligo_logic",
+        "eligo_mentions",
+        "eligo_assertion",
+        "eligo_number_checks",
     ]
+
+
+def test_every_component_finds_what_it_requires_from_an_earlier_one():
+    problems = get_nlp().analyze_pipes()["problems"]
+    assert problems == {name: [] for name in get_nlp().pipe_names}
+
+
+def _analysis(doc) -> tuple:
+    logic = doc._.logic
+    return (
+        [q.model_dump() for q in doc._.quantities],
+        [w.model_dump() for w in doc._.time_windows],
+        [m.model_dump() for m in doc._.mentions],
+        doc._.assertion,
+        (logic.logic, logic.separated, logic.optional, logic.exceptions),
+        doc._.number_warnings,
+    )
+
+
+def test_the_pipeline_config_rebuilds_the_same_pipeline():
+    import spacy
+
+    nlp = get_nlp()
+    rebuilt = spacy.util.load_model_from_config(nlp.config, auto_fill=True)
+    assert rebuilt.pipe_names == nlp.pipe_names
+    texts = [
+        "No history of myocardial infarction within 6 months prior to Day 1, except stable angina",
+        "Hemoglobin >= 9 g/dL and platelets >= 100 x 109/L",
+    ]
+    assert [_analysis(d) for d in rebuilt.pipe(texts)] == [_analysis(d) for d in nlp.pipe(texts)]
+
+
+@pytest.mark.filterwarnings("ignore:.*W036")  # a lexicon of phrases only: no token patterns
+def test_a_lexicon_named_in_the_config_replaces_the_packaged_one(tmp_path):
+    lexicon = tmp_path / "mine.csv"
+    lexicon.write_text("literal,category,source,docs,pattern\nzorblax,drug,,,\n")
+    from nlp.pipeline import pipeline_config
+
+    config = pipeline_config()
+    config["components"]["eligo_concepts"]["lexicon"] = str(lexicon)
+    (doc,) = build_nlp(config=config).pipe(["Prior zorblax or pregnancy"])
+    assert [(m.text, m.category) for m in doc._.mentions] == [("zorblax", "drug")]
+
+
+def test_a_lexicon_row_with_an_unknown_category_names_the_file_and_line(tmp_path):
+    lexicon = tmp_path / "bad.csv"
+    lexicon.write_text("literal,category,source,docs,pattern\nstroke,condition,,,\nx,disease,,,\n")
+    with pytest.raises(RuleFileError, match=r"bad\.csv:3: category"):
+        load_lexicon(lexicon)
 
 
 def test_medspacy_tokenizer_splits_comparators_from_values():
@@ -39,7 +93,7 @@ def test_context_rule_file_is_validated():
 
 def test_context_rule_with_unknown_key_is_rejected():
     with pytest.raises(ValueError):
-        pipeline.ContextRuleSpec.model_validate(
+        rulefiles.ContextRuleSpec.model_validate(
             {"literal": "planned", "category": "HYPOTHETICAL", "direction": "FORWARD", "x": 1}
         )
 
@@ -60,23 +114,30 @@ def test_annotate_keeps_order_and_sets_extractor_results():
     assert all(isinstance(d._.time_windows, list) for d in docs)
 
 
-def test_aliases_reach_the_time_window_extractor(monkeypatch):
-    import nlp.temporal
-
-    seen = []
-    monkeypatch.setattr(
-        nlp.temporal, "find_time_windows", lambda text, aliases=None: seen.append(aliases) or []
-    )
-    annotate(["within 30 days of planned LD"], aliases={"LD": "lymphodepletion"})
-    assert seen == [{"LD": "lymphodepletion"}]
+def test_aliases_reach_the_time_window_extractor():
+    text = "within 14 days before the FIH"  # the record defines "first-in-human (FIH) dose"
+    (plain,) = annotate([text])
+    (aliased,) = annotate([text], aliases={"FIH": "first dose"})
+    assert [w.anchor for w in plain._.time_windows] == [None]
+    assert [w.anchor for w in aliased._.time_windows] == ["first dose"]
 
 
-def test_quantities_component_stores_the_extractor_result(monkeypatch):
-    import nlp.quantities
+def test_quantities_component_stores_the_extractor_result():
+    from nlp.quantities import find_quantities
 
-    monkeypatch.setattr(nlp.quantities, "find_quantities", lambda text: ["q:" + text])
-    (doc,) = annotate(["platelet count < 100,000/mm^3"])
-    assert doc._.quantities == ["q:platelet count < 100,000/mm^3"]
+    text = "platelet count < 100,000/mm^3"
+    (doc,) = annotate([text])
+    assert doc._.quantities == find_quantities(text)
+    assert [(q.measure, q.comparator, q.value) for q in doc._.quantities] == [
+        ("platelet count", "<", 100000.0)
+    ]
+
+
+def test_number_checks_store_a_lost_superscript_warning_in_doc_offsets():
+    text = "platelets >= 100 x 109/L"
+    (doc,) = annotate([text])
+    [(start, end, code, _)] = doc._.number_warnings
+    assert (code, text[start:end]) == ("W114", "109/L")
 
 
 def test_who_matches_only_as_the_capitalised_acronym():
@@ -97,7 +158,7 @@ def _context_facts(doc) -> list[tuple]:
 
 def _context_matcher(nlp):
     """The token matcher inside medspaCy's ConText component (private attributes)."""
-    context = nlp.get_pipe("medspacy_context")
+    context = nlp.get_pipe("eligo_context")
     return context._ConText__matcher._MedspacyMatcher__matcher
 
 
@@ -105,7 +166,7 @@ def test_the_trigger_gated_context_matcher_gives_what_medspacy_gives():
     """The speed-up reads private spaCy/medspaCy attributes: an upgrade breaking it fails."""
     from pathlib import Path
 
-    from nlp.pipeline import TriggerGatedMatcher, build_nlp
+    from nlp.pipeline.gated_matcher import TriggerGatedMatcher
 
     root = Path(__file__).resolve().parent
     texts = [
@@ -123,3 +184,28 @@ def test_the_trigger_gated_context_matcher_gives_what_medspacy_gives():
     facts = [_context_facts(d) for d in gated.pipe(texts)]
     assert sum(len(f[0]) for f in facts) > 100  # the texts exercise many cues
     assert facts == [_context_facts(d) for d in plain.pipe(texts)]
+
+
+def test_the_gate_refuses_to_build_when_medspacy_internals_have_moved():
+    from nlp.pipeline.gated_matcher import GateError, gate_context_matcher
+
+    class RenamedContext:  # what a medspaCy release renaming its private matcher would give
+        _matcher = object()
+
+    with pytest.raises(GateError, match=r"ConText\._ConText__matcher.*checked with spacy 3\.7\.5"):
+        gate_context_matcher(RenamedContext())
+
+
+def test_the_gate_refuses_a_matcher_without_the_spacy_internals_it_reads():
+    from nlp.pipeline.gated_matcher import GateError, TriggerGatedMatcher
+
+    with pytest.raises(GateError, match=r"Matcher\._patterns"):
+        TriggerGatedMatcher(object())
+
+
+def test_the_packaged_context_rules_keep_the_gate_on():
+    from nlp.pipeline.gated_matcher import TriggerGatedMatcher
+
+    installed = _context_matcher(get_nlp())
+    assert isinstance(installed, TriggerGatedMatcher)
+    assert installed.ungated_by is None

@@ -1,0 +1,92 @@
+"""Building the pipeline: one config, one way (:func:`build_nlp`), one process-wide copy."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from thinc.api import Config
+
+from nlp.limits import LONG_RUN, MAX_ITEM_CHARS
+from nlp.pipeline.docs import item_doc
+
+PIPELINE = (
+    "sentencizer",
+    "eligo_concepts",
+    "eligo_context",
+    "eligo_quantities",
+    "eligo_time_windows",
+    "eligo_logic",
+    "eligo_mentions",
+    "eligo_assertion",
+    "eligo_number_checks",
+)
+"""The components in order; each is named after its factory."""
+
+
+def _register() -> None:
+    """Import the modules whose decorators register Eligo's factories and tokenizer."""
+    from loguru import logger
+
+    logger.disable("PyRuSH")  # imported with medspaCy, logs at import
+    for module in ("components", "medspacy_components", "tokenizer"):
+        importlib.import_module(f"nlp.pipeline.{module}")
+
+
+def pipeline_config(gated: bool = True) -> Config:
+    """The pipeline's spaCy config: tokenizer, components in order, and their settings."""
+    components: dict[str, dict] = {name: {"factory": name} for name in PIPELINE}
+    components["eligo_context"]["gated"] = gated
+    return Config(
+        {
+            "nlp": {
+                "lang": "en",
+                "pipeline": list(PIPELINE),
+                "tokenizer": {"@tokenizers": "eligo.Tokenizer.v1", "max_run": LONG_RUN},
+            },
+            "components": components,
+        }
+    )
+
+
+def build_nlp(gated: bool = True, config: Config | None = None) -> Language:
+    """A fresh pipeline (~1 s: the lexicon is tokenised once). Prefer :func:`get_nlp`.
+
+    ``config`` defaults to :func:`pipeline_config`; any pipeline's ``nlp.config`` rebuilds it.
+    ``gated=False`` leaves ConText's matcher as medspaCy built it (the gate's reference).
+    """
+    _register()
+    nlp = spacy.util.load_model_from_config(
+        config if config is not None else pipeline_config(gated), auto_fill=True, validate=True
+    )
+    nlp.max_length = MAX_ITEM_CHARS
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The process-wide pipeline, built on first use."""
+    return build_nlp()
+
+
+def annotate(
+    texts: list[str], aliases: dict[str, str] | None = None, batch_size: int = 256
+) -> list[Doc]:
+    """Run the pipeline over criterion texts (each one criterion's clean text), in order.
+
+    ``aliases`` (the record's abbreviations, e.g. ``{"LD": "lymphodepletion"}``) reach the
+    time-window component through the doc (:func:`nlp.pipeline.docs.item_doc`).
+    """
+    nlp = get_nlp()
+    docs = [item_doc(nlp, text, aliases) for text in texts]
+    return list(nlp.pipe(docs, batch_size=batch_size))
+
+
+def blank_nlp() -> Language:
+    """Tokenizer and sentencizer only: a base for small test pipelines."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
