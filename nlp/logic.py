@@ -3,6 +3,8 @@
 The rules are deliberately simple and predictable, on tokens of the criterion's first
 sentence (later sentences usually qualify the first: "Subjects with ... are allowed"):
 
+The words are data, in ``rules/logic.json``.
+
 1. **Exceptions.** A trigger ("with the exception of", "except for", "except", "other than",
    "excluding", "with the exclusion of", "apart from", "aside from", "unless") starts an
    exception that runs to the end of the clause: the next ``;``, the closing bracket when the
@@ -47,48 +49,25 @@ from typing import Literal, NamedTuple
 
 from spacy.tokens import Doc
 
-EXCEPTION_TRIGGERS: tuple[tuple[str, ...], ...] = (
-    ("with", "the", "exception", "of"),
-    ("with", "the", "exclusion", "of"),
-    ("except", "for"),
-    ("except",),
-    ("excepting",),
-    ("other", "than"),
-    ("excluding",),
-    ("apart", "from"),
-    ("aside", "from"),
-    ("unless",),
+from nlp.rulefiles import logic_rules
+
+_RULES = logic_rules()  # rules/logic.json, validated
+EXCEPTION_TRIGGERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(t.phrase.split()) for t in _RULES.exception_triggers
 )
-OPTIONAL_TRIGGERS: tuple[tuple[str, ...], ...] = (
-    ("with", "or", "without"),
-    ("with", "/", "without"),
-    ("with/without",),
+OPTIONAL_TRIGGERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(t.phrase.split()) for t in _RULES.optional_triggers
 )
-OR_WORDS = {"or", "and/or", "either", "nor"}
+OR_WORDS = frozenset(_RULES.or_words)
 # "10 or more", "grade 3 or higher": the "or" belongs to a comparator, not to the logic
-COMPARATIVE_AFTER_OR = {
-    "more", "less", "greater", "higher", "lower", "longer", "shorter", "fewer", "above",
-    "below", "equal", "older", "younger", "over", "under", "worse", "better", "later", "earlier",
-}  # fmt: skip
-SCOPE_OPENERS = {"for", "in", "among"}
-ALLOWANCE_SUBJECTS = {
-    "subjects",
-    "patients",
-    "participants",
-    "those",
-    "individuals",
-    "women",
-    "men",
-}
-ALLOWANCE_VERBS = {"are", "is", "will", "may"}
-ALLOWANCE_WORDS = {"allowed", "eligible", "permitted", "included", "acceptable", "be"}
-AND_WORDS = {"and", "&"}
+COMPARATIVE_AFTER_OR = frozenset(_RULES.comparative_after_or)
+SCOPE_OPENERS = frozenset(_RULES.scope_openers)
+ALLOWANCE_SUBJECTS = frozenset(_RULES.allowance_subjects)
+ALLOWANCE_VERBS = frozenset(_RULES.allowance_verbs)
+ALLOWANCE_WORDS = frozenset(_RULES.allowance_words)
+AND_WORDS = frozenset(_RULES.and_words)
 # words that end an optional phrase with no entity: "with or without Class V using ..."
-OPTIONAL_STOP = {
-    "using", "as", "in", "on", "for", "by", "per", "during", "within", "at", "to", "from",
-    "who", "which", "that", "and", "or", "and/or", "if", "when", "while", "after", "before",
-    "prior", "since", "including", "defined", "according", "is", "are", "was", "were",
-}  # fmt: skip
+OPTIONAL_STOP = frozenset(_RULES.optional_stop)
 
 
 class PartSpan(NamedTuple):

@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from models.encoding import MentionCategory
 from nlp.errors import E_RULE_FILE, EligoError
@@ -125,3 +126,321 @@ def load_lexicon(path: str | Path | None = None) -> list[LexiconRow]:
 @cache
 def packaged_lexicon() -> tuple[LexiconRow, ...]:
     return tuple(load_lexicon())
+
+
+# --- small shared shapes -----------------------------------------------------------------------
+
+Comparator = Literal["<", "<=", ">", ">=", "="]
+
+
+class _Doc(_Strict):
+    """A rule file with a ``_doc`` string saying what it holds."""
+
+    doc: str = Field("", alias="_doc")
+
+
+# --- numbers.json ----------------------------------------------------------------------------
+
+NumberGroup = Literal[
+    "cardinal", "zero", "none", "multiplicative", "single", "article", "half", "fraction"
+]  # fmt: skip
+
+
+class NumberWord(_Strict):
+    word: str = Field(min_length=1)
+    value: float
+    group: NumberGroup
+
+
+class RomanNumeral(_Strict):
+    numeral: str = Field(min_length=1)
+    value: int = Field(gt=0)
+
+
+class NumberRules(_Doc):
+    """``numbers.json``: number words by group and Roman numerals, for every reader."""
+
+    words: list[NumberWord]
+    roman_numerals: list[RomanNumeral]
+
+    def words_in(self, *groups: NumberGroup) -> dict[str, float]:
+        """Word → value for the words of ``groups``, in file order."""
+        return {w.word: w.value for w in self.words if w.group in groups}
+
+    def roman(self) -> dict[str, int]:
+        return {r.numeral: r.value for r in self.roman_numerals}
+
+
+@cache
+def number_rules() -> NumberRules:
+    return _validate(NumberRules, _read_json("numbers.json"), "nlp/rules/numbers.json")
+
+
+# --- comparators.json ------------------------------------------------------------------------
+
+
+class ComparatorForms(_Strict):
+    comparator: Comparator
+    forms: list[str]
+    quantity_forms: list[str] = Field(default_factory=list)
+    time_forms: list[str] = Field(default_factory=list)
+
+
+class ComparatorRules(_Doc):
+    """``comparators.json``: comparator words before and after a value, quantities and time."""
+
+    before: list[ComparatorForms]
+    after: list[ComparatorForms]
+
+    def table(self, position: Literal["before", "after"], reader: Literal["quantity", "time"]):
+        """(written form, comparator) pairs one reader uses at one position, in file order."""
+        rows = self.before if position == "before" else self.after
+        extra = "quantity_forms" if reader == "quantity" else "time_forms"
+        return [(f, row.comparator) for row in rows for f in (*row.forms, *getattr(row, extra))]
+
+
+@cache
+def comparator_rules() -> ComparatorRules:
+    return _validate(ComparatorRules, _read_json("comparators.json"), "nlp/rules/comparators.json")
+
+
+# --- logic.json ------------------------------------------------------------------------------
+
+
+class ExceptionTrigger(_Strict):
+    phrase: str = Field(min_length=1)
+    ends_context_scope: bool = False
+
+
+class OptionalTrigger(_Strict):
+    phrase: str = Field(min_length=1)
+    context_pseudo: bool = False
+
+
+class LogicRules(_Doc):
+    """``logic.json``: the words that say how a criterion's parts combine (:mod:`nlp.logic`)."""
+
+    exception_triggers: list[ExceptionTrigger]
+    optional_triggers: list[OptionalTrigger]
+    or_words: list[str]
+    and_words: list[str]
+    comparative_after_or: list[str]
+    scope_openers: list[str]
+    allowance_subjects: list[str]
+    allowance_verbs: list[str]
+    allowance_words: list[str]
+    optional_stop: list[str]
+
+    def context_rules(self) -> list[ContextRuleSpec]:
+        """The ConText rules these triggers imply: TERMINATE for exceptions that end a cue's
+        scope, PSEUDO for optional triggers ("with or without" negates nothing)."""
+        terminate = [
+            ContextRuleSpec(literal=t.phrase, category="TERMINATE", direction="TERMINATE")
+            for t in self.exception_triggers
+            if t.ends_context_scope
+        ]
+        pseudo = [
+            ContextRuleSpec(literal=t.phrase, category="PSEUDO", direction="PSEUDO")
+            for t in self.optional_triggers
+            if t.context_pseudo
+        ]
+        return pseudo + terminate
+
+
+@cache
+def logic_rules() -> LogicRules:
+    return _validate(LogicRules, _read_json("logic.json"), "nlp/rules/logic.json")
+
+
+# --- temporal.json and anchors.json ----------------------------------------------------------
+
+
+class TimeUnit(_Strict):
+    ucum: Literal["min", "h", "d", "wk", "mo", "a", "{half-lives}"]
+    forms: list[str]
+
+
+class RelationForms(_Strict):
+    relation: Literal["before", "after", "of", "at", "during"]
+    forms: list[str]
+
+
+class ImpliedAnchorRules(_Doc):
+    heads: list[str]
+    not_modifiers: list[str]
+    negations: list[str]
+    ended: list[str]
+    fillers: list[str]
+
+
+class TemporalRules(_Doc):
+    """``temporal.json``: the cue words of time windows (:mod:`nlp.temporal`)."""
+
+    units: list[TimeUnit]
+    duration_cues: list[str]
+    lookback: list[str]
+    lookahead: list[str]
+    first: list[str]
+    relations: list[RelationForms]
+    bare_relations: list[RelationForms]
+    anchor_fillers: list[str]
+    age_after: list[str]
+    age_before: list[str]
+    whichever: dict[str, Literal["shorter", "longer", "earlier", "later"]]
+    measure_nouns: list[str]
+    unit_adjectives: list[str]
+    implied_anchor: ImpliedAnchorRules
+
+
+@cache
+def temporal_rules() -> TemporalRules:
+    return _validate(TemporalRules, _read_json("temporal.json"), "nlp/rules/temporal.json")
+
+
+class AnchorEvent(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    forms: list[str]
+    abbreviations: list[str] = Field(default_factory=list)
+
+
+class AnchorRules(_Doc):
+    """``anchors.json``: the anchor events of time windows and their written forms."""
+
+    anchors: list[AnchorEvent]
+
+
+@cache
+def anchor_rules() -> AnchorRules:
+    return _validate(AnchorRules, _read_json("anchors.json"), "nlp/rules/anchors.json")
+
+
+# --- units.json ------------------------------------------------------------------------------
+
+
+class UnitRow(_Strict):
+    ucum: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+
+
+@cache
+def unit_rules() -> tuple[UnitRow, ...]:
+    """``units.json``: UCUM codes and their written forms (:mod:`nlp.units`)."""
+    data = _read_json("units.json")
+    if not isinstance(data, list):
+        raise RuleFileError("nlp/rules/units.json: expected a list of units")
+    return tuple(
+        _validate(UnitRow, row, f"nlp/rules/units.json: unit {i}") for i, row in enumerate(data)
+    )
+
+
+# --- quantity_measures.json ------------------------------------------------------------------
+
+
+class MeasureRow(_Strict):
+    id: str
+    aliases: list[str]
+    kind: Literal["score", "class", "grade", "stage", "age", "value"]
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    letters: bool = False
+
+
+@cache
+def measure_rules() -> tuple[MeasureRow, ...]:
+    """``quantity_measures.json``: named scales and measures (ECOG, NYHA class, age...)."""
+    data = _read_json("quantity_measures.json")
+    if not isinstance(data, list):
+        raise RuleFileError("nlp/rules/quantity_measures.json: expected a list of measures")
+    return tuple(
+        _validate(MeasureRow, row, f"nlp/rules/quantity_measures.json: measure {i}")
+        for i, row in enumerate(data)
+    )
+
+
+# --- headings.json ---------------------------------------------------------------------------
+
+
+class HeadingRule(_Strict):
+    """One pattern of ``headings.json``, with the examples it must match (tested)."""
+
+    kind: Literal["inclusion", "exclusion"] | None = None
+    pattern: str
+    examples: list[str] = Field(default_factory=list)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return pattern
+
+
+class HeadingRules(_Strict):
+    """``headings.json``: section headings, intro sentences, sub-headings, remarks."""
+
+    about: str = ""
+    kind_headings: list[HeadingRule]
+    intro_sentences: list[HeadingRule]
+    subheadings: list[HeadingRule]
+    cohort_nouns: list[str]
+    mixed_headings: list[HeadingRule]
+    block_headings: list[HeadingRule]
+    preamble_words: list[str]
+    preamble_words_exclusion: list[str]
+    preamble_markers: list[str]
+    notes: list[HeadingRule]
+    connectors: list[HeadingRule]
+    definitions: list[HeadingRule]
+
+
+@cache
+def heading_rules() -> HeadingRules:
+    return _validate(HeadingRules, _read_json("headings.json"), "nlp/rules/headings.json")
+
+
+# --- every rule file ---------------------------------------------------------------------------
+
+_SCHEMAS: dict[str, Any] = {
+    "anchors.json": AnchorRules,
+    "comparators.json": ComparatorRules,
+    "context_rules.json": ContextRuleFile,
+    "headings.json": HeadingRules,
+    "logic.json": LogicRules,
+    "numbers.json": NumberRules,
+    "temporal.json": TemporalRules,
+    "quantity_measures.json": list[MeasureRow],
+    "units.json": list[UnitRow],
+}
+RULE_FILES = (*sorted(_SCHEMAS), "mentions.csv")
+"""Every file under ``nlp/rules/``; each has a schema here."""
+
+
+def validate_rule_file(path: str | Path) -> None:
+    """Check an edited copy of a rule file against the schema its name selects.
+
+    Raises :class:`RuleFileError` naming the file (and line, for ``mentions.csv``) and the
+    first field that breaks the schema.
+    """
+    name = Path(path).name
+    if name == "mentions.csv":
+        load_lexicon(path)
+        return
+    if name not in _SCHEMAS:
+        raise RuleFileError(f"{path}: not a rule file name (one of {', '.join(RULE_FILES)})")
+    schema = _SCHEMAS[name]
+    data = _read_json(name, path)
+    if isinstance(schema, type):
+        _validate(schema, data, str(path))
+    else:
+        from pydantic import TypeAdapter
+
+        try:
+            TypeAdapter(schema).validate_python(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise RuleFileError(f"{path}: {field}: {first['msg']}") from None

@@ -8,12 +8,12 @@ The mapping from the many ways registries *write* a unit (``gm/dL``, ``mmHg``, `
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from nlp.rulefiles import unit_rules
 
 
 @cache
@@ -48,22 +48,20 @@ def _written_forms() -> tuple[dict[str, str], dict[str, str]]:
     is millimetres), so the exact table is tried first. In the folded table a form written in
     lower case in the rules wins over a form that only folds to it.
     """
-    path = resources.files("nlp") / "rules" / "units.json"
-    rows = json.loads(path.read_text(encoding="utf-8"))
     exact: dict[str, str] = {}
     folded: dict[str, str] = {}
     literal_lower: set[str] = set()
-    for row in rows:
-        for form in [row["ucum"], *row.get("aliases", [])]:
+    for row in unit_rules():
+        for form in [row.ucum, *row.aliases]:
             key = _key(form)
-            exact.setdefault(key, row["ucum"])
+            exact.setdefault(key, row.ucum)
             low = key.lower()
             if key == low:
                 if low not in literal_lower:
-                    folded[low] = row["ucum"]
+                    folded[low] = row.ucum
                 literal_lower.add(low)
             elif low not in literal_lower:
-                folded.setdefault(low, row["ucum"])
+                folded.setdefault(low, row.ucum)
     return exact, folded
 
 

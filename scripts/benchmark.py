@@ -214,7 +214,12 @@ def component_times(parser: Any, records: list[Any]) -> list[tuple[str, str]]:
         stages.append((f"pipe `{name}`", time.perf_counter() - start))
     rest = total - sum(t for _, t in stages)
     stages.append(("reading the docs off + encoding (read_analysis, encode_protocol)", rest))
-    return [(f"time share: {name}", f"{t:.2f} s ({t / total:.0%})") for name, t in stages]
+    start = time.perf_counter()
+    for record in records:
+        build_outline(record.eligibility_text)
+    outline_ms = (time.perf_counter() - start) * 1000 / len(records)
+    rows = [(f"time share: {name}", f"{t:.2f} s ({t / total:.0%})") for name, t in stages]
+    return [*rows, ("outline alone, per record", f"{outline_ms:.2f} ms")]
 
 
 def bars(batch_rows: list[tuple[str, int, dict]], ratio: float) -> list[str]:

@@ -35,6 +35,8 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from nlp.rulefiles import MENTION_CATEGORIES
+
 MIN_DOCS = 2
 MAX_TOKENS = 6
 
@@ -57,7 +59,9 @@ CHIA_TYPES = {
     "Observation": "observation",
     "Device": "device",
 }
-CATEGORIES = ["condition", "drug", "procedure", "measurement", "test", "observation", "device"]
+# the lexicon's categories: every mention category but the fallback "other" and "biomarker"
+# (no corpus annotates a biomarker category)
+CATEGORIES = [c for c in MENTION_CATEGORIES if c not in ("other", "biomarker")]
 
 # Short strings worth keeping: common abbreviations in eligibility text.
 SHORT_OK = {

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import re
 
-WORDS = {
-    "zero": 0, "none": 0, "one": 1, "once": 1, "single": 1, "two": 2, "twice": 2, "three": 3,
-    "thrice": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "half": 0.5, "½": 0.5, "¼": 0.25, "¾": 0.75,
-}  # fmt: skip
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
-         "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}  # fmt: skip
+from nlp.rulefiles import number_rules
+
+# rules/numbers.json, all groups but the articles ("a", "an" are no annotated value)
+WORDS = number_rules().words_in(
+    "cardinal", "zero", "none", "multiplicative", "single", "half", "fraction"
+)
+ROMAN = number_rules().roman()
 
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
 

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from nlp.outline.assemble import _assemble
 from nlp.outline.builder import _Builder
-from nlp.outline.headings import HeadingRules, _kind_heading, heading_rules
+from nlp.outline.headings import _kind_heading
 from nlp.outline.lines import _parse_label, _scan_lines
 from nlp.outline.model import Outline, OutlineGroup, OutlineItem
+from nlp.rulefiles import HeadingRules, heading_rules
 
 __all__ = [
     "HeadingRules",

@@ -9,47 +9,13 @@ connector lines ("OR").
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
 
-from pydantic import BaseModel, ConfigDict
-
-
-class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    kind: str | None = None
-    pattern: str
-    examples: list[str] = []
+from nlp.rulefiles import HeadingRule, heading_rules
 
 
-class HeadingRules(BaseModel):
-    """The content of ``rules/headings.json``, validated."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    about: str = ""
-    kind_headings: list[_Rule]
-    intro_sentences: list[_Rule]
-    subheadings: list[_Rule]
-    cohort_nouns: list[str]
-    mixed_headings: list[_Rule]
-    block_headings: list[_Rule]
-    preamble_words: list[str]
-    preamble_words_exclusion: list[str]
-    preamble_markers: list[str]
-    notes: list[_Rule]
-    connectors: list[_Rule]
-    definitions: list[_Rule]
-
-
-@cache
-def heading_rules() -> HeadingRules:
-    text = resources.files("nlp").joinpath("rules/headings.json").read_text(encoding="utf-8")
-    return HeadingRules.model_validate(json.loads(text))
-
-
-def _alternation(rules: list[_Rule]) -> re.Pattern[str]:
+def _alternation(rules: list[HeadingRule]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r.pattern})" for r in rules), re.IGNORECASE)
 
 

@@ -4,7 +4,8 @@
 (``rules/mentions.csv``, or the CSV named by ``lexicon``); ``eligo_context`` is medspaCy's
 ``ConText`` with medspaCy's default English rules, minus the literals listed in
 ``rules/context_rules.json`` → ``remove_default``, plus that file's ``context_rules`` and
-``terminated_by`` (or the file named by ``rules``), its token matcher gated
+``terminated_by`` (or the file named by ``rules``) and the TERMINATE/PSEUDO rules made from the
+exception and optional triggers of ``rules/logic.json``, its token matcher gated
 (:mod:`nlp.pipeline.gated_matcher`) unless ``gated`` is false. Because the rules are read from
 the config, ``spacy.util.load_model_from_config(nlp.config)`` rebuilds the same pipeline.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from nlp.rulefiles import load_context_rules, load_lexicon, packaged_lexicon
+from nlp.rulefiles import load_context_rules, load_lexicon, logic_rules, packaged_lexicon
 
 
 def medspacy_default_rules() -> Path:
@@ -76,7 +77,7 @@ def make_context(nlp: Language, name: str, rules: str | None, gated: bool) -> An
     context_rules = [
         r for r in ConTextRule.from_json(str(medspacy_default_rules())) if r.literal not in removed
     ]
-    for rule in spec.context_rules:
+    for rule in [*spec.context_rules, *logic_rules().context_rules()]:
         kwargs = rule.model_dump(exclude_none=True)
         for key in ("allowed_types", "excluded_types"):
             if key in kwargs:

@@ -7,20 +7,13 @@ import re
 from functools import lru_cache
 
 from models import Quantity
+from nlp.rulefiles import number_rules
 from nlp.units import normalise_unit
 
 _TIME_UNITS = frozenset({"a", "mo", "wk", "d", "h", "min", "s"})
-_NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "once": 1, "twice": 2,
-    "thrice": 3, "single": 1,
-}  # fmt: skip
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
-          "X": 10}  # fmt: skip
-_ROMAN.update({chr(0x2160 + i): i + 1 for i in range(12)})  # Ⅰ..Ⅻ
+# rules/numbers.json: "at least two", "once", "a single"; not "a"/"an" (no limit is "a" value)
+_NUMBER_WORDS = number_rules().words_in("cardinal", "zero", "multiplicative", "single")
+_ROMAN = number_rules().roman()  # I..X and the Unicode numerals Ⅰ..Ⅻ
 _LETTER_GRADES = {"A": 1, "B": 2, "C": 3, "D": 4}  # Child-Pugh A/B/C, ASIA A-D
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+"

@@ -1,4 +1,5 @@
-"""The rule files (``rules/quantity_*.json``) and the patterns compiled from them."""
+"""The rule files (``rules/comparators.json``, ``rules/quantity_measures.json``) and the
+patterns compiled from them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from nlp.rulefiles import comparator_rules
 
 
 def _rules(name: str) -> Any:
@@ -43,11 +46,9 @@ def _first_chars(literals: list[str]) -> str:
 @cache
 def _patterns() -> dict[str, Any]:
     """Everything compiled once per process from the rule files."""
-    comparators = _rules("quantity_comparators.json")
-    prefix = {
-        " ".join(r["literal"].lower().split()): r["comparator"] for r in comparators["prefix"]
-    }
-    postfix = {r["literal"]: r["comparator"] for r in comparators["postfix"]}
+    comparators = comparator_rules()
+    prefix = {" ".join(f.lower().split()): c for f, c in comparators.table("before", "quantity")}
+    postfix = dict(comparators.table("after", "quantity"))
     measures = _rules("quantity_measures.json")
     scale_kind: dict[str, str] = {}
     for row in measures:

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
-from nlp.temporal.tables import temporal_rules
+from nlp.rulefiles import ImpliedAnchorRules, temporal_rules
 
 _WORD = r"[A-Za-z][\w-]*"
 # a ";" or a sentence end; "e.g." and "vs." are not sentence ends
@@ -33,13 +32,13 @@ _CLAUSE_END = re.compile(r"[;!?]|(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)\.(?=\
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
-def _rules() -> dict[str, Any]:
-    return temporal_rules()["implied_anchor"]
+def _rules() -> ImpliedAnchorRules:
+    return temporal_rules().implied_anchor
 
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    heads = "|".join(sorted((re.escape(h) for h in _rules()["heads"]), key=len, reverse=True))
+    heads = "|".join(sorted((re.escape(h) for h in _rules().heads), key=len, reverse=True))
     phrase = rf"(?:(?P<mod>{_WORD})\s+)?(?P<head>{heads})\b"
     after = re.compile(rf"\s+of\s+(?:the\s+|an?\s+)?{phrase}", re.IGNORECASE)
     anywhere = re.compile(rf"\b{phrase}", re.IGNORECASE)
@@ -48,7 +47,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 @cache
 def _word_set(key: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _rules()[key])
+    return frozenset(w.casefold() for w in getattr(_rules(), key))
 
 
 @cache

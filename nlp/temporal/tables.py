@@ -3,30 +3,28 @@ and compiled patterns, built once per process."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from nlp.rulefiles import (
+    RelationForms,
+    anchor_rules,
+    comparator_rules,
+    number_rules,
+    temporal_rules,
+)
 
 FLAGS = re.IGNORECASE
 
 
-@cache
-def temporal_rules() -> dict[str, Any]:
-    path = resources.files("nlp") / "rules" / "temporal.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@cache
-def anchor_rows() -> list[dict[str, Any]]:
-    path = resources.files("nlp") / "rules" / "anchors.json"
-    return json.loads(path.read_text(encoding="utf-8"))["anchors"]
+# the number words a duration can be written with: "two weeks", "a month", "half a year"
+DURATION_NUMBER_GROUPS = ("cardinal", "article", "single", "half")
 
 
 def anchor_ids() -> list[str]:
     """The anchor event ids defined in ``rules/anchors.json``."""
-    return [row["id"] for row in anchor_rows()]
+    return [row.id for row in anchor_rules().anchors]
 
 
 def _phrase(form: str) -> str:
@@ -65,29 +63,33 @@ def _unit_alternation(forms: list[str]) -> str:
     return "(?:" + "|".join(alts) + r")(?![\w/])"
 
 
-def _by_form(rows: list[dict[str, Any]], field: str) -> dict[str, str]:
-    """Each written form (lower case, whitespace collapsed) → its row's ``field``."""
-    return {" ".join(f.lower().split()): row[field] for row in rows for f in row["forms"]}
+def _by_form(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Each written form (lower case, whitespace collapsed) → its value."""
+    return {" ".join(f.lower().split()): value for f, value in pairs}
+
+
+def _relation_pairs(rows: list[RelationForms]) -> list[tuple[str, str]]:
+    return [(f, row.relation) for row in rows for f in row.forms]
 
 
 @cache
 def lookup_tables() -> dict[str, Any]:
     rules = temporal_rules()
-    units = {f.lower(): row["ucum"] for row in rules["units"] for f in row["forms"]}
-    cmp_before = _by_form(rules["comparators_before"], "comparator")
-    cmp_after = _by_form(rules["comparators_after"], "comparator")
-    relations = _by_form(rules["relations"], "relation")
-    bare = _by_form(rules["bare_relations"], "relation")
+    units = {f.lower(): row.ucum for row in rules.units for f in row.forms}
+    cmp_before = _by_form(comparator_rules().table("before", "time"))
+    cmp_after = _by_form(comparator_rules().table("after", "time"))
+    relations = _by_form(_relation_pairs(rules.relations))
+    bare = _by_form(_relation_pairs(rules.bare_relations))
     forms: dict[str, list[str]] = {}
     abbrevs: dict[str, str] = {}
-    for row in anchor_rows():
-        for form in row["forms"]:
-            forms.setdefault(" ".join(form.lower().split()), []).append(row["id"])
-        for abbr in row.get("abbreviations", []):
-            abbrevs[abbr] = row["id"]
+    for row in anchor_rules().anchors:
+        for form in row.forms:
+            forms.setdefault(" ".join(form.lower().split()), []).append(row.id)
+        for abbr in row.abbreviations:
+            abbrevs[abbr] = row.id
     return {
         "units": units,
-        "numbers": rules["numbers"],
+        "numbers": number_rules().words_in(*DURATION_NUMBER_GROUPS),
         "cmp_before": cmp_before,
         "cmp_after": cmp_after,
         "relations": relations,
@@ -105,14 +107,14 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
     ones = "one|two|three|four|five|six|seven|eight|nine"
     numword = rf"(?:(?:{tens})[\s-](?:{ones})|{alternation(words)}|an?|single)"
     num = rf"(?:\d+(?:\.\d+)?(?![\d/])|{numword}(?!\w))"
-    adjective = alternation(rules["unit_adjectives"])
+    adjective = alternation(rules.unit_adjectives)
     unit = r"(?:" + _unit_alternation(list(tables["units"])) + r")(?:\(s\))?"
     cmp_before = alternation(list(tables["cmp_before"]))
-    dur = alternation(rules["duration_cues"])
-    look = alternation(rules["lookback"] + rules["lookahead"] + rules["first"])
+    dur = alternation(rules.duration_cues)
+    look = alternation(rules.lookback + rules.lookahead + rules.first)
     first = [*words, *tens.split("|"), *ones.split("|"), "a", "an", "single", "between", "from"]
-    first += [*tables["cmp_before"], *rules["duration_cues"], *rules["lookback"]]
-    first += [*rules["lookahead"], *rules["first"], *"0123456789"]
+    first += [*tables["cmp_before"], *rules.duration_cues, *rules.lookback]
+    first += [*rules.lookahead, *rules.first, *"0123456789"]
     core = rf"""
         {starts(first, edge=False)}
         (?P<pre>
@@ -136,7 +138,7 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
     after_cmp = "(?:" + alternation(list(tables["cmp_after"])) + r")(?!\s+than)"
     relation = alternation(list(tables["relations"]))
     bare = alternation(list(tables["bare"]))
-    fillers = alternation(rules["anchor_fillers"])
+    fillers = alternation(rules.anchor_fillers)
     # "3 months ago", "at least 96 weeks previously", "6 months prior." (the clause ends)
     ago = r"(?P<ago>\s+(?:ago|previously|earlier|(?:before|prior)(?=\s*(?:[,;.)]|$)))\b)?"
     tail = rf"""
@@ -151,8 +153,8 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
     anchors += r"(?P<of>\s+of\s+(?:the\s+)?(?:study\s+|investigational\s+|trial\s+)?"
     anchors += r"(?:drug|treatment|medication|therapy|intervention|product|agent|vaccine|"
     anchors += r"[a-z]*\d[\w-]*|[A-Z][A-Z0-9-]{2,}))?"
-    age_after = alternation(rules["age_after"])
-    age_before = alternation(rules["age_before"])
+    age_after = alternation(rules.age_after)
+    age_before = alternation(rules.age_before)
     short = sorted({re.escape(f) for f in tables["units"] if len(f) <= 4}, key=len, reverse=True)
     stems = sorted({f[:4] for f in tables["units"] if len(f) > 4 and f[:4].isalpha()})
     gate = rf"\d\s*-?\s*(?:{'|'.join(short)})(?!\w)|\b(?:{'|'.join(stems)}|day|decade)"
@@ -196,7 +198,7 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
             r"whichever\s+(?:is\s+|comes\s+|occurs\s+|happens\s+)?(?:the\s+)?(\w+)", FLAGS
         ),
         "coord": re.compile(r"^\s*(?:\(?\s*(?:or|and|and/or)\s*\(?|,|/)\s*$", FLAGS),
-        "measure_noun": re.compile(r"\s*(?:" + alternation(rules["measure_nouns"]) + r")", FLAGS),
+        "measure_noun": re.compile(r"\s*(?:" + alternation(rules.measure_nouns) + r")", FLAGS),
     }
 
 

@@ -20,8 +20,8 @@ from nlp.temporal.tables import (
     temporal_rules,
 )
 
-_LOOKBACK = frozenset({"past", "last", "previous", "preceding", "prior", "recent", "most recent"})
-_LOOKAHEAD = frozenset({"next", "coming", "following", "upcoming", "subsequent"})
+_LOOKBACK = frozenset(temporal_rules().lookback)
+_LOOKAHEAD = frozenset(temporal_rules().lookahead)
 _NEEDS_ANCHOR = frozenset({"of", "from", "until", "post", "pre", "since", "from the time of"})
 _DURATION = re.compile(r"\b(?:duration|history|diagnosed|lasting|for|since)\b", FLAGS)
 _SINGULAR = {"year": "a", "month": "mo", "week": "wk", "day": "d", "hour": "h", "decade": "a"}
@@ -54,7 +54,7 @@ def _abbreviation_pattern(aliases: tuple[tuple[str, str], ...]) -> re.Pattern[st
     table.update(aliases)
     if not table:
         return None
-    fillers = alternation(temporal_rules()["anchor_fillers"])
+    fillers = alternation(temporal_rules().anchor_fillers)
     alts = "|".join(
         r"(?<![\w-])" + re.escape(k) + r"(?![\w-])" for k in sorted(table, key=len, reverse=True)
     )
@@ -388,7 +388,7 @@ def _link_coordinated(text: str, windows: list[dict[str, Any]]) -> list[list[dic
 
 
 def _apply_whichever(text: str, groups: list[list[dict[str, Any]]]) -> None:
-    table = temporal_rules()["whichever"]
+    table = temporal_rules().whichever
     for m in compiled_patterns()["whichever"].finditer(text):
         choice = table.get(m.group(1).lower())
         if not choice:
