@@ -38,7 +38,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 SEED = ROOT / "gold" / "NCT06557265" / "source.txt"
-LCT = Path("/work/shared/corpora/lct")
+
+
+def lct_dir() -> Path:
+    """The LCT corpus folder, ``$ELIGO_CORPORA/lct`` (the benchmark's realistic text)."""
+    from nlp.evaluate.corpora import CORPORA_ENV, corpus_dir
+
+    found = corpus_dir("lct")
+    if found is None:
+        sys.exit(f"benchmark: set {CORPORA_ENV} to the folder holding the corpora (lct/, chia/)")
+    return found
 
 
 def tree_rss_kib(root: int) -> int:
@@ -131,7 +140,7 @@ def in_process(profile: bool) -> tuple[list[tuple[str, str]], str, float]:
         )
     )
 
-    records = [item.record for item in iter_items([LCT]) if item.record is not None]
+    records = [item.record for item in iter_items([lct_dir()]) if item.record is not None]
     # The batch case is a warm process meeting text it has not seen. spaCy's tokenizer (and
     # medspaCy's) caches the strings it has tokenized, so timing a second pass over the same
     # text flatters whichever side caches more. Warm both on one half, time both on the other.

@@ -1,7 +1,8 @@
 """Build ``nlp/rules/mentions.csv``, the concept lexicon of the target matcher, reproducibly.
 
 Sources
-    * the annotated entity strings of the development corpora in ``/work/shared/corpora``
+    * the annotated entity strings of the development corpora (``--corpora``, or the folder
+      named by ``ELIGO_CORPORA``)
       (LCT: Condition, Drug, Procedure, Observation and their ``-Name`` heads; Chia:
       Condition, Drug, Procedure, Measurement, Observation, Device);
     * a short hand-written list of common eligibility concepts (``HAND_WRITTEN`` below).
@@ -21,7 +22,7 @@ Rules
 
 Usage::
 
-    python scripts/build_lexicon.py [--corpora /work/shared/corpora] [--out nlp/rules/mentions.csv]
+    python scripts/build_lexicon.py [--corpora DIR] [--out nlp/rules/mentions.csv]
 
 The output is sorted, so re-running on the same corpora gives the same file byte for byte.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -337,11 +339,18 @@ def build(corpora: Path) -> list[dict[str, str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
+    ap.add_argument(
+        "--corpora",
+        type=Path,
+        default=os.environ.get("ELIGO_CORPORA"),
+        help="folder holding lct/ and chia/ (default: $ELIGO_CORPORA)",
+    )
     root = Path(__file__).resolve().parents[1]
     ap.add_argument("--out", type=Path, default=root / "nlp" / "rules" / "mentions.csv")
     args = ap.parse_args()
-    rows = build(args.corpora)
+    if args.corpora is None:
+        ap.error("no corpora: pass --corpora DIR or set ELIGO_CORPORA (a folder with lct/, chia/)")
+    rows = build(Path(args.corpora))
     with args.out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=["literal", "category", "source", "docs", "pattern"])
         writer.writeheader()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
 from pathlib import Path
 
-CORPORA = Path("/work/shared/corpora")
 _HEADING = re.compile(r"^\s*(inclusion|exclusion)\s+criteria\s*:?\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
@@ -73,8 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--chars", type=int, default=1000, help="target characters per record")
     ap.add_argument("--seed", type=int, default=20260)
-    ap.add_argument("--corpora", type=Path, default=CORPORA)
+    ap.add_argument(
+        "--corpora",
+        type=Path,
+        default=os.environ.get("ELIGO_CORPORA"),
+        help="folder holding lct/ and chia/ (default: $ELIGO_CORPORA)",
+    )
     args = ap.parse_args(argv)
+    if args.corpora is None:
+        ap.error("no corpora: pass --corpora DIR or set ELIGO_CORPORA (a folder with lct/, chia/)")
     inc, exc = load_items(args.corpora)
     if not inc or not exc:
         print(f"no criteria found under {args.corpora}", file=sys.stderr)

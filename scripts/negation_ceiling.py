@@ -10,8 +10,8 @@ context-blind cue list reaches at best (a search: the true best list may do slig
 better), and how far the annotation of the same word varies ("not" is a Negation in about one
 occurrence in three in Chia).
 
-    python scripts/negation_ceiling.py --corpus lct  /work/shared/corpora/lct
-    python scripts/negation_ceiling.py --corpus chia /work/shared/corpora/chia --top 30
+    python scripts/negation_ceiling.py --corpus lct  "$ELIGO_CORPORA/lct"
+    python scripts/negation_ceiling.py --corpus chia "$ELIGO_CORPORA/chia" --top 30
 
 Overlapping cue strings ("absence" and "absence of") count once on both sides: marked
 strings that overlap are merged into one prediction, and recall counts gold cues touched.

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from nlp import errors
+from nlp.evaluate.corpora import corpus_dir
 from nlp.ingest import read_records
 from nlp.outline import Outline, OutlineItem, build_outline, heading_rules
 from nlp.textutil import unescape_markdown
@@ -20,10 +21,14 @@ from nlp.textutil import unescape_markdown
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "gold" / "NCT06557265" / "source.txt"
 FIX = ROOT / "tests" / "fixtures" / "ingest"
-LCT = Path("/work/shared/corpora/lct")
-CHIA = Path("/work/shared/corpora/chia")
-needs_lct = pytest.mark.skipif(not LCT.exists(), reason="LCT corpus not available")
-needs_chia = pytest.mark.skipif(not CHIA.exists(), reason="Chia corpus not available")
+# the documents quoted here, copied whole (tests/fixtures/README.md)
+TEXTS = Path(__file__).parent / "fixtures" / "texts"
+LCT, CHIA = TEXTS / "lct", TEXTS / "chia"
+# whole-corpus sweeps: the corpora folder named by ELIGO_CORPORA (CI sets it)
+LCT_CORPUS = corpus_dir("lct")
+needs_lct_corpus = pytest.mark.skipif(
+    LCT_CORPUS is None, reason="set ELIGO_CORPORA to the folder holding the corpora (lct/)"
+)
 
 
 def lct(nct: str) -> str:
@@ -220,7 +225,6 @@ def test_heading_variants_upper_case_key_and_bare() -> None:
     ]
 
 
-@needs_lct
 def test_heading_printed_as_a_bullet() -> None:
     text = lct("NCT03921515")  # "-  INCLUSION CRITERIA:"
     outline = build_outline(text)
@@ -228,7 +232,6 @@ def test_heading_printed_as_a_bullet() -> None:
     assert [i.id for i in outline.groups[0].items] == ["inc.1", "inc.2", "inc.3", "inc.4"]
 
 
-@needs_lct
 def test_heading_with_text_after_the_colon_keeps_the_text_as_an_item() -> None:
     text = lct("NCT03922932")  # Eye-Related Exclusion Criteria: (Applies to study eye only...)
     outline = build_outline(text)
@@ -238,7 +241,6 @@ def test_heading_with_text_after_the_colon_keeps_the_text_as_an_item() -> None:
     assert errors.W_ORPHAN_TEXT in codes(outline)
 
 
-@needs_lct
 def test_sub_headed_lists_become_groups_with_their_label_and_cohort() -> None:
     outline = build_outline(lct("NCT03861429"))  # Resident / Family / Staff criteria
     assert [(g.id, g.label, g.cohort) for g in outline.groups] == [
@@ -249,7 +251,6 @@ def test_sub_headed_lists_become_groups_with_their_label_and_cohort() -> None:
     ]
 
 
-@needs_lct
 def test_additional_criteria_headings_are_further_groups_of_their_kind() -> None:
     outline = build_outline(lct("NCT03866057"))
     assert [(g.id, g.kind) for g in outline.groups] == [
@@ -292,7 +293,6 @@ def test_empty_section_warns() -> None:
 # --- item labels and nesting ------------------------------------------------------------------
 
 
-@needs_lct
 def test_legacy_dash_bullets_are_numbered_by_position() -> None:
     text = lct("NCT03861442")
     outline = build_outline(text)
@@ -303,7 +303,6 @@ def test_legacy_dash_bullets_are_numbered_by_position() -> None:
     assert texts(inc.items, text)[0] == "A minimum of 18 years old"
 
 
-@needs_lct
 def test_numbered_items_nested_by_indentation() -> None:
     text = lct("NCT03921515")
     inc = build_outline(text).groups[0]
@@ -314,7 +313,6 @@ def test_numbered_items_nested_by_indentation() -> None:
     )
 
 
-@needs_lct
 def test_preamble_line_in_a_section_is_a_remark_of_its_group_not_a_criterion() -> None:
     text = lct("NCT03921515")  # "The following exclusion criteria apply to all subjects:"
     outline = build_outline(text)
@@ -346,7 +344,6 @@ def test_a_note_that_states_a_limit_stays_a_criterion() -> None:
     assert inc.remarks == []
 
 
-@needs_lct
 def test_hard_wrapped_line_joins_its_item() -> None:
     text = lct("NCT03927417")  # "• Couples ... IVF / ICSI\ntreatment in one of the above ..."
     (item,) = build_outline(text).groups[0].items
@@ -358,7 +355,6 @@ def test_hard_wrapped_line_joins_its_item() -> None:
     )
 
 
-@needs_lct
 def test_same_bullets_after_a_colon_are_its_children_until_the_next_colon() -> None:
     # NCT03927417: "... the female partner has a history of:" then bullets at the same indent,
     # then "... the male partner has a history of:" and its own bullets
@@ -379,7 +375,6 @@ def test_flat_children_of_a_colon_end_with_the_period_of_a_semicolon_list() -> N
     assert [len(i.children) for i in inc.items] == [3, 0]
 
 
-@needs_lct
 def test_lettered_item_at_the_margin_after_a_colon_is_a_sub_item() -> None:
     text = lct("NCT03868852")  # "...criteria:" then "A. BIL < ...; B. ALT ...; C. ..." inline
     inc = build_outline(text).groups[0]
@@ -389,7 +384,6 @@ def test_lettered_item_at_the_margin_after_a_colon_is_a_sub_item() -> None:
     assert [i.id for i in inc.items[7:]] == ["inc.8", "inc.9"]
 
 
-@needs_lct
 def test_nested_bullets_under_indentation() -> None:
     text = lct("NCT03867708")  # "Patients with suitable indication ... guidelines :" then 1.-4.
     first = build_outline(text).groups[0].items[0]
@@ -473,7 +467,6 @@ def test_numbers_in_text_are_not_labels() -> None:
 # --- numbering warnings -----------------------------------------------------------------------
 
 
-@needs_lct
 def test_numbering_gap_warns() -> None:
     text = lct("NCT03860012").replace("  3. normal folate levels at onset of study\n", "")
     outline = build_outline(text)
@@ -483,7 +476,6 @@ def test_numbering_gap_warns() -> None:
     ]
 
 
-@needs_lct
 def test_list_starting_above_one_warns() -> None:
     text = lct("NCT03860012").replace("  1. inflammatory bowel disease\n", "")
     outline = build_outline(text)
@@ -492,7 +484,6 @@ def test_list_starting_above_one_warns() -> None:
     ]
 
 
-@needs_lct
 def test_restart_after_sub_list_parent_is_nesting_not_a_new_group() -> None:
     outline = build_outline(lct("NCT03865836"))  # "1. ... one of the following:" then 1., 2.
     assert [g.id for g in outline.groups] == ["inc", "exc"]
@@ -503,7 +494,6 @@ def test_restart_after_sub_list_parent_is_nesting_not_a_new_group() -> None:
 # --- texts without headings -------------------------------------------------------------------
 
 
-@needs_chia
 def test_chia_file_one_item_per_line_with_default_kind() -> None:
     path = CHIA / "NCT00182520_exc.txt"
     text = path.read_bytes().decode("utf-8")
@@ -515,7 +505,6 @@ def test_chia_file_one_item_per_line_with_default_kind() -> None:
     assert codes(outline) == [errors.W_NO_SECTIONS]
 
 
-@needs_chia
 def test_crlf_is_not_part_of_any_span() -> None:
     text = (CHIA / "NCT00182520_inc.txt").read_bytes().decode("utf-8")
     assert "\r\n" in text
@@ -524,7 +513,6 @@ def test_crlf_is_not_part_of_any_span() -> None:
             assert "\r" not in text[a:b] and "\n" not in text[a:b]
 
 
-@needs_chia
 def test_chia_roman_sub_items_under_a_colon_line() -> None:
     text = (CHIA / "NCT01890759_exc.txt").read_bytes().decode("utf-8")
     group = build_outline(text, "exclusion", line_items=True).groups[0]
@@ -532,7 +520,6 @@ def test_chia_roman_sub_items_under_a_colon_line() -> None:
     assert [c.id for c in group.items[1].children] == ["exc.2.i", "exc.2.ii", "exc.2.iii"]
 
 
-@needs_lct
 def test_unlabelled_lines_under_headings_are_items_without_warnings() -> None:
     text = lct("NCT03927118")
     outline = build_outline(text)
@@ -541,7 +528,6 @@ def test_unlabelled_lines_under_headings_are_items_without_warnings() -> None:
     assert codes(outline) == []
 
 
-@needs_lct
 def test_text_before_the_first_heading_forms_a_preamble_group() -> None:
     outline = build_outline(lct("NCT03862105"))  # "Minimum Age: 18 Years ..." first
     assert [g.id for g in outline.groups][:1] == ["pre"]
@@ -559,8 +545,8 @@ def test_empty_text_has_no_groups() -> None:
     "path",
     [
         FIX / "NCT03863392.txt",
-        *[p for p in (LCT / f"{n}.txt" for n in ("NCT03921515", "NCT03868852")) if p.exists()],
-        *[p for p in (CHIA / "NCT01890759_exc.txt",) if p.exists()],
+        *[LCT / f"{n}.txt" for n in ("NCT03921515", "NCT03868852")],
+        CHIA / "NCT01890759_exc.txt",
     ],
     ids=lambda p: p.name,
 )
@@ -577,10 +563,10 @@ def test_every_character_is_kept_in_api_json_fixture() -> None:
 
 
 @pytest.mark.slow
-@needs_lct
+@needs_lct_corpus
 def test_every_character_is_kept_in_all_lct_documents() -> None:
     lost = {}
-    for name in sorted(glob.glob(str(LCT / "*.txt"))):
+    for name in sorted(glob.glob(str(LCT_CORPUS / "*.txt"))):
         text = Path(name).read_bytes().decode("utf-8")
         missing = uncovered(text, build_outline(text))
         if missing:
@@ -588,7 +574,6 @@ def test_every_character_is_kept_in_all_lct_documents() -> None:
     assert lost == {}
 
 
-@needs_lct
 def test_for_all_participants_is_a_sub_heading_without_cohort() -> None:
     outline = build_outline(lct("NCT03923569"))  # For all participants: / For AD patients:
     assert [(g.label, g.cohort) for g in outline.groups[:2]] == [

@@ -42,7 +42,7 @@ exit status: 0 the run completed (failed records are in the error log), 2 a usag
 input that does not exist, or OUT in use by another run, 130 interrupted (Ctrl-C).
 
 examples:
-  eligo batch /work/shared/corpora/lct -o lct.jsonl
+  eligo batch corpora/lct -o lct.jsonl                     a folder of .txt files, recursively
   eligo batch studies.jsonl ctgov.zip -o out.jsonl --workers 2 --summary run.json
   eligo batch studies.jsonl -o out.jsonl --workers 2 --resume      continue after Ctrl-C
   eligo batch studies/ -o out.parquet --format parquet             one row per criterion

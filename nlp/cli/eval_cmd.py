@@ -9,10 +9,14 @@ from pathlib import Path
 from nlp.errors import InputError
 
 EPILOG = """\
+DIR defaults to $ELIGO_CORPORA/lct or $ELIGO_CORPORA/chia: set ELIGO_CORPORA to the folder
+that holds the corpora (lct/, chia/) and name only the corpus.
+
 examples:
-  eligo eval --corpus lct /work/shared/corpora/lct
-  eligo eval --corpus chia /work/shared/corpora/chia --errors 20
-  eligo eval --corpus lct tests/fixtures/corpora/lct --format json > lct.json
+  eligo eval --corpus lct tests/fixtures/corpora/lct          the six LCT trials in the repo
+  ELIGO_CORPORA=~/corpora eligo eval --corpus lct              the whole corpus
+  ELIGO_CORPORA=~/corpora eligo eval --corpus chia --errors 20
+  eligo eval --corpus lct ~/corpora/lct --format json > lct.json
   eligo eval --corpus chia DIR --limit 50          first 50 trials (both files of each)
 
 Levels: span (overlap, one-to-one), +operator, +value (numeric), +unit (LCT, where the
@@ -30,7 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--corpus", choices=["lct", "chia"], required=True, help="corpus layout")
-    parser.add_argument("directory", metavar="DIR", help="folder of .txt + .ann files")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        nargs="?",
+        help="folder of .txt + .ann files (default: $ELIGO_CORPORA/<corpus>)",
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     parser.add_argument(
         "--errors",
@@ -47,10 +56,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def main(args: argparse.Namespace) -> int:
     from nlp.evaluate import report, run
+    from nlp.evaluate.corpora import CORPORA_ENV, corpus_dir
 
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit must be at least 1 (got {args.limit})")
-    directory = Path(args.directory)
+    if args.directory is None:
+        found = corpus_dir(args.corpus)
+        if found is None:
+            raise InputError(
+                f"no DIR given and {CORPORA_ENV} does not name a folder holding {args.corpus}/: "
+                f"pass the corpus folder, or set {CORPORA_ENV}"
+            )
+        directory = found
+    else:
+        directory = Path(args.directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: not a folder")
     if not any(directory.glob("*.txt")):

@@ -19,9 +19,12 @@ text is not the file's slice, becomes a :class:`Problem` on the document, and th
 is dropped. A slice that differs only by surrounding whitespace (Chia has spans that end on a
 ``\\r``) is trimmed and kept, and noted as a problem of kind ``trimmed``.
 
+Where the corpora are: a folder holding ``lct/`` and ``chia/``, named by the environment
+variable ``ELIGO_CORPORA`` (:func:`corpus_dir`); nothing assumes a path on one machine.
+
 Example::
 
-    for doc in read_lct("/work/shared/corpora/lct", limit=5):
+    for doc in read_lct(corpus_dir("lct"), limit=5):
         print(doc.doc_id, len(doc.items), [p.kind for p in doc.problems])
 """
 
@@ -33,6 +36,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.evaluate.numbers import parse_chia_value, parse_number
+
+CORPORA_ENV = "ELIGO_CORPORA"
+"""The environment variable naming the folder that holds the corpora (``lct/``, ``chia/``)."""
+
+
+def corpus_dir(corpus: str) -> Path | None:
+    """``$ELIGO_CORPORA/<corpus>`` when the variable is set and that folder exists, else None."""
+    import os
+
+    root = os.environ.get(CORPORA_ENV)
+    if not root:
+        return None
+    path = Path(root) / corpus
+    return path if path.is_dir() else None
+
 
 # LCT Eq-Operator-Value → Eligo comparator; PLUS-MINUS has no Eligo equivalent.
 LCT_OPERATORS = {
