@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The development corpora (a folder holding lct/ and chia/) for the whole-corpus tests and the
+# benchmark: ELIGO_CORPORA if set, else ../shared/corpora when it sits beside the checkout.
+ELIGO_CORPORA ?= $(abspath $(wildcard ../shared/corpora))
+export ELIGO_CORPORA
 
 .PHONY: demo test lint bench clean
 
