@@ -156,7 +156,7 @@ def criterion_assertion(doc: Doc, mentions: list[Mention] | None = None) -> Asse
     """
     known = {m.span: m.assertion for m in mentions} if mentions is not None else {}
 
-    def span_assertion(ent: Span) -> tuple[Assertion, None]:
+    def span_assertion(ent: Span) -> tuple[Assertion, tuple[int, int] | None]:
         found = known.get((ent.start_char, ent.end_char))
         if found is not None:
             return found, None

@@ -87,10 +87,7 @@ def _map_mention(clean: CleanText, mention: Mention) -> Mention:
 
 
 def _remarks(source: str, remarks: list[OutlineRemark]) -> list[Remark]:
-    return [
-        Remark(kind=r.kind, text=r.clean(source).text, span=r.span)  # type: ignore[arg-type]
-        for r in remarks
-    ]
+    return [Remark(kind=r.kind, text=r.clean(source).text, span=r.span) for r in remarks]
 
 
 def _logic(analysis: ItemAnalysis, kind: str) -> str | None:
@@ -121,8 +118,8 @@ def encode_item(
             w.model_copy(update={"span": _span(clean, w.span)}) for w in analysis.time_windows
         ],
         mentions=[_map_mention(clean, m) for m in analysis.mentions],
-        assertion=analysis.assertion,  # type: ignore[arg-type]
-        logic=_logic(analysis, kind),  # type: ignore[arg-type]
+        assertion=analysis.assertion,
+        logic=_logic(analysis, kind),
         optional=[_part(clean, s) for s in analysis.optional],
         exceptions=[_part(clean, s) for s in analysis.exceptions],
         children=children,
@@ -165,7 +162,7 @@ def encode_protocol(
     groups = [
         Group(
             id=group.id,
-            kind=group.kind,  # type: ignore[arg-type]
+            kind=group.kind,
             label=group.label,
             cohort=group.cohort,
             span=group.span,

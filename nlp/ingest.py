@@ -385,8 +385,8 @@ def loads_json(text: str, source: str, line: int | None = None) -> Any:
         where = line if line is not None else err.lineno
         raise InputError(f"{source}: line {where}: {json_problem(err)}") from None
     except RecursionError:
-        where = f": line {line}" if line is not None else ""
-        raise InputError(f"{source}{where}: {JSON_TOO_DEEP}") from None
+        at = f": line {line}" if line is not None else ""
+        raise InputError(f"{source}{at}: {JSON_TOO_DEEP}") from None
 
 
 JSON_TOO_DEEP = (
@@ -453,7 +453,8 @@ def json_type(value: Any) -> str:
         return "a boolean"
     if isinstance(value, int | float):
         return f"a number ({value!r})"
-    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), "null")
+    names: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+    return names.get(type(value), "null")
 
 
 def trial_id_value(value: Any, field: str, source: str) -> str | None:

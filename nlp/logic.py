@@ -263,7 +263,7 @@ def find_logic(doc: Doc) -> LogicParts:
     words = [tok.lower_ for tok in doc]
     exceptions = _exceptions(doc, words, depths)
     optionals = _optionals(doc, words)
-    skip = set()
+    skip: set[int] = set()
     for trig, _, end in [*exceptions, *optionals]:
         skip.update(range(trig, end))
 

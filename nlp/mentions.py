@@ -56,7 +56,7 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
             )
         )
     out.extend(_fallback_mentions(doc))
-    out.sort(key=lambda m: m.span)
+    out.sort(key=lambda m: m.span or (0, 0))  # every mention has a span
     return out
 
 

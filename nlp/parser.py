@@ -165,6 +165,7 @@ class Parser:
                     continue
                 docs.append(doc)
                 owners.append((p, item))
+        annotated: list[Doc | str]
         try:
             annotated = list(self.nlp.pipe(docs, batch_size=256))
         except Exception:  # find the item that fails; the others are still analysed

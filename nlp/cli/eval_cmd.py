@@ -24,7 +24,7 @@ annotated unit normalises to UCUM). Matching rules: docs/accuracy.md.
 """
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "eval",
         help="precision/recall/F1 against an annotated corpus (LCT, Chia)",

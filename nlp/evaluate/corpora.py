@@ -350,7 +350,9 @@ def lct_items(doc: BratDoc) -> list[GoldItem]:
         for op in roles.get("Operator", []):
             operator = LCT_OPERATORS.get(doc.attributes.get((op.id, "Eq-Operator-Value"), ""))
         numbers = [parse_number(s.text) for s in sorted(values, key=lambda s: s.start)]
-        parsed = None if any(x is None for x in numbers) else tuple(numbers)  # type: ignore[arg-type]
+        parsed = (
+            None if any(x is None for x in numbers) else tuple(x for x in numbers if x is not None)
+        )
         unit, unit_text = None, None
         if temporal:
             unit_text = temporal[0].text

@@ -11,7 +11,7 @@ from nlp.outline.builder import _Builder, _Group
 from nlp.outline.cohort import _set_cohorts
 from nlp.outline.inline import split_inline_lists
 from nlp.outline.lines import _BULLETS
-from nlp.outline.model import Outline, OutlineGroup, OutlineItem
+from nlp.outline.model import Outline, OutlineGroup, OutlineItem, OutlineRemark
 
 
 def _assign_ids(prefix: str, items: list[OutlineItem], parent_label: str | None = None) -> None:
@@ -90,7 +90,12 @@ def _assemble(text: str, b: _Builder) -> Outline:
         starts = [g.heading[0]] if g.heading else ([g.start] if g.start is not None else [])
         ends = [g.heading[1]] if g.heading else []
         nodes = [n for it in g.items for n in it.walk()]
-        for node in [*nodes, *g.remarks, *(r for n in nodes for r in n.remarks)]:
+        spanned: list[OutlineItem | OutlineRemark] = [
+            *nodes,
+            *g.remarks,
+            *(r for n in nodes for r in n.remarks),
+        ]
+        for node in spanned:
             starts.append(node.segments[0][0])
             ends.append(max(e for _, e in node.segments))
         span = (min(starts), max(ends)) if starts else None

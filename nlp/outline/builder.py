@@ -199,6 +199,12 @@ class _Builder:
             j += 1
         return out
 
+    def _line_at(self, index: int) -> _Line:
+        """The line at ``index``, known not to be blank (a paragraph's lines)."""
+        line = self.lines[index]
+        assert line is not None
+        return line
+
     def _content(self, line: _Line) -> str:
         start = line.content if line.kind is not None else line.first
         return self.text[start : line.end]
@@ -320,7 +326,11 @@ class _Builder:
                     or content[:1].isupper()
                     or line.kind is not None
                 )
-                and (not self.stack or line.indent <= self.stack[0].line.indent + 1)
+                and (
+                    not self.stack
+                    or (bottom := self.stack[0].line) is None
+                    or line.indent <= bottom.indent + 1
+                )
                 and (_is_subheading(content) or self._title_subheading(line, content))
             ):
                 self.seen_heading = True
@@ -477,7 +487,7 @@ class _Builder:
         if trailing is not None and len(para) <= 3:
             kind, offset = trailing
             head_start = (last.content if last.kind is not None else last.first) + offset
-            segments = [(self.lines[k].first, self.lines[k].end) for k in para[:-1]]  # type: ignore[union-attr]
+            segments = [(self._line_at(k).first, self._line_at(k).end) for k in para[:-1]]
             before = self.text[last.first : head_start].rstrip()
             if before:
                 segments.append((last.first, last.first + len(before)))
@@ -490,10 +500,7 @@ class _Builder:
             return True
         if len(para) > 2 or not self._heading_at(self._next_index(para[-1])):
             return False
-        joined = " ".join(
-            self._content(self.lines[k])
-            for k in para  # type: ignore[arg-type]
-        ).strip()
+        joined = " ".join(self._content(self._line_at(k)) for k in para).strip()
         group = self.groups[-1] if self.groups else None
         if group is not None and group.heading is not None and not group.items:
             return False  # the only line under a heading is its item, not a block over the next

@@ -36,8 +36,12 @@ def _compiled() -> tuple[
     list[tuple[str, re.Pattern[str]]], list[tuple[str, re.Pattern[str]]], re.Pattern[str]
 ]:
     rules = heading_rules()
-    kinds = [(r.kind or "", re.compile(r.pattern, re.IGNORECASE)) for r in rules.kind_headings]
-    intros = [(r.kind or "", re.compile(r.pattern, re.IGNORECASE)) for r in rules.intro_sentences]
+    kinds: list[tuple[str, re.Pattern[str]]] = [
+        (r.kind or "", re.compile(r.pattern, re.IGNORECASE)) for r in rules.kind_headings
+    ]
+    intros: list[tuple[str, re.Pattern[str]]] = [
+        (r.kind or "", re.compile(r.pattern, re.IGNORECASE)) for r in rules.intro_sentences
+    ]
     sub = re.compile("|".join(f"(?:{r.pattern})" for r in rules.subheadings), re.IGNORECASE)
     return kinds, intros, sub
 

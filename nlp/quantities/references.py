@@ -41,7 +41,7 @@ def bare_reference_limits(text: str) -> list[Quantity]:
             Quantity(
                 kind="value",
                 measure=measure,
-                comparator=cmp,  # type: ignore[arg-type]
+                comparator=cmp,
                 value=1.0,
                 relative_to=relative,
                 text=text[start : m.end()],

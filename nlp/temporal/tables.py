@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from nlp.rulefiles import (
+    NumberGroup,
     RelationForms,
     anchor_rules,
     comparator_rules,
@@ -19,7 +20,7 @@ FLAGS = re.IGNORECASE
 
 
 # the number words a duration can be written with: "two weeks", "a month", "half a year"
-DURATION_NUMBER_GROUPS = ("cardinal", "article", "single", "half")
+DURATION_NUMBER_GROUPS: tuple[NumberGroup, ...] = ("cardinal", "article", "single", "half")
 
 
 def anchor_ids() -> list[str]:

@@ -152,6 +152,7 @@ def _window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[str, A
     anchor_text = None
     implied = False  # a relation read from the context, not printed (a washout)
     if relation:
+        assert tail is not None  # the relation word is read from the tail
         found = _anchor_at(text, tail.end(), relation, aliases)
         if found:
             anchor, end = found
@@ -253,7 +254,7 @@ def _look_window(text: str, m: re.Match[str], aliases: dict[str, str]) -> dict[s
     word = normalise_key(m.group("unit"))
     look = normalise_key(m.group("look"))
     value = 10.0 if word == "decade" else 1.0
-    relation = "after" if look in _LOOKAHEAD else "before"
+    relation: str | None = "after" if look in _LOOKAHEAD else "before"
     anchor: str | None = None
     anchor_text: str | None = None
     if look in ("first", "initial"):
