@@ -12,6 +12,9 @@ import pytest
     "module",
     [
         "nlp",
+        "nlp.concepts.codes",
+        "nlp.concepts.lexicon",
+        "nlp.concepts.normalize",
         "nlp.logic",
         "nlp.outline",
         "nlp.pipeline",
