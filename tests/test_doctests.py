@@ -12,6 +12,7 @@ import pytest
     "module",
     [
         "nlp",
+        "nlp.concepts.biomarkers",
         "nlp.concepts.codes",
         "nlp.concepts.lexicon",
         "nlp.concepts.normalize",
