@@ -124,3 +124,11 @@ def test_each_call_returns_fresh_codes() -> None:
     first = code_mention("asthma", "condition")
     first.clear()
     assert code_mention("asthma", "condition")
+
+
+def test_the_vocabularies_are_read_once_per_process() -> None:
+    from nlp.concepts import vocab
+
+    assert vocab.drug_index() is vocab.drug_index()
+    assert vocab.icd_index() is vocab.icd_index()
+    assert vocab.hpo_index() is vocab.hpo_index()

@@ -22,6 +22,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -114,6 +115,7 @@ def stoplist(category: str) -> list[str]:
     return [key(w) for w in json.loads(text).get(category, [])]
 
 
+@cache
 def drug_index() -> Index:
     return _cached("drugs", "drug-named-entity-recognition", _build_drugs)
 
@@ -156,6 +158,7 @@ def _parent_of_all(cm, codes: set[str]) -> str | None:
     return None
 
 
+@cache
 def icd_index() -> Index:
     return _cached("icd10cm", "simple_icd_10_cm", _build_icd)
 
@@ -182,5 +185,6 @@ def _build_hpo() -> Index:
     return index
 
 
+@cache
 def hpo_index() -> Index:
     return _cached("hpo", "hpo3", _build_hpo)
