@@ -41,6 +41,18 @@ MentionCategory = Literal[
     "device",
     "other",
 ]
+MentionResult = Literal[
+    "positive",
+    "negative",
+    "mutated",
+    "wild_type",
+    "amplified",
+    "rearranged",
+    "high",
+    "low",
+    "deficient",
+    "proficient",
+]
 Sex = Literal["all", "female", "male"]
 
 Span = Annotated[
@@ -175,21 +187,7 @@ class Mention(Model):
     cue: TextSpan | None = Field(
         None, description="the words that set the assertion: 'no', 'history of'"
     )
-    result: (
-        Literal[
-            "positive",
-            "negative",
-            "mutated",
-            "wild_type",
-            "amplified",
-            "rearranged",
-            "high",
-            "low",
-            "deficient",
-            "proficient",
-        ]
-        | None
-    ) = None
+    result: MentionResult | None = None
     gene: str | None = Field(None, description="the gene or protein of a biomarker: EGFR, HER2")
     codes: list[Code] = Field(
         default_factory=list,

@@ -13,11 +13,11 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from models.encoding import MentionCategory
+from models.encoding import MentionCategory, MentionResult
 from nlp.errors import E_RULE_FILE, EligoError
 
 MENTION_CATEGORIES: tuple[str, ...] = get_args(MentionCategory)
@@ -402,10 +402,177 @@ def heading_rules() -> HeadingRules:
     return _validate(HeadingRules, _read_json("headings.json"), "nlp/rules/headings.json")
 
 
+# --- concept codes: measure_codes.json, condition_codes.json, biomarker_genes.json ---------
+
+LOINC_RE = re.compile(r"^[1-9][0-9]{0,5}-[0-9]$")
+ICD10CM_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+HPO_RE = re.compile(r"^HP:[0-9]{7}$")
+
+
+def loinc_check_digit(number: str) -> int:
+    """The LOINC mod-10 check digit of the part before the hyphen.
+
+    >>> loinc_check_digit("777"), loinc_check_digit("2160")
+    (3, 0)
+    """
+    digits = [int(c) for c in reversed(number)]
+    total = 0
+    for i, d in enumerate(digits):
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return (10 - total % 10) % 10
+
+
+class MeasureCodeRow(_Strict):
+    """A lab or vital measure: how criteria name it and which LOINC term it is."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    aliases: list[str] = Field(min_length=1)
+    abbreviations: list[str] = Field(default_factory=list)
+    loinc: str | None = None
+    loinc_name: str | None = Field(None, description="LOINC long common name, as verified")
+    verified_at: str | None = Field(None, description="where the code and its name were checked")
+    unit: str | None = Field(None, description="default UCUM unit of the bounds")
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MeasureCodeRow:
+        if self.loinc is not None:
+            if not LOINC_RE.match(self.loinc):
+                raise ValueError(f"{self.id}: {self.loinc!r} is not a LOINC code")
+            number, check = self.loinc.split("-")
+            if loinc_check_digit(number) != int(check):
+                raise ValueError(f"{self.id}: {self.loinc} fails the LOINC check digit")
+            if not self.loinc_name or not self.verified_at:
+                raise ValueError(f"{self.id}: a LOINC code needs its verified name and source")
+        elif self.loinc_name or self.verified_at:
+            raise ValueError(f"{self.id}: a LOINC name without a code")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"{self.id}: low {self.low} > high {self.high}")
+        return self
+
+
+class ConditionCodeRow(_Strict):
+    """Names of one condition and the codes they mean (at least one vocabulary)."""
+
+    aliases: list[str] = Field(min_length=1)
+    icd10cm: str | None = None
+    icd10cm_name: str | None = None
+    hpo: str | None = None
+    hpo_name: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ConditionCodeRow:
+        if self.icd10cm is None and self.hpo is None:
+            raise ValueError(f"{self.aliases[0]}: no code")
+        if (self.icd10cm is None) != (self.icd10cm_name is None):
+            raise ValueError(f"{self.aliases[0]}: ICD-10-CM code and name go together")
+        if (self.hpo is None) != (self.hpo_name is None):
+            raise ValueError(f"{self.aliases[0]}: HPO id and name go together")
+        if self.icd10cm is not None and not ICD10CM_RE.match(self.icd10cm):
+            raise ValueError(f"{self.aliases[0]}: {self.icd10cm!r} is not an ICD-10-CM code")
+        if self.hpo is not None and not HPO_RE.match(self.hpo):
+            raise ValueError(f"{self.aliases[0]}: {self.hpo!r} is not an HPO id")
+        return self
+
+
+class BiomarkerRow(_Strict):
+    """A biomarker criteria test for: a gene or protein, or a signature (MSI, TMB, MMR).
+
+    ``symbols`` are HGNC symbols (empty for a signature; several for a family or a pair
+    such as BRCA1/2). ``aliases`` are matched as written (case-sensitive: "EGFR" is the gene,
+    "eGFR" the filtration rate); ``aliases_ci`` case-insensitively (spelled-out names).
+    ``implied``: aliases that carry their result ("dMMR", "MSI-H"). ``needs_result``: the name
+    alone is too ambiguous to be a biomarker ("ER" is also the emergency room, "PR" a partial
+    response), so it counts only with a result or variant.
+    """
+
+    marker: str
+    kind: Literal["gene", "protein", "signature"] = "gene"
+    symbols: list[Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")]] = Field(
+        default_factory=list
+    )
+    aliases: list[str] = Field(default_factory=list)
+    aliases_ci: list[str] = Field(default_factory=list)
+    needs_result: bool = False
+    implied: dict[str, MentionResult] = Field(
+        default_factory=dict, description="aliases that carry their result: dMMR → deficient"
+    )
+
+    @model_validator(mode="after")
+    def _named(self) -> BiomarkerRow:
+        if not self.aliases and not self.aliases_ci:
+            raise ValueError(f"{self.marker}: no alias")
+        unknown = set(self.implied) - set(self.aliases) - set(self.aliases_ci)
+        if unknown:
+            raise ValueError(f"{self.marker}: implied results for unknown aliases {unknown}")
+        return self
+
+
+def _rows(model: Any, name: str) -> tuple[Any, ...]:
+    data = _read_json(name)
+    if not isinstance(data, list):
+        raise RuleFileError(f"nlp/rules/{name}: expected a list")
+    return tuple(_validate(model, row, f"nlp/rules/{name}: row {i}") for i, row in enumerate(data))
+
+
+def _unique(values: list[str], what: str, name: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise RuleFileError(f"nlp/rules/{name}: duplicate {what} {v!r}")
+        seen.add(v)
+
+
+@cache
+def measure_code_rules() -> tuple[MeasureCodeRow, ...]:
+    """``measure_codes.json``: lab and vital measures and their verified LOINC codes."""
+    rows = _rows(MeasureCodeRow, "measure_codes.json")
+    _unique([r.id for r in rows], "measure id", "measure_codes.json")
+    return rows
+
+
+@cache
+def condition_code_rules() -> tuple[ConditionCodeRow, ...]:
+    """``condition_codes.json``: hand-curated condition names and their ICD-10-CM/HPO codes."""
+    return _rows(ConditionCodeRow, "condition_codes.json")
+
+
+@cache
+def biomarker_rules() -> tuple[BiomarkerRow, ...]:
+    """``biomarker_genes.json``: genes, proteins and signatures criteria test for."""
+    rows = _rows(BiomarkerRow, "biomarker_genes.json")
+    _unique([r.marker for r in rows], "biomarker marker", "biomarker_genes.json")
+    return rows
+
+
+class ConceptStoplist(BaseModel):
+    """``concept_stoplist.json``: words a vocabulary codes but criteria use generically."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    comment: str = Field("", alias="_comment")
+    drug: list[str] = Field(default_factory=list)
+    condition: list[str] = Field(default_factory=list)
+    measurement: list[str] = Field(default_factory=list)
+
+
+@cache
+def concept_stoplist() -> ConceptStoplist:
+    name = "concept_stoplist.json"
+    return _validate(ConceptStoplist, _read_json(name), f"nlp/rules/{name}")
+
+
 # --- every rule file ---------------------------------------------------------------------------
 
 _SCHEMAS: dict[str, Any] = {
     "anchors.json": AnchorRules,
+    "biomarker_genes.json": list[BiomarkerRow],
+    "concept_stoplist.json": ConceptStoplist,
+    "condition_codes.json": list[ConditionCodeRow],
+    "measure_codes.json": list[MeasureCodeRow],
     "comparators.json": ComparatorRules,
     "context_rules.json": ContextRuleFile,
     "headings.json": HeadingRules,

@@ -34,7 +34,8 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from nlp.concepts.lexicon import GeneRow, Result, gene_rows
+from models.encoding import MentionResult
+from nlp.rulefiles import BiomarkerRow, biomarker_rules
 
 
 class Biomarker(BaseModel):
@@ -46,11 +47,11 @@ class Biomarker(BaseModel):
     span: tuple[int, int]
     marker: str
     gene: str | None = None
-    result: Result | None = None
+    result: MentionResult | None = None
     variant: str | None = None
 
 
-_RESULT_WORDS: dict[str, Result | None] = {
+_RESULT_WORDS: dict[str, MentionResult | None] = {
     "positive": "positive", "pos": "positive", "positivity": "positive",
     "overexpression": "positive", "over-expression": "positive", "overexpressing": "positive",
     "overexpressed": "positive", "3+": "positive",
@@ -69,7 +70,7 @@ _RESULT_WORDS: dict[str, Result | None] = {
     "alteration": None, "alterations": None, "altered": None, "aberration": None,
     "aberrations": None,
 }  # fmt: skip
-_BEFORE_WORDS: dict[str, Result] = {
+_BEFORE_WORDS: dict[str, MentionResult] = {
     "mutant": "mutated", "mutated": "mutated", "wild-type": "wild_type", "wild type": "wild_type",
     "deficient": "deficient", "proficient": "proficient", "high": "high", "hi": "high",
     "low": "low", "negative": "negative",
@@ -107,17 +108,19 @@ _BEFORE_RE = re.compile(
     r"(?P<word>" + "|".join(re.escape(w) for w in _BEFORE_WORDS) + r")[\s\-]+$", re.IGNORECASE
 )
 _LIST_GAP = re.compile(r"^\s*(?:,|/|&|\bor\b|\band\b|\band/or\b|,\s*or\b|,\s*and\b)\s*$", re.I)
-_GLUE_RESULT: dict[str, Result] = {
+_GLUE_RESULT: dict[str, MentionResult] = {
     "+": "positive", "(+)": "positive", "-": "negative", "\u2212": "negative", "(-)": "negative",
     "wt": "wild_type", "WT": "wild_type", "m": "mutated",
 }  # fmt: skip
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, GeneRow], dict[str, GeneRow]]:
-    exact: dict[str, GeneRow] = {}
-    folded: dict[str, GeneRow] = {}
-    for row in gene_rows():
+def _patterns() -> tuple[
+    re.Pattern[str], re.Pattern[str], dict[str, BiomarkerRow], dict[str, BiomarkerRow]
+]:
+    exact: dict[str, BiomarkerRow] = {}
+    folded: dict[str, BiomarkerRow] = {}
+    for row in biomarker_rules():
         for a in row.aliases:
             exact[a] = row
         for a in row.aliases_ci:
@@ -136,9 +139,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, GeneRow], d
 class _Hit:
     __slots__ = ("alias", "end", "found", "result", "row", "said_after", "start", "variant")
 
-    def __init__(self, row: GeneRow, alias: str, start: int, end: int) -> None:
+    def __init__(self, row: BiomarkerRow, alias: str, start: int, end: int) -> None:
         self.row, self.alias, self.start, self.end = row, alias, start, end
-        self.result: Result | None = None
+        self.result: MentionResult | None = None
         self.variant: str | None = None
         self.found = False  # a result, variant or alteration word was read
         self.said_after = False  # ... in words after the name, which a list shares

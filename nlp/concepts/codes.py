@@ -31,8 +31,8 @@ from functools import cache, lru_cache
 
 from models import Code
 from nlp.concepts import vocab
-from nlp.concepts.lexicon import condition_rows, measure_rows
 from nlp.concepts.normalize import key, singular
+from nlp.rulefiles import condition_code_rules, measure_code_rules
 
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -54,7 +54,7 @@ def _measure_tables() -> tuple[dict[str, _Coding | None], dict[str, _Coding | No
     """(abbreviation as written → coding, alias key → coding); None for a row without code."""
     exact: dict[str, _Coding | None] = {}
     folded: dict[str, _Coding | None] = {}
-    for row in measure_rows():
+    for row in measure_code_rules():
         coding = (LOINC, row.loinc, row.loinc_name) if row.loinc else None
         for a in row.abbreviations:
             _put(exact, a, coding, row.id)
@@ -114,7 +114,7 @@ def code_measure(measure: str) -> list[Code]:
 @cache
 def _condition_table() -> dict[str, tuple[_Coding, ...]]:
     table: dict[str, tuple[_Coding, ...]] = {}
-    for row in condition_rows():
+    for row in condition_code_rules():
         codings: list[_Coding] = []
         if row.icd10cm:
             codings.append((ICD10CM, row.icd10cm, row.icd10cm_name))

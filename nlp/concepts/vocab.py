@@ -27,6 +27,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from nlp.concepts.normalize import key, without_brackets
+from nlp.rulefiles import concept_stoplist
 
 INDEX_VERSION = 1
 ICD_MAX_LEN = 6
@@ -111,8 +112,7 @@ def _build_drugs() -> Index:
 
 def stoplist(category: str) -> list[str]:
     """Keys never coded in ``category``: generic words a vocabulary gives one specific code."""
-    text = resources.files("nlp").joinpath("rules", "concept_stoplist.json").read_text("utf-8")
-    return [key(w) for w in json.loads(text).get(category, [])]
+    return [key(w) for w in getattr(concept_stoplist(), category, [])]
 
 
 @cache
