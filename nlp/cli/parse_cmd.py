@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from models.io import dump_protocol
 from nlp.cli.common import add_command, add_max_chars_argument
+from nlp.export import dump_protocol
 
 HELP = """\
 Parse one registry record and write its encoding (YAML by default).

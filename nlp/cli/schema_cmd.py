@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from nlp.cli.common import add_command
@@ -23,11 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from models import Protocol
+    from nlp.export import get_exporter
 
-    schema = Protocol.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Eligo eligibility encoding"
-    json.dump(schema, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    schema = get_exporter("json").schema()
+    assert schema is not None
+    sys.stdout.write(schema)
     return 0

@@ -1,0 +1,84 @@
+"""Output formats: one registry of exporters, one module per format (nlp/export)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+import pytest
+import yaml
+
+from models import Criterion, Protocol, Quantity
+from nlp.export import EXPORTERS, Exporter, dump_protocol, get_exporter, register
+
+
+def _protocol(trial_id: str = "NCT06557265") -> Protocol:
+    qtc = Quantity(measure="QTc", comparator=">", value=480, unit="ms", span=(10, 24))
+    criterion = Criterion(id="exc.1", label="1", text="QTc > 480 msec", quantities=[qtc])
+    return Protocol.model_validate(
+        {
+            "trial_id": trial_id,
+            "groups": [{"id": "exc", "kind": "exclusion", "criteria": [criterion]}],
+            "eligibility_text": "Exclusion:\n1. QTc > 480 msec",
+        }
+    )
+
+
+class _Ids(Exporter):
+    name = "ids"
+    suffix = ".txt"
+    description = "the trial ids, one a line"
+
+    def dumps(self, protocols: Sequence[Protocol], **options: object) -> str:
+        return "".join(f"{p.trial_id}\n" for p in protocols)
+
+
+@pytest.fixture
+def ids_exporter() -> Iterator[Exporter]:
+    exporter = register(_Ids())
+    yield exporter
+    del EXPORTERS[exporter.name]
+
+
+def test_the_built_in_formats_are_registered_by_name():
+    assert {"yaml", "json"} <= set(EXPORTERS)
+    for name, exporter in EXPORTERS.items():
+        assert exporter.name == name and exporter.suffix.startswith(".") and exporter.description
+
+
+def test_a_new_exporter_registers_and_is_listed(ids_exporter):
+    assert EXPORTERS["ids"] is ids_exporter
+    assert get_exporter("ids").dumps([_protocol("NCT1"), _protocol("NCT2")]) == "NCT1\nNCT2\n"
+
+
+def test_a_taken_name_is_refused(ids_exporter):
+    with pytest.raises(ValueError, match="'ids' is already registered"):
+        register(_Ids())
+
+
+def test_an_unknown_format_names_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown format 'xml'; use one of .*yaml"):
+        get_exporter("xml")
+
+
+@pytest.mark.parametrize("fmt,load", [("yaml", yaml.safe_load), ("json", json.loads)])
+def test_a_rule_file_leaves_out_empty_fields_and_loads_back(fmt, load):
+    written = dump_protocol(_protocol(), fmt)
+    assert "children" not in written and "mentions" not in written
+    assert Protocol.model_validate(load(written)) == _protocol()
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_rule_file_holds_one_protocol(fmt):
+    with pytest.raises(ValueError, match="holds one protocol, not 2"):
+        EXPORTERS[fmt].dumps([_protocol(), _protocol()])
+
+
+def test_without_text_the_rule_file_has_no_eligibility_text():
+    assert "eligibility_text" not in dump_protocol(_protocol(), "json", include_text=False)
+
+
+def test_the_json_schema_is_the_rule_files():
+    schema = json.loads(EXPORTERS["json"].schema())
+    assert schema["title"] == "Eligo eligibility encoding"
+    assert "groups" in schema["properties"]
