@@ -41,7 +41,7 @@ def ids_exporter() -> Iterator[Exporter]:
 
 
 def test_the_built_in_formats_are_registered_by_name():
-    assert {"yaml", "json"} <= set(EXPORTERS)
+    assert {"yaml", "json", "jsonl", "parquet"} <= set(EXPORTERS)
     for name, exporter in EXPORTERS.items():
         assert exporter.name == name and exporter.suffix.startswith(".") and exporter.description
 
@@ -82,3 +82,55 @@ def test_the_json_schema_is_the_rule_files():
     schema = json.loads(EXPORTERS["json"].schema())
     assert schema["title"] == "Eligo eligibility encoding"
     assert "groups" in schema["properties"]
+
+
+def test_a_jsonl_line_puts_the_record_first_and_reads_back():
+    from nlp.export import jsonl
+
+    written = EXPORTERS["jsonl"].dumps([_protocol()], sources=["studies.jsonl:3"])
+    assert written.startswith(
+        '{"key":"NCT06557265@studies.jsonl:3","trial_id":"NCT06557265",'
+        '"source":"studies.jsonl:3","protocol":{'
+    )
+    assert jsonl.read_head(written.encode()) == {
+        "key": "NCT06557265@studies.jsonl:3",
+        "trial_id": "NCT06557265",
+        "source": "studies.jsonl:3",
+    }
+    assert Protocol.model_validate(json.loads(written)["protocol"]) == _protocol().model_copy(
+        update={"eligibility_text": None}
+    )
+
+
+def test_jsonl_writes_one_line_per_protocol():
+    written = EXPORTERS["jsonl"].dumps([_protocol("NCT1"), _protocol("NCT2")])
+    assert [json.loads(line)["key"] for line in written.splitlines()] == ["NCT1", "NCT2"]
+
+
+def test_parquet_has_one_row_per_criterion_in_the_schema(tmp_path):
+    import pyarrow.parquet as pq
+
+    from nlp.export.parquet import SCHEMA
+
+    path = tmp_path / "rules.parquet"
+    path.write_bytes(EXPORTERS["parquet"].dumps([_protocol("NCT1"), _protocol("NCT2")]))
+    table = pq.read_table(path)
+    assert table.schema.remove_metadata().equals(SCHEMA)
+    assert table.column("trial_id").to_pylist() == ["NCT1", "NCT2"]
+    assert table.column("quantities").to_pylist()[0][0]["value"] == 480
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_a_stream_writer_writes_what_dumps_holds(tmp_path, fmt):
+    import pyarrow.parquet as pq
+
+    exporter = EXPORTERS[fmt]
+    path = tmp_path / f"out{exporter.suffix}"
+    with exporter.open(path) as writer:
+        for n in (1, 2):
+            writer.write(exporter.entry(_protocol(f"NCT{n}"), f"k{n}", f"s{n}"))
+    if fmt == "jsonl":
+        keys = [json.loads(line)["key"] for line in path.read_text().splitlines()]
+    else:
+        keys = pq.read_table(path).column("key").to_pylist()
+    assert keys == ["k1", "k2"]

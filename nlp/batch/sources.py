@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nlp.errors import InputError
+from nlp.export import record_key
 from nlp.ingest import (
     JSON_TOO_DEEP,
     Record,
@@ -88,7 +89,7 @@ class Item:
 
     @property
     def key(self) -> str:
-        return f"{self.trial_id}@{self.location}" if self.trial_id else self.location
+        return record_key(self.trial_id, self.location) or self.location
 
 
 def printable(text: str) -> str:
