@@ -134,3 +134,43 @@ def test_a_stream_writer_writes_what_dumps_holds(tmp_path, fmt):
     else:
         keys = pq.read_table(path).column("key").to_pylist()
     assert keys == ["k1", "k2"]
+
+
+def test_the_cli_offers_a_registered_exporter(ids_exporter, capsys):
+    from nlp.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["parse", "--help"])
+    assert "ids      the trial ids, one a line" in capsys.readouterr().out
+
+
+def test_every_streaming_format_is_one_eligo_batch_can_resume():
+    from nlp.batch.writers import WRITERS
+    from nlp.cli.batch_cmd import batch_formats
+
+    assert set(batch_formats()) == set(WRITERS)
+
+
+def test_parse_writes_a_binary_format_only_to_a_file(tmp_path, capsys):
+    import pyarrow.parquet as pq
+
+    from nlp.cli import main
+
+    record = tmp_path / "NCT00000001.txt"
+    record.write_text("Inclusion Criteria:\n- Age >= 18 years\n- ECOG 0-1\n", encoding="utf-8")
+    assert main(["parse", str(record), "--format", "parquet"]) == 2
+    assert "parquet output is binary: write it to a file with -o" in capsys.readouterr().err
+    out = tmp_path / "rules.parquet"
+    assert main(["parse", str(record), "--format", "parquet", "-o", str(out)]) == 0
+    assert pq.read_table(out).column("source").to_pylist() == [str(record)] * 2
+
+
+def test_parse_writes_jsonl_keyed_by_the_file(tmp_path, capsys):
+    from nlp.cli import main
+
+    record = tmp_path / "criteria.txt"
+    record.write_text("Inclusion Criteria:\n- Age >= 18 years\n", encoding="utf-8")
+    assert main(["parse", str(record), "--format", "jsonl", "--no-text"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert (line["key"], line["source"]) == (str(record), str(record))
+    assert "eligibility_text" not in line["protocol"]

@@ -31,8 +31,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from nlp.export import jsonl, parquet
 
 
@@ -151,6 +149,8 @@ class JsonlWriter(_LineLog):
 def _check_part_schemas(out: Path) -> None:
     """Refuse to resume into parts of another column layout (written by an older Eligo): the
     directory would read back with the new columns silently missing from the old rows."""
+    import pyarrow.parquet as pq
+
     for part in sorted(out.glob("part-*.parquet")):
         if not pq.read_schema(part).remove_metadata().equals(parquet.arrow_schema()):
             raise FileExistsError(

@@ -15,8 +15,10 @@ class Exporter(ABC):
     """One output format: a name, a file suffix, a line of description, and ``dumps``.
 
     ``dumps(protocols, **options)`` turns protocols into the format's text (``str``) or, when
-    ``binary``, its bytes. ``schema()`` is the schema of the output as text, when the format
-    has one that ``eligo schema --format NAME`` should print.
+    ``binary``, its bytes. Every format takes the option ``include_text`` (whether the
+    eligibility text is written; ``eligo parse --no-text`` sets it to False), and may take
+    its own. ``schema()`` is the schema of the output as text, when the format has one that
+    ``eligo schema --format NAME`` should print.
     """
 
     name: ClassVar[str]
@@ -25,11 +27,18 @@ class Exporter(ABC):
     binary: ClassVar[bool] = False
 
     @abstractmethod
-    def dumps(self, protocols: Sequence[Protocol], **options: Any) -> str | bytes:
-        """``protocols`` in this format; options are the format's own (``include_text``...)."""
+    def dumps(
+        self, protocols: Sequence[Protocol], *, include_text: bool = True, **options: Any
+    ) -> str | bytes:
+        """``protocols`` in this format."""
 
     def schema(self) -> str | None:
         return None
+
+    @property
+    def has_schema(self) -> bool:
+        """Whether :meth:`schema` is defined, known without building the schema."""
+        return type(self).schema is not Exporter.schema
 
 
 class EntryWriter(ABC):

@@ -67,7 +67,7 @@ class LineWriter(EntryWriter):
 class JsonlExporter(StreamExporter):
     name = "jsonl"
     suffix = ".jsonl"
-    description = "JSON Lines, one record a line: key, trial_id, source, protocol (eligo batch)"
+    description = "JSON Lines, one record a line (key, trial_id, source, protocol), as eligo batch"
 
     def entry(
         self,

@@ -319,8 +319,19 @@ class ParquetExporter(StreamExporter):
         return sink.getvalue().to_pybytes()
 
     def schema(self) -> str:
-        """The columns, as pyarrow prints a schema."""
-        return str(arrow_schema()) + "\n"
+        """The columns, one a line, the fields of a list of structs indented below it."""
+        return "".join(_describe(f) for f in arrow_schema())
+
+
+def _describe(field: Any, indent: str = "") -> str:
+    import pyarrow as pa
+
+    kind = field.type
+    if pa.types.is_list(kind) and pa.types.is_struct(kind.value_type):
+        inner = kind.value_type
+        fields = "".join(_describe(inner.field(i), indent + "  ") for i in range(inner.num_fields))
+        return f"{indent}{field.name}: list of struct\n{fields}"
+    return f"{indent}{field.name}: {kind}\n"
 
 
 EXPORTER = ParquetExporter()
