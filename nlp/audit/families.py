@@ -8,13 +8,13 @@ fact stated alike on both sides is a TP; a fact on one side only is a ``missing`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from models.audit import FAMILIES, Disagreement, DisagreementKind, FamilyName, FamilyScore
 from models.encoding import AgeLimit, Criterion, Mention, Quantity, TextSpan, TimeWindow
-from nlp.audit.align import Alignment, Entry, shifted
+from nlp.audit.align import CriterionAlignment, Entry, shifted
 from nlp.audit.compare import (
     QUANTITY_REL_TOL,
     TIME_REL_TOL,
@@ -30,8 +30,8 @@ from nlp.audit.compare import (
     text_similarity,
     units_compatible,
 )
+from nlp.scoring import pairing
 
-T = TypeVar("T")
 Diff = tuple[str, Any, Any]
 PAIR_EVIDENCE = 0.5
 """Least span IoU / name or text overlap for two quantities (or windows) to be one fact."""
@@ -103,35 +103,7 @@ class Tally:
             self.judge(family, where, [] if exp == act else [(fld, exp, act)])
 
 
-def _pair(
-    expected: Sequence[T],
-    actual: Sequence[T],
-    score: Callable[[T, T], float | None],
-) -> tuple[list[tuple[T, T]], list[T], list[T]]:
-    """Best-first one-to-one pairing; ``score`` None means "cannot be the same fact"."""
-    scored = [
-        (s, i, j)
-        for i, e in enumerate(expected)
-        for j, a in enumerate(actual)
-        if (s := score(e, a)) is not None
-    ]
-    done_e: set[int] = set()
-    done_a: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    for _, i, j in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
-        if i not in done_e and j not in done_a:
-            pairs.append((i, j))
-            done_e.add(i)
-            done_a.add(j)
-    pairs.sort()
-    return (
-        [(expected[i], actual[j]) for i, j in pairs],
-        [e for i, e in enumerate(expected) if i not in done_e],
-        [a for j, a in enumerate(actual) if j not in done_a],
-    )
-
-
-def _where(e: Entry | None, a: Entry | None, al: Alignment) -> Where:
+def _where(e: Entry | None, a: Entry | None, al: CriterionAlignment) -> Where:
     if e is not None:
         c = e.criterion
         return Where(c.id, a.criterion.id if a else None, c.span, c.text)
@@ -139,7 +111,7 @@ def _where(e: Entry | None, a: Entry | None, al: Alignment) -> Where:
     return Where(None, a.criterion.id, shifted(a.criterion.span, al.shift), a.criterion.text)
 
 
-def _criterion_pairs(al: Alignment) -> list[tuple[Entry | None, Entry | None]]:
+def _criterion_pairs(al: CriterionAlignment) -> list[tuple[Entry | None, Entry | None]]:
     """Every expected criterion with its partner (or None), then unpaired actual criteria."""
     out: list[tuple[Entry | None, Entry | None]] = [(e, al.actual_of(e)) for e in al.expected]
     out.extend((None, a) for a in al.unpaired_actual())
@@ -153,7 +125,9 @@ def _group_name(entry: Entry) -> str:
     return f"{entry.group.kind} ({entry.group.id})"
 
 
-def score_structure(al: Alignment, tally: Tally, exp_groups: list, act_groups: list) -> None:
+def score_structure(
+    al: CriterionAlignment, tally: Tally, exp_groups: list, act_groups: list
+) -> None:
     fam: FamilyName = "structure"
     for e, a in _criterion_pairs(al):
         where = _where(e, a, al)
@@ -289,7 +263,7 @@ def _item_evidence(
 
 
 def _score_items(
-    al: Alignment,
+    al: CriterionAlignment,
     tally: Tally,
     fam: FamilyName,
     items: Callable[[Criterion], list[Any]],
@@ -304,14 +278,14 @@ def _score_items(
         where = _where(e, a, al)
         exp_items = items(e.criterion) if e else []
         act_items = items(a.criterion) if a else []
-        pairs, missing, extra = _pair(exp_items, act_items, score)
-        for x, y in pairs:
+        paired = pairing.pair_best_first(exp_items, act_items, score, in_order=True)
+        for x, y in paired.pairs:
             item = f"{shown} '{describe(x)}'"
             tally.judge(fam, where, diffs(x, y), item=item, span=x.span or where.span)
-        for x in missing:
+        for x in paired.missing:
             item = f"{shown} '{describe(x)}'"
             tally.missing(fam, where, noun, describe(x), item=item, span=x.span)
-        for y in extra:
+        for y in paired.extra:
             item = f"{shown} '{describe(y)}'"
             span = shifted(y.span, al.shift)
             tally.extra(fam, where, noun, describe(y), item=item, span=span)
@@ -325,7 +299,7 @@ def _compatible(e: Quantity | TimeWindow, a: Quantity | TimeWindow, shift: int |
     return not (e.text and a.text and text_similarity(e.text, a.text) == 0)
 
 
-def score_quantities(al: Alignment, tally: Tally) -> None:
+def score_quantities(al: CriterionAlignment, tally: Tally) -> None:
     def score(e: Quantity, a: Quantity) -> float | None:
         evidence = max(_item_evidence(e, a, al.shift), name_overlap(e.measure, a.measure))
         agree = _amounts_agree(e, a, QUANTITY_REL_TOL)
@@ -348,7 +322,7 @@ def score_quantities(al: Alignment, tally: Tally) -> None:
     )
 
 
-def score_time_windows(al: Alignment, tally: Tally) -> None:
+def score_time_windows(al: CriterionAlignment, tally: Tally) -> None:
     def score(e: TimeWindow, a: TimeWindow) -> float | None:
         evidence = _item_evidence(e, a, al.shift)
         agree = _amounts_agree(e, a, TIME_REL_TOL)
@@ -379,7 +353,7 @@ def _asserted(m: Mention) -> bool:
     return m.assertion != "present" or m.result is not None
 
 
-def score_assertions(al: Alignment, tally: Tally) -> None:
+def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
     fam: FamilyName = "assertions"
 
     def score(e: Mention, a: Mention) -> float | None:
@@ -400,18 +374,18 @@ def score_assertions(al: Alignment, tally: Tally) -> None:
             tally.extra(fam, where, "assertion", a.criterion.assertion)
         exp_m = [m for m in e.criterion.mentions if _asserted(m)] if e else []
         act_m = list(a.criterion.mentions) if a else []
-        pairs, missing, extra = _pair(exp_m, act_m, score)
-        for x, y in pairs:
+        paired = pairing.pair_best_first(exp_m, act_m, score, in_order=True)
+        for x, y in paired.pairs:
             diffs: list[Diff] = []
             if x.assertion != y.assertion:
                 diffs.append(("mention.assertion", x.assertion, y.assertion))
             if x.result != y.result:
                 diffs.append(("mention.result", x.result, y.result))
             tally.judge(fam, where, diffs, item=f"mention '{x.text}'", span=x.span)
-        for x in missing:
+        for x in paired.missing:
             value = _mention_value(x)
             tally.missing(fam, where, "mention", value, item=f"mention '{x.text}'", span=x.span)
-        for y in extra:
+        for y in paired.extra:
             if _asserted(y):
                 tally.extra(
                     fam,
@@ -430,7 +404,7 @@ def _mention_value(m: Mention) -> str:
 # logic ----------------------------------------------------------------------------------------
 
 
-def score_logic(al: Alignment, tally: Tally) -> None:
+def score_logic(al: CriterionAlignment, tally: Tally) -> None:
     fam: FamilyName = "logic"
 
     def score(e: TextSpan, a: TextSpan) -> float | None:
@@ -447,12 +421,12 @@ def score_logic(al: Alignment, tally: Tally) -> None:
         for part in ("optional", "exceptions"):
             exp_parts = getattr(e.criterion, part) if e else []
             act_parts = getattr(a.criterion, part) if a else []
-            pairs, missing, extra = _pair(exp_parts, act_parts, score)
-            for _ in pairs:
+            paired = pairing.pair_best_first(exp_parts, act_parts, score)
+            for _ in paired.pairs:
                 tally.tp(fam)
-            for x in missing:
+            for x in paired.missing:
                 tally.missing(fam, where, part, x.text, span=x.span)
-            for y in extra:
+            for y in paired.extra:
                 tally.extra(fam, where, part, y.text, span=shifted(y.span, al.shift))
 
 

@@ -123,8 +123,8 @@ def first_failure(pair: Pair, levels: tuple[str, ...]) -> str | None:
 def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyScore:
     """Score one family's alignment (pairs, misses and spurious of that gold family)."""
     result = FamilyScore(family, levels)
-    n_gold = len(alignment.pairs) + len(alignment.missed)
-    n_pred = len(alignment.pairs) + len(alignment.spurious)
+    n_gold = len(alignment.pairs) + len(alignment.missing)
+    n_pred = len(alignment.pairs) + len(alignment.extra)
     for level in levels:
         result.scores[level].gold += n_gold
         result.scores[level].predicted += n_pred

@@ -1,0 +1,105 @@
+"""Scoring shared by the audit and the evaluation (nlp/scoring)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from models import Criterion, Group, Protocol, Quantity
+from nlp.scoring import pair_best_first, pairing
+
+# --- pairing ----------------------------------------------------------------------------------
+
+
+def _equal(e: str, a: str) -> float | None:
+    return 1.0 if e == a else None
+
+
+def test_pairing_is_one_to_one_and_reports_both_leftovers():
+    result = pair_best_first(["a", "b", "b"], ["b", "c"], _equal)
+    assert (result.pairs, result.missing, result.extra) == ([("b", "b")], ["a", "b"], ["c"])
+
+
+def test_the_best_rank_is_taken_first():
+    overlap = {("x", "p"): 0.4, ("x", "q"): 0.9, ("y", "q"): 0.8}
+    result = pair_best_first(["x", "y"], ["p", "q"], lambda e, a: overlap.get((e, a)))
+    assert result.pairs == [("x", "q")] and result.missing == ["y"] and result.extra == ["p"]
+
+
+def test_ties_go_to_the_earlier_expected_then_the_earlier_actual():
+    result = pair_best_first(["x", "y"], ["p", "q"], lambda e, a: 0.5)
+    assert result.pairs == [("x", "p"), ("y", "q")]
+
+
+def test_a_rank_may_be_a_tuple_of_tie_breaks():
+    # same overlap; the same family wins, then the nearer start
+    ranks = {
+        ("g", "far"): (0.5, True, -9),
+        ("g", "near"): (0.5, True, -1),
+        ("g", "other"): (0.5, False, 0),
+    }
+    result = pair_best_first(["g"], ["far", "other", "near"], lambda e, a: ranks[(e, a)])
+    assert result.pairs == [("g", "near")]
+
+
+def test_pairs_come_best_first_or_in_the_order_of_the_expected_side():
+    ranks = {("x", "p"): 0.2, ("y", "q"): 0.9}
+    result = pair_best_first(["x", "y"], ["p", "q"], lambda e, a: ranks.get((e, a)))
+    assert result.pairs == [("y", "q"), ("x", "p")]
+    in_order = pair_best_first(
+        ["x", "y"], ["p", "q"], lambda e, a: ranks.get((e, a)), in_order=True
+    )
+    assert in_order.pairs == [("x", "p"), ("y", "q")]
+
+
+class _Spy:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        real = pairing.pair_best_first
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pairing, "pair_best_first", counted)
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Spy]:
+    yield _Spy(monkeypatch)
+
+
+def _protocol(text: str, *quantities: Quantity) -> Protocol:
+    criterion = Criterion(id="inc.1", text=text, span=(0, len(text)), quantities=list(quantities))
+    return Protocol(
+        groups=[Group(id="inc", kind="inclusion", criteria=[criterion])], eligibility_text=text
+    )
+
+
+def test_the_audit_pairs_through_the_shared_pairing(spy):
+    from nlp.audit import audit
+
+    q = Quantity(measure="hemoglobin", comparator=">=", value=9, unit="g/dL", span=(0, 16))
+    report = audit(_protocol("Hemoglobin >= 9 g/dL", q), _protocol("Hemoglobin >= 9 g/dL", q))
+    assert report.family("quantities").tp == 1
+    assert spy.calls > 0
+
+
+def test_the_evaluation_pairs_through_the_shared_pairing(spy):
+    from nlp.evaluate.corpora import GoldDoc, lct_items, parse_brat
+    from nlp.evaluate.run import evaluate
+
+    text = "Platelets > 100"
+    ann = (
+        "E1\tEq-Comparison:T1 Operator:T2 Value:T3\n"
+        "T1\tEq-Comparison 10 15\t> 100\n"
+        "T2\tEq-Operator 10 11\t>\n"
+        "T3\tEq-Value 12 15\t100\n"
+        "A1\tEq-Operator-Value T2 GT\n"
+    )
+    gold = GoldDoc("synthetic", text, lct_items(parse_brat("synthetic", text, ann)))
+    q = Quantity(comparator=">", value=100, span=(10, 15))
+    result = evaluate([gold], lambda docs: iter([_protocol(text, q)]), "lct")
+    assert result.families["comparison"].scores["span"].tp == 1
+    assert spy.calls > 0
