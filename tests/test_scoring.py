@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from models import Criterion, Group, Protocol, Quantity
-from nlp.scoring import pair_best_first, pairing
+from nlp.scoring import Counts, family_score, pair_best_first, pairing
 
 # --- pairing ----------------------------------------------------------------------------------
 
@@ -103,3 +103,35 @@ def test_the_evaluation_pairs_through_the_shared_pairing(spy):
     result = evaluate([gold], lambda docs: iter([_protocol(text, q)]), "lct")
     assert result.families["comparison"].scores["span"].tp == 1
     assert spy.calls > 0
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def test_counts_give_precision_recall_and_f1():
+    counts = Counts(tp=3, fp=1, fn=2)
+    assert (counts.gold, counts.predicted) == (5, 4)
+    assert (counts.precision, counts.recall) == (0.75, 0.6)
+    assert counts.f1 == pytest.approx(2 * 0.75 * 0.6 / (0.75 + 0.6))
+
+
+def test_a_score_without_items_is_undefined_not_zero():
+    assert (Counts().precision, Counts().recall, Counts().f1) == (None, None, None)
+    assert Counts(fn=2).precision is None and Counts(fn=2).f1 == 0.0
+
+
+def test_counts_add_up_and_come_from_the_totals_of_each_side():
+    assert Counts(1, 2, 3) + Counts(10, 20, 30) == Counts(11, 22, 33)
+    assert Counts.of_totals(tp=2, gold=5, predicted=3) == Counts(tp=2, fp=1, fn=3)
+
+
+def test_an_audit_row_carries_the_counts_and_their_scores():
+    row = family_score("quantities", Counts(tp=1, fp=1, fn=0))
+    assert (row.family, row.tp, row.fp, row.fn, row.precision, row.recall) == (
+        "quantities",
+        1,
+        1,
+        0,
+        0.5,
+        1.0,
+    )

@@ -30,7 +30,7 @@ from nlp.audit.compare import (
     text_similarity,
     units_compatible,
 )
-from nlp.scoring import pairing
+from nlp.scoring import Counts, family_score, pairing
 
 Diff = tuple[str, Any, Any]
 PAIR_EVIDENCE = 0.5
@@ -49,13 +49,13 @@ class Where:
 
 @dataclass
 class Tally:
-    counts: dict[FamilyName, list[int]] = field(
-        default_factory=lambda: {f: [0, 0, 0] for f in FAMILIES}
+    counts: dict[FamilyName, Counts] = field(
+        default_factory=lambda: {f: Counts() for f in FAMILIES}
     )
     disagreements: list[Disagreement] = field(default_factory=list)
 
     def scores(self) -> list[FamilyScore]:
-        return [FamilyScore.of(f, *self.counts[f]) for f in FAMILIES]
+        return [family_score(f, self.counts[f]) for f in FAMILIES]
 
     def _add(self, family: FamilyName, kind: DisagreementKind, where: Where, **kw: Any) -> None:
         self.disagreements.append(
@@ -71,14 +71,14 @@ class Tally:
         )
 
     def tp(self, family: FamilyName) -> None:
-        self.counts[family][0] += 1
+        self.counts[family].tp += 1
 
     def missing(self, family: FamilyName, where: Where, fld: str, value: Any, **kw: Any) -> None:
-        self.counts[family][2] += 1
+        self.counts[family].fn += 1
         self._add(family, "missing", where, field=fld, expected=value, **kw)
 
     def extra(self, family: FamilyName, where: Where, fld: str, value: Any, **kw: Any) -> None:
-        self.counts[family][1] += 1
+        self.counts[family].fp += 1
         self._add(family, "extra", where, field=fld, actual=value, **kw)
 
     def judge(self, family: FamilyName, where: Where, diffs: list[Diff], **kw: Any) -> None:
@@ -86,8 +86,8 @@ class Tally:
         if not diffs:
             self.tp(family)
             return
-        self.counts[family][1] += 1
-        self.counts[family][2] += 1
+        self.counts[family].fp += 1
+        self.counts[family].fn += 1
         for fld, exp, act in diffs:
             self._add(family, "differs", where, field=fld, expected=exp, actual=act, **dict(kw))
 

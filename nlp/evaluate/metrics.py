@@ -14,7 +14,8 @@ Levels (each requires the ones before it):
   elsewhere not checked. Chia is not scored on units.
 
 At a level, ``tp`` is the aligned pairs that pass it; precision is ``tp / predicted`` and
-recall ``tp / gold``, so a pair with the wrong operator counts against both at ``operator``.
+recall ``tp / gold`` (:class:`nlp.scoring.Counts`, as in the audit), so a pair with the wrong
+operator counts against both at ``operator``.
 Negation cues are scored at ``span`` only.
 """
 
@@ -24,47 +25,31 @@ import math
 from dataclasses import dataclass, field
 
 from nlp.evaluate.align import Alignment, Pair
+from nlp.scoring import Counts
 
 LEVELS = ("span", "operator", "value", "unit")
 
 
-@dataclass
-class Score:
-    tp: int = 0
-    gold: int = 0
-    predicted: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "tp": self.tp,
-            "gold": self.gold,
-            "predicted": self.predicted,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-        }
+def level_dict(counts: Counts) -> dict[str, float | int]:
+    """A level as ``eligo eval --format json`` writes it: tp, gold, predicted, and precision,
+    recall and F1 to 4 places (0.0 where undefined)."""
+    return {
+        "tp": counts.tp,
+        "gold": counts.gold,
+        "predicted": counts.predicted,
+        "precision": round(counts.precision or 0.0, 4),
+        "recall": round(counts.recall or 0.0, 4),
+        "f1": round(counts.f1 or 0.0, 4),
+    }
 
 
 @dataclass
-class FamilyScore:
-    """Scores of one family at each level it is measured at."""
+class FamilyLevels:
+    """The counts of one family at each level it is measured at."""
 
     family: str
     levels: tuple[str, ...]
-    scores: dict[str, Score] = field(default_factory=dict)
+    scores: dict[str, Counts] = field(default_factory=dict)
     unit_checked: int = 0  # aligned pairs whose gold unit could be compared
     operator_unchecked: int = 0  # aligned pairs whose gold states no operator
     value_unchecked: int = 0  # aligned pairs whose gold value is not a number
@@ -73,7 +58,7 @@ class FamilyScore:
 
     def __post_init__(self) -> None:
         for level in self.levels:
-            self.scores.setdefault(level, Score())
+            self.scores.setdefault(level, Counts())
 
 
 def operator_ok(pair: Pair) -> bool:
@@ -120,34 +105,33 @@ def first_failure(pair: Pair, levels: tuple[str, ...]) -> str | None:
     return None
 
 
-def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyScore:
+def score(family: str, alignment: Alignment, levels: tuple[str, ...]) -> FamilyLevels:
     """Score one family's alignment (pairs, misses and spurious of that gold family)."""
-    result = FamilyScore(family, levels)
+    result = FamilyLevels(family, levels)
     n_gold = len(alignment.pairs) + len(alignment.missing)
     n_pred = len(alignment.pairs) + len(alignment.extra)
-    for level in levels:
-        result.scores[level].gold += n_gold
-        result.scores[level].predicted += n_pred
+    tp = dict.fromkeys(levels, 0)
     result.alternatives += len(alignment.alternatives)
     result.shared += len(alignment.shared)
     for pair in alignment.pairs:
         failed = first_failure(pair, levels)
         passed = levels if failed is None else levels[: levels.index(failed)]
         for level in passed:
-            result.scores[level].tp += 1
+            tp[level] += 1
         if "unit" in levels and pair.gold.unit is not None:
             result.unit_checked += 1
         if "operator" in levels and pair.gold.comparator is None:
             result.operator_unchecked += 1
         if "value" in levels and pair.gold.values is None:
             result.value_unchecked += 1
+    for level in levels:
+        result.scores[level] = Counts.of_totals(tp[level], n_gold, n_pred)
     return result
 
 
-def merge(into: FamilyScore, other: FamilyScore) -> None:
+def merge(into: FamilyLevels, other: FamilyLevels) -> None:
     for level in into.levels:
-        a, b = into.scores[level], other.scores[level]
-        a.tp, a.gold, a.predicted = a.tp + b.tp, a.gold + b.gold, a.predicted + b.predicted
+        into.scores[level] += other.scores[level]
     into.unit_checked += other.unit_checked
     into.value_unchecked += other.value_unchecked
     into.operator_unchecked += other.operator_unchecked

@@ -15,7 +15,7 @@ from pathlib import Path
 from models import Protocol
 from nlp.evaluate.align import Alignment, PredItem, align, predictions
 from nlp.evaluate.corpora import READERS, GoldDoc, GoldItem, Problem
-from nlp.evaluate.metrics import LEVELS, FamilyScore, first_failure, merge, score
+from nlp.evaluate.metrics import LEVELS, FamilyLevels, first_failure, merge, score
 
 # family → levels measured, per corpus; "*_all" families are span recall over every annotation
 FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -51,7 +51,7 @@ class ErrorCase:
 @dataclass
 class EvalResult:
     corpus: str
-    families: dict[str, FamilyScore]
+    families: dict[str, FamilyLevels]
     errors: list[ErrorCase] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     documents: int = 0
@@ -111,7 +111,7 @@ def evaluate(
     corpus: str,
 ) -> EvalResult:
     """Score ``protocols(usable_docs)`` (one Protocol or exception per doc, in order)."""
-    result = EvalResult(corpus, {f: FamilyScore(f, lv) for f, lv in FAMILIES[corpus].items()})
+    result = EvalResult(corpus, {f: FamilyLevels(f, lv) for f, lv in FAMILIES[corpus].items()})
     usable: list[GoldDoc] = []
     for doc in docs:
         result.documents += 1

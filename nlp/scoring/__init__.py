@@ -17,6 +17,7 @@ What each side counts as a fact, and how it ranks candidate pairs, stays with it
 (``nlp/audit/families.py``, ``nlp/evaluate/align.py``).
 """
 
+from nlp.scoring.counts import Counts, family_score
 from nlp.scoring.pairing import Pairing, pair_best_first
 
-__all__ = ["Pairing", "pair_best_first"]
+__all__ = ["Counts", "Pairing", "family_score", "pair_best_first"]
