@@ -7,7 +7,17 @@ from collections.abc import Iterator
 import pytest
 
 from models import Criterion, Group, Protocol, Quantity
-from nlp.scoring import Counts, family_score, pair_best_first, pairing
+from nlp.scoring import (
+    QUANTITY_REL_TOL,
+    TIME_REL_TOL,
+    Counts,
+    family_score,
+    pair_best_first,
+    pairing,
+    same_unit,
+    same_value,
+    units_compatible,
+)
 
 # --- pairing ----------------------------------------------------------------------------------
 
@@ -135,3 +145,47 @@ def test_an_audit_row_carries_the_counts_and_their_scores():
         0.5,
         1.0,
     )
+
+
+# --- same value -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ((9, "g/dL"), (90, "g/L")),
+        ((7, "g/d"), (7000, "mg/d")),
+        ((1.5, "mg/day"), (1.50, "mg/d")),
+        ((100, "10*9/L"), (100, "10*3/uL")),
+        ((480, None), (480, None)),
+    ],
+)
+def test_the_same_value_in_other_units(a, b):
+    assert same_value(a[0], a[1], b[0], b[1])
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ((9, "g/dL"), (9, "g/L")),  # the same number is not the same amount
+        ((6, "mo"), (26, "wk")),  # 182.6 d and 182 d: equal only within TIME_REL_TOL
+        ((3, None), (4, None)),
+        ((3, "mg"), (None, "mg")),
+    ],
+)
+def test_not_the_same_value(a, b):
+    assert not same_value(a[0], a[1], b[0], b[1], QUANTITY_REL_TOL)
+
+
+def test_durations_agree_within_their_tolerance():
+    assert same_value(6, "mo", 26, "wk", TIME_REL_TOL)
+
+
+def test_numbers_whose_units_do_not_convert_are_compared_as_written():
+    assert same_value(2.5, "ULN", 2.5, "mg")
+    assert not units_compatible("ULN", "mg") and units_compatible("g/dL", "g/L")
+
+
+def test_the_same_unit_however_written_but_not_a_compatible_one():
+    assert same_unit("mg/dL", "mg/dL") and same_unit("10*9/L", "10*3/uL")
+    assert not same_unit("g/dL", "g/L") and not same_unit("mg", None)

@@ -16,21 +16,25 @@ from models.audit import FAMILIES, Disagreement, DisagreementKind, FamilyName, F
 from models.encoding import AgeLimit, Criterion, Mention, Quantity, TextSpan, TimeWindow
 from nlp.audit.align import CriterionAlignment, Entry, shifted
 from nlp.audit.compare import (
-    QUANTITY_REL_TOL,
-    TIME_REL_TOL,
     contains_text,
     name_overlap,
     norm_anchor,
     norm_label,
     same_name,
-    same_number,
     same_text,
     show_amount,
     span_iou,
     text_similarity,
+)
+from nlp.scoring import (
+    QUANTITY_REL_TOL,
+    TIME_REL_TOL,
+    Counts,
+    family_score,
+    pairing,
+    same_value,
     units_compatible,
 )
-from nlp.scoring import Counts, family_score, pairing
 
 Diff = tuple[str, Any, Any]
 PAIR_EVIDENCE = 0.5
@@ -213,7 +217,7 @@ def _amount_diffs(e: Quantity | TimeWindow, a: Quantity | TimeWindow, rel_tol: f
         diffs.append(("unit", e.unit, a.unit))
     for name in ("value", "low", "high"):
         ev, av = getattr(e, name), getattr(a, name)
-        if not same_number(ev, e.unit, av, a.unit, rel_tol):
+        if not same_value(ev, e.unit, av, a.unit, rel_tol):
             diffs.append((name, show_amount(ev, e.unit), show_amount(av, a.unit)))
     return diffs
 
@@ -234,7 +238,7 @@ def quantity_diffs(e: Quantity, a: Quantity) -> list[Diff]:
     diffs += _amount_diffs(e, a, QUANTITY_REL_TOL)
     if not same_name(e.relative_to, a.relative_to):
         diffs.append(("relative_to", e.relative_to, a.relative_to))
-    if not same_number(e.scale_max, None, a.scale_max, None):
+    if not same_value(e.scale_max, None, a.scale_max, None):
         diffs.append(("scale_max", e.scale_max, a.scale_max))
     return diffs
 
@@ -443,7 +447,7 @@ def score_demographics(expected: Any, actual: Any, tally: Tally) -> None:
     for name in ("min_age", "max_age"):
         e, a = getattr(expected, name), getattr(actual, name)
         if e is not None and a is not None:
-            same = units_compatible(e.unit, a.unit) and same_number(
+            same = units_compatible(e.unit, a.unit) and same_value(
                 e.value, e.unit, a.value, a.unit, QUANTITY_REL_TOL
             )
             tally.judge(fam, where, [] if same else [(name, _age(e), _age(a))], text=e.text)

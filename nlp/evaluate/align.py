@@ -36,12 +36,11 @@ a quantity of its own; one per gold is set apart (``Alignment.alternatives``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import isclose
 from typing import NamedTuple
 
 from models import Protocol
 from nlp.evaluate.corpora import _HAS_NUMBER, GoldItem
-from nlp.scoring import pairing
+from nlp.scoring import pairing, same_value
 from nlp.scoring.pairing import Pairing
 
 # Which predicted families may align with which gold families, per corpus.
@@ -253,15 +252,18 @@ def _split_shared(
     return kept, shared
 
 
-def _is_the_other_value(pred: PredItem, sibling: PredItem, gold: tuple[float, ...]) -> bool:
+def _is_the_other_value(pred: PredItem, sibling: PredItem, gold: GoldItem) -> bool:
     """``pred`` and ``sibling`` hold one value each, different, and both are gold values."""
-    if pred.values is None or sibling.values is None:
+    if pred.values is None or sibling.values is None or gold.values is None:
         return False
     if len(pred.values) != 1 or len(sibling.values) != 1:
         return False
     mine, theirs = pred.values[0], sibling.values[0]
-    in_gold = all(any(isclose(v, g) for g in gold) for v in (mine, theirs))
-    return in_gold and not isclose(mine, theirs)
+    in_gold = all(
+        any(same_value(g, gold.unit, value, item.unit) for g in gold.values)
+        for value, item in ((mine, pred), (theirs, sibling))
+    )
+    return in_gold and not same_value(mine, pred.unit, theirs, sibling.unit)
 
 
 def _split_alternatives(
@@ -288,7 +290,7 @@ def _split_alternatives(
                 and pair.gold.comparator != "range"
                 and overlap(pair.gold, p.span) > 0
                 and (p.kind, p.comparator) == (sibling.kind, sibling.comparator)
-                and _is_the_other_value(p, sibling, gold)
+                and _is_the_other_value(p, sibling, pair.gold)
             ):
                 used.add(i)
                 alternatives.append(p)

@@ -6,9 +6,11 @@ Levels (each requires the ones before it):
 - ``operator``: same comparator (LCT EQ/LT/LTEQ/GT/GTEQ/BETWEEN ↔ ``=``/``<``/``<=``/``>``/
   ``>=``/``range``; a Chia comparator is read from the Value text); not checked where the
   gold states none (counted in ``operator_unchecked``);
-- ``value``: same number(s), compared numerically (1e-6 relative); a range needs both ends;
-  two gold values without BETWEEN ("class III or IV") accept either; a gold value that is
-  not a number Eligo could write is not checked;
+- ``value``: the same amount(s): numbers compared after converting the prediction into the
+  gold's unit where both have a unit and they convert (``1 g/L`` is ``100 mg/dL``), else as
+  written (:func:`nlp.scoring.same_value`, as in the audit; relative tolerance 1e-6, 2% for
+  a time window); a range needs both ends; two gold values without BETWEEN ("class III or
+  IV") accept either; a gold value that is not a number Eligo could write is not checked;
 - ``unit``: same UCUM unit where the gold has a unit that normalises (LCT ``Unit``/``Per`` via
   :func:`nlp.units.normalise_unit`, LCT temporal units via ``Eq-Temporal-Unit-Value``);
   elsewhere not checked. Chia is not scored on units.
@@ -21,11 +23,10 @@ Negation cues are scored at ``span`` only.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from nlp.evaluate.align import Alignment, Pair
-from nlp.scoring import Counts
+from nlp.scoring import QUANTITY_REL_TOL, TIME_REL_TOL, Counts, same_unit, same_value
 
 LEVELS = ("span", "operator", "value", "unit")
 
@@ -65,6 +66,12 @@ def operator_ok(pair: Pair) -> bool:
     return pair.gold.comparator is None or pair.gold.comparator == pair.pred.comparator
 
 
+def _same(pair: Pair, gold: float, pred: float) -> bool:
+    """One gold number and one predicted number are the same amount (in their units)."""
+    tolerance = TIME_REL_TOL if pair.pred.kind == "time_window" else QUANTITY_REL_TOL
+    return same_value(gold, pair.gold.unit, pred, pair.pred.unit, tolerance)
+
+
 def values_ok(pair: Pair) -> bool:
     gold, pred = pair.gold.values, pair.pred.values
     if gold is None:
@@ -73,25 +80,16 @@ def values_ok(pair: Pair) -> bool:
         return False
     if len(gold) == 2 and len(pred) == 1 and pair.gold.comparator != "range":
         # "class III or IV", ">170/110": two values without BETWEEN; either one will do
-        return any(math.isclose(g, pred[0], rel_tol=1e-6, abs_tol=1e-9) for g in gold)
+        return any(_same(pair, g, pred[0]) for g in gold)
     if len(gold) != len(pred):
         return False
     if len(gold) == 2:
         gold, pred = tuple(sorted(gold)), tuple(sorted(pred))
-    return all(
-        math.isclose(g, p, rel_tol=1e-6, abs_tol=1e-9) for g, p in zip(gold, pred, strict=True)
-    )
+    return all(_same(pair, g, p) for g, p in zip(gold, pred, strict=True))
 
 
 def unit_ok(pair: Pair) -> bool:
-    gold, pred = pair.gold.unit, pair.pred.unit
-    if gold is None or gold == pred:
-        return True
-    if pred is None:
-        return False
-    from nlp.units import same_amount
-
-    return same_amount(1.0, gold, 1.0, pred)
+    return pair.gold.unit is None or same_unit(pair.gold.unit, pair.pred.unit)
 
 
 CHECKS = {"operator": operator_ok, "value": values_ok, "unit": unit_ok}

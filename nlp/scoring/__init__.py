@@ -19,5 +19,24 @@ What each side counts as a fact, and how it ranks candidate pairs, stays with it
 
 from nlp.scoring.counts import Counts, family_score
 from nlp.scoring.pairing import Pairing, pair_best_first
+from nlp.scoring.values import (
+    QUANTITY_REL_TOL,
+    TIME_REL_TOL,
+    canonical_unit,
+    same_unit,
+    same_value,
+    units_compatible,
+)
 
-__all__ = ["Counts", "Pairing", "family_score", "pair_best_first"]
+__all__ = [
+    "QUANTITY_REL_TOL",
+    "TIME_REL_TOL",
+    "Counts",
+    "Pairing",
+    "canonical_unit",
+    "family_score",
+    "pair_best_first",
+    "same_unit",
+    "same_value",
+    "units_compatible",
+]
