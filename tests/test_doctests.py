@@ -16,6 +16,8 @@ import pytest
         "nlp.outline",
         "nlp.pipeline",
         "nlp.quantities",
+        "nlp.scoring.counts",
+        "nlp.scoring.pairing",
         "nlp.temporal",
         "nlp.temporal.abbreviations",
         "nlp.temporal.implied_anchor",

@@ -174,3 +174,21 @@ def test_parse_writes_jsonl_keyed_by_the_file(tmp_path, capsys):
     line = json.loads(capsys.readouterr().out)
     assert (line["key"], line["source"]) == (str(record), str(record))
     assert "eligibility_text" not in line["protocol"]
+
+
+def test_the_worked_example_of_a_new_format_works():
+    import textwrap
+
+    import nlp.export
+
+    doc = nlp.export.__doc__ or ""
+    start = doc.index("quantity::") + len("quantity::")
+    source = textwrap.dedent(doc[start : doc.index("after which")])
+    namespace: dict[str, object] = {}
+    exec(compile(source, "nlp/export/csv.py", "exec"), namespace)
+    exporter = register(namespace["EXPORTER"])  # type: ignore[arg-type]
+    try:
+        rows = EXPORTERS["csv"].dumps([_protocol()]).splitlines()
+    finally:
+        del EXPORTERS[exporter.name]
+    assert rows[1] == "NCT06557265,exc.1,QTc,>,480.0,ms"
