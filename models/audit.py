@@ -40,7 +40,9 @@ class _Model(BaseModel):
 
 
 class FamilyScore(_Model):
-    """Counts and scores of one family. A score is null when it is undefined (0 / 0)."""
+    """Counts and scores of one family: precision TP / (TP + FP), recall TP / (TP + FN), F1
+    2·TP / (2·TP + FP + FN); a score is null when it is undefined (0 / 0). The audit computes
+    them with ``nlp.scoring.family_score``."""
 
     family: FamilyName | Literal["overall"]
     tp: int = 0
@@ -49,19 +51,6 @@ class FamilyScore(_Model):
     precision: float | None = None
     recall: float | None = None
     f1: float | None = None
-
-    @classmethod
-    def of(cls, family: FamilyName | Literal["overall"], tp: int, fp: int, fn: int) -> FamilyScore:
-        """Scores from counts: F1 = 2·TP / (2·TP + FP + FN), the harmonic mean of P and R."""
-        return cls(
-            family=family,
-            tp=tp,
-            fp=fp,
-            fn=fn,
-            precision=tp / (tp + fp) if tp + fp else None,
-            recall=tp / (tp + fn) if tp + fn else None,
-            f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None,
-        )
 
 
 class Disagreement(_Model):

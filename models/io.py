@@ -1,4 +1,7 @@
-"""Reading and writing rule files (YAML or JSON) with errors that name the file and line."""
+"""Reading rule files (YAML or JSON) with errors that name the file and line.
+
+Writing them is an output format like the others: :mod:`nlp.export` (``yaml``, ``json``).
+"""
 
 from __future__ import annotations
 
@@ -81,40 +84,3 @@ def load_protocol(path: str | Path) -> Protocol:
     """Load a rule file written by Eligo or by hand."""
     path = Path(path)
     return protocol_from_data(load_data(path), str(path))
-
-
-def dump_protocol(protocol: Protocol, fmt: str = "yaml", *, include_text: bool = True) -> str:
-    """Serialise a Protocol as YAML or JSON, omitting empty and default-valued fields."""
-    exclude = None if include_text else {"eligibility_text"}
-    data = protocol.model_dump(mode="json", exclude_none=True, exclude=exclude)
-    data = _prune_empty(data)
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "yaml":
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    raise ValueError(f"unknown format {fmt!r}; use yaml or json")
-
-
-class _Dumper(yaml.SafeDumper):
-    """``yaml.safe_dump``'s dumper, but a string holding U+0085 (NEL) is written double-quoted,
-    where it is escaped (``\\N``): PyYAML would write it single-quoted, as a line break that
-    the loader folds into a space, so the text would not load back as it was."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    if "\x85" in data:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-    return dumper.represent_str(data)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def _prune_empty(value: Any) -> Any:
-    """Drop empty lists and dicts so rule files stay readable."""
-    if isinstance(value, dict):
-        pruned = {k: _prune_empty(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in ([], {})}
-    if isinstance(value, list):
-        return [_prune_empty(v) for v in value]
-    return value

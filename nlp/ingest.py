@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from nlp.errors import InputError
+from nlp.jsonlines import JSON_TOO_DEEP, json_problem, read_json_lines
 from nlp.limits import MAX_RECORD_CHARS
 
 FORMATS = ("page", "ctgov_json", "ctgov_xml", "text")
@@ -181,14 +181,16 @@ def read_records(
         raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    content = _decode(data, str(path))
+    content = decode_text(data, str(path))
     yield from _iter_records(content, str(path), input_format, on_error, max_chars)
 
 
 # --- decoding ---------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, source: str) -> str:
+def decode_text(data: bytes, source: str) -> str:
+    """A file's bytes as text: UTF-8 (else an InputError naming the line and byte), without
+    its byte-order mark."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -367,13 +369,6 @@ def _page_org_study_id(content: str) -> str | None:
 # --- ClinicalTrials.gov API v2 JSON -----------------------------------------------------------
 
 
-def json_problem(err: json.JSONDecodeError) -> str:
-    """The whole reason of a JSON syntax error with its column: ``malformed JSON (Invalid
-    control character at column 66)``; the caller says which line."""
-    msg = err.msg if err.msg.endswith(" at") else f"{err.msg} at"
-    return f"malformed JSON ({msg} column {err.colno})"
-
-
 def loads_json(text: str, source: str, line: int | None = None) -> Any:
     """``json.loads`` with its failures as one-line InputErrors naming ``source``: a syntax
     error with its line (``line`` for a JSONL line, else the line in ``text``) and column, and
@@ -387,12 +382,6 @@ def loads_json(text: str, source: str, line: int | None = None) -> Any:
     except RecursionError:
         at = f": line {line}" if line is not None else ""
         raise InputError(f"{source}{at}: {JSON_TOO_DEEP}") from None
-
-
-JSON_TOO_DEEP = (
-    f"JSON nested too deeply (Python's JSON reader stops at about {sys.getrecursionlimit():,} "
-    "levels)"
-)
 
 
 def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
@@ -425,16 +414,12 @@ def _jsonl_like(content: str) -> bool:
 
 
 def _jsonl_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
-    n = 0
-    # Lines end at "\n" only: str.splitlines() would also break at U+0085 or U+2028, which a
-    # JSON string may hold as they are.
-    for lineno, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        n += 1
-        study = loads_json(line, source, lineno)
+    """One study a line, sourced ``file#N``; a line that is not JSON stops the reading."""
+    for n, line in enumerate(read_json_lines(content.split("\n")), 1):
+        if line.problem is not None:
+            raise InputError(f"{source}: line {line.number}: {line.problem}")
         try:
-            yield _study_record(study, f"{source}#{n}")
+            yield _study_record(line.value, f"{source}#{n}")
         except InputError as err:
             _report(err, on_error)
 

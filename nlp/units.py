@@ -8,7 +8,6 @@ The mapping from the many ways registries *write* a unit (``gm/dL``, ``mmHg``, `
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
 from typing import Any
@@ -141,11 +140,3 @@ def convert(value: float, from_code: str, to_code: str) -> float | None:
         return float(quantity.to(_parse(to_code)).magnitude)
     except Exception:
         return None
-
-
-def same_amount(value_a: float, unit_a: str | None, value_b: float, unit_b: str | None) -> bool:
-    """Semantic equality: 1.5 g/g == 1.50 g/g, 7 g/d == 7 g/day, 9 g/dL == 90 g/L."""
-    if unit_a is None or unit_b is None or unit_a == unit_b:
-        return unit_a == unit_b and math.isclose(value_a, value_b, rel_tol=1e-6)
-    converted = convert(value_a, unit_a, unit_b)
-    return converted is not None and math.isclose(converted, value_b, rel_tol=1e-6)

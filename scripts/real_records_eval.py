@@ -32,15 +32,9 @@ from typing import Any
 from models.encoding import Mention, Protocol, Quantity, TimeWindow
 from nlp.audit import load_encoding, load_side
 from nlp.audit.align import align, shifted
-from nlp.audit.compare import (
-    contains_text,
-    norm_anchor,
-    same_name,
-    same_number,
-    span_iou,
-    units_compatible,
-)
+from nlp.audit.compare import contains_text, norm_anchor, same_name, span_iou
 from nlp.cli.check_cmd import find_gold_dir, trial_folders
+from nlp.scoring import same_value, units_compatible
 
 RATES = (
     "top-level item counts per group",
@@ -55,7 +49,7 @@ def _amounts(e: Any, a: Any, tol: float) -> bool:
     if not units_compatible(e.unit, a.unit):
         return False
     return all(
-        same_number(getattr(e, f), e.unit, getattr(a, f), a.unit, tol)
+        same_value(getattr(e, f), e.unit, getattr(a, f), a.unit, tol)
         for f in ("value", "low", "high")
     )
 

@@ -23,8 +23,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.io import dump_protocol
 from nlp import default_source
+from nlp.export import dump_protocol
 from nlp.ingest import Record, read_records, record_from_text, records_from_string
 from nlp.parser import Parser
 

@@ -20,8 +20,9 @@ from models import Protocol
 from nlp.batch import run_batch
 from nlp.batch import runner as runner_module
 from nlp.batch.sources import iter_items
-from nlp.batch.writers import SCHEMA, repair_tail
+from nlp.batch.writers import repair_tail
 from nlp.cli import main
+from nlp.export.parquet import SCHEMA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 INPUTS = [FIXTURES / "studies.jsonl", FIXTURES / "ctgov_bulk.json", FIXTURES / "corpus"]

@@ -20,6 +20,8 @@ import pytest
         "nlp.pipeline",
         "nlp.rulefiles",
         "nlp.quantities",
+        "nlp.scoring.counts",
+        "nlp.scoring.pairing",
         "nlp.temporal",
         "nlp.temporal.abbreviations",
         "nlp.temporal.implied_anchor",

@@ -231,8 +231,30 @@ def test_value_and_unit_levels():
         return tuple(scores[lv].tp for lv in ("span", "operator", "value", "unit"))
 
     assert run_with(Quantity(comparator=">", value=100, unit="mg/dL", span=(10, 21))) == (1,) * 4
-    assert run_with(Quantity(comparator=">", value=100, unit="g/L", span=(10, 21))) == (1, 1, 1, 0)
     assert run_with(Quantity(comparator=">", value=10, unit="mg/dL", span=(12, 15))) == (1, 1, 0, 0)
+
+
+def test_the_value_level_compares_amounts_in_the_gold_unit_and_the_unit_level_the_unit():
+    text = "Platelets > 100 mg/dL"
+    ann = (
+        "E1\tEq-Comparison:T1 Operator:T2 Value:T3 Unit:T4 Per:T5\n"
+        "T1\tEq-Comparison 10 21\t> 100 mg/dL\n"
+        "T2\tEq-Operator 10 11\t>\n"
+        "T3\tEq-Value 12 15\t100\n"
+        "T4\tEq-Unit 16 18\tmg\n"
+        "T5\tEq-Unit 19 21\tdL\n"
+        "A1\tEq-Operator-Value T2 GT\n"
+    )
+    gold = GoldDoc("synthetic", text, lct_items(parse_brat("synthetic", text, ann)))
+
+    def run_with(value: float, unit: str):
+        q = Quantity(comparator=">", value=value, unit=unit, span=(10, 21))
+        result = evaluate([gold], lambda docs: iter([_protocol(text, [q])]), "lct")
+        scores = result.families["comparison"].scores
+        return tuple(scores[lv].tp for lv in ("span", "operator", "value", "unit"))
+
+    assert run_with(1, "g/L") == (1, 1, 1, 0)  # 1 g/L is 100 mg/dL: the same amount
+    assert run_with(100, "g/L") == (1, 1, 0, 0)  # the same number is not the same amount
 
 
 def test_negation_cues_deduplicated_and_scored():

@@ -502,7 +502,8 @@ def test_a_timed_out_record_keeps_its_trial_id_on_resume(tmp_path, stalling_pars
 
 @pytest.mark.parametrize("char", ["\u0085", "\u2028", "\u2029", "\r", "\x00", "\ufeff"])
 def test_a_rule_file_with_a_yaml_line_break_character_loads_back_exactly(tmp_path, char):
-    from models.io import dump_protocol, load_protocol
+    from models.io import load_protocol
+    from nlp.export import dump_protocol
 
     protocol = parse_text(f"Inclusion Criteria:\n  -  Age >= 18 years{char}old\n  -  No HIV")
     path = tmp_path / "rules.yaml"

@@ -10,8 +10,9 @@ import math
 import pytest
 
 from models.encoding import Protocol
-from models.io import EncodingFileError, dump_protocol, load_protocol
+from models.io import EncodingFileError, load_protocol
 from nlp import parse_text
+from nlp.export import dump_protocol
 
 
 def test_a_run_of_spaces_before_a_limit_is_linear() -> None:  # row 1

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.encoding import Protocol
-from models.io import dump_protocol
 from nlp import parse_text
 from nlp.errors import InputError
+from nlp.export import dump_protocol
 from nlp.outline import build_outline
 from nlp.quantities import find_quantities
 from nlp.temporal import find_time_windows

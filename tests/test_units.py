@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.units import normalise_unit, same_amount
+from nlp.units import normalise_unit
 
 
 @pytest.mark.parametrize(
@@ -75,9 +75,3 @@ def test_every_table_code_is_ucum():
 
     rows = json.loads((resources.files("nlp") / "rules" / "units.json").read_text("utf-8"))
     assert [r["ucum"] for r in rows if not is_valid_ucum(r["ucum"])] == []
-
-
-def test_same_amount_converts():
-    assert same_amount(9, "g/dL", 90, "g/L")
-    assert same_amount(7, "g/d", 7000, "mg/d")
-    assert not same_amount(9, "g/dL", 9, "g/L")

@@ -5,10 +5,12 @@ and span: see :mod:`nlp.audit.align`) and counts *facts*. A fact stated alike on
 a TP; on the expected side only an FN (``missing``); on the actual side only an FP
 (``extra``); a paired fact that differs is one FN and one FP (``differs``), and each
 differing field is listed with both values. A criterion that is not aligned contributes all
-its facts as missing (or extra) in every family. Values are compared semantically
-(:mod:`nlp.audit.compare`): numbers after unit conversion, units by UCUM code, measure names
-leniently. Text, notes and span offsets are presentation: they serve alignment and evidence
-only, except a criterion's own text, whose difference means the item boundaries differ.
+its facts as missing (or extra) in every family. Values are compared semantically: numbers
+after unit conversion and units by UCUM code (:mod:`nlp.scoring.values`, shared with the
+evaluation), measure names leniently (:mod:`nlp.audit.compare`). Facts are paired, and counts
+turned into scores, by :mod:`nlp.scoring` too. Text, notes and span offsets are
+presentation: they serve alignment and evidence only, except a criterion's own text, whose
+difference means the item boundaries differ.
 
 The families:
 

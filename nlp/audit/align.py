@@ -9,7 +9,8 @@ passes, each over what is still unpaired:
    equal texts, prefer the same id, label and group kind, then the nearest position;
 3. ``span``: spans overlapping with IoU >= 0.5, best first (only when both spans point into
    the same eligibility text, or one text is found inside the other and spans can be shifted);
-4. ``similar``: word overlap (Jaccard) >= 0.6, best first;
+4. ``similar``: word overlap (Jaccard) >= 0.6, best first (passes 3 and 4 pair through
+   :func:`nlp.scoring.pairing.pair_best_first`, like the facts of each family);
 5. ``id_only``: same id with nothing else in common.
 
 Groups are then paired by the criteria they share (most first), then by id, then by kind and
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from models.audit import AlignMethod
 from models.encoding import Criterion, Group, Protocol
 from nlp.audit.compare import norm_label, norm_text, span_iou, text_similarity
+from nlp.scoring import pairing
 
 ID_CORROBORATION = 0.5
 SPAN_IOU = 0.5
@@ -85,7 +87,7 @@ def shifted(span: tuple[int, int] | None, shift: int | None) -> tuple[int, int] 
 
 
 @dataclass
-class Alignment:
+class CriterionAlignment:
     """Criterion pairs (expected entry index → actual entry index) and group pairs."""
 
     expected: list[Entry]
@@ -104,9 +106,11 @@ class Alignment:
         return [a for a in self.actual if a.index not in taken]
 
 
-def align(expected: Protocol, actual: Protocol) -> Alignment:
+def align(expected: Protocol, actual: Protocol) -> CriterionAlignment:
     """Pair criteria and groups of ``expected`` and ``actual`` (see the module docstring)."""
-    result = Alignment(entries(expected), entries(actual), shift=span_shift(expected, actual))
+    result = CriterionAlignment(
+        entries(expected), entries(actual), shift=span_shift(expected, actual)
+    )
     used: set[int] = set()
 
     def take(e: Entry, a: Entry, method: AlignMethod) -> None:
@@ -189,22 +193,19 @@ def _greedy(
     method: AlignMethod,
     take: Callable[[Entry, Entry, AlignMethod], None],
 ) -> None:
-    scored = [
-        (s, e.index, a.index, e, a)
-        for e in expected
-        for a in actual
-        if (s := score(e, a)) >= threshold
-    ]
-    done_e: set[int] = set()
-    done_a: set[int] = set()
-    for _, ei, ai, e, a in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
-        if ei not in done_e and ai not in done_a:
-            take(e, a, method)
-            done_e.add(ei)
-            done_a.add(ai)
+    """Pair best first the couples scoring at least ``threshold``."""
+
+    def rank(e: Entry, a: Entry) -> float | None:
+        s = score(e, a)
+        return s if s >= threshold else None
+
+    for e, a in pairing.pair_best_first(expected, actual, rank).pairs:
+        take(e, a, method)
 
 
-def _align_groups(expected: Protocol, actual: Protocol, result: Alignment) -> dict[int, int]:
+def _align_groups(
+    expected: Protocol, actual: Protocol, result: CriterionAlignment
+) -> dict[int, int]:
     votes: Counter[tuple[int, int]] = Counter()
     for ei, ai in result.pairs.items():
         votes[(result.expected[ei].group_index, result.actual[ai].group_index)] += 1

@@ -1,66 +1,19 @@
-"""Semantic equality of the values an audit compares: amounts with units, names, texts, spans.
+"""Semantic equality of what an audit compares besides amounts: names, texts, spans, labels.
 
-Why not compare strings: a hand-typed rule file writes ``1.50`` and ``mg/day`` where the
-parser writes ``1.5`` and ``mg/d``; ``9 g/dL`` is ``90 g/L``; "QTc" names the same measure as
-"QT interval corrected for heart rate (QTc)". These helpers decide such cases in one place.
+Why not compare strings: "QTc" names the same measure as "QT interval corrected for heart
+rate (QTc)", and ``"8."`` is the label ``8``. These helpers decide such cases in one place;
+amounts and units (``1.50 mg/day`` = ``1.5 mg/d``, ``9 g/dL`` = ``90 g/L``) are
+:mod:`nlp.scoring.values`, shared with the evaluation.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from functools import cache
 
 from nlp.textutil import unescape_markdown
-from nlp.units import convert, normalise_unit
-
-QUANTITY_REL_TOL = 1e-6
-"""Relative tolerance for lab values: they must agree after conversion, up to rounding."""
-
-TIME_REL_TOL = 0.02
-"""Relative tolerance for durations: 6 mo (182.6 d in UCUM) equals 26 wk (182 d)."""
 
 _STOPWORDS = frozenset({"of", "the", "and", "for", "a", "an", "to", "in", "on", "by", "or"})
 _TOKEN = re.compile(r"[^\W_]+")
-
-
-@cache
-def canonical_unit(unit: str | None) -> str | None:
-    """The UCUM code for a unit as written (``mg/day`` → ``mg/d``); the unit itself if unknown."""
-    if unit is None:
-        return None
-    stripped = unit.strip()
-    return normalise_unit(stripped) or stripped
-
-
-def units_compatible(unit_a: str | None, unit_b: str | None) -> bool:
-    """Same unit, or two units that convert into each other (g/dL and g/L, mo and wk)."""
-    a, b = canonical_unit(unit_a), canonical_unit(unit_b)
-    if a is None or b is None:
-        return a == b
-    return a == b or convert(1.0, a, b) is not None
-
-
-def same_number(
-    value_a: float | None,
-    unit_a: str | None,
-    value_b: float | None,
-    unit_b: str | None,
-    rel_tol: float = QUANTITY_REL_TOL,
-) -> bool:
-    """Equal amounts after converting b's unit into a's (raw numbers when units do not convert).
-
-    ``same_number(9, "g/dL", 90, "g/L")`` is True; ``same_number(9, "g/dL", 9, "g/L")`` False.
-    A missing number equals only a missing number.
-    """
-    if value_a is None or value_b is None:
-        return value_a is None and value_b is None
-    a, b = canonical_unit(unit_a), canonical_unit(unit_b)
-    converted = value_b
-    if a is not None and b is not None and a != b:
-        as_a = convert(value_b, b, a)
-        converted = value_b if as_a is None else as_a
-    return math.isclose(value_a, converted, rel_tol=rel_tol, abs_tol=1e-9)
 
 
 def show_amount(value: float | None, unit: str | None) -> str | None:

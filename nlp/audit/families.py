@@ -8,30 +8,34 @@ fact stated alike on both sides is a TP; a fact on one side only is a ``missing`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from models.audit import FAMILIES, Disagreement, DisagreementKind, FamilyName, FamilyScore
 from models.encoding import AgeLimit, Criterion, Mention, Quantity, TextSpan, TimeWindow
-from nlp.audit.align import Alignment, Entry, shifted
+from nlp.audit.align import CriterionAlignment, Entry, shifted
 from nlp.audit.compare import (
-    QUANTITY_REL_TOL,
-    TIME_REL_TOL,
     contains_text,
     name_overlap,
     norm_anchor,
     norm_label,
     same_name,
-    same_number,
     same_text,
     show_amount,
     span_iou,
     text_similarity,
+)
+from nlp.scoring import (
+    QUANTITY_REL_TOL,
+    TIME_REL_TOL,
+    Counts,
+    family_score,
+    pairing,
+    same_value,
     units_compatible,
 )
 
-T = TypeVar("T")
 Diff = tuple[str, Any, Any]
 PAIR_EVIDENCE = 0.5
 """Least span IoU / name or text overlap for two quantities (or windows) to be one fact."""
@@ -49,13 +53,13 @@ class Where:
 
 @dataclass
 class Tally:
-    counts: dict[FamilyName, list[int]] = field(
-        default_factory=lambda: {f: [0, 0, 0] for f in FAMILIES}
+    counts: dict[FamilyName, Counts] = field(
+        default_factory=lambda: {f: Counts() for f in FAMILIES}
     )
     disagreements: list[Disagreement] = field(default_factory=list)
 
     def scores(self) -> list[FamilyScore]:
-        return [FamilyScore.of(f, *self.counts[f]) for f in FAMILIES]
+        return [family_score(f, self.counts[f]) for f in FAMILIES]
 
     def _add(self, family: FamilyName, kind: DisagreementKind, where: Where, **kw: Any) -> None:
         self.disagreements.append(
@@ -71,14 +75,14 @@ class Tally:
         )
 
     def tp(self, family: FamilyName) -> None:
-        self.counts[family][0] += 1
+        self.counts[family].tp += 1
 
     def missing(self, family: FamilyName, where: Where, fld: str, value: Any, **kw: Any) -> None:
-        self.counts[family][2] += 1
+        self.counts[family].fn += 1
         self._add(family, "missing", where, field=fld, expected=value, **kw)
 
     def extra(self, family: FamilyName, where: Where, fld: str, value: Any, **kw: Any) -> None:
-        self.counts[family][1] += 1
+        self.counts[family].fp += 1
         self._add(family, "extra", where, field=fld, actual=value, **kw)
 
     def judge(self, family: FamilyName, where: Where, diffs: list[Diff], **kw: Any) -> None:
@@ -86,8 +90,8 @@ class Tally:
         if not diffs:
             self.tp(family)
             return
-        self.counts[family][1] += 1
-        self.counts[family][2] += 1
+        self.counts[family].fp += 1
+        self.counts[family].fn += 1
         for fld, exp, act in diffs:
             self._add(family, "differs", where, field=fld, expected=exp, actual=act, **dict(kw))
 
@@ -103,35 +107,7 @@ class Tally:
             self.judge(family, where, [] if exp == act else [(fld, exp, act)])
 
 
-def _pair(
-    expected: Sequence[T],
-    actual: Sequence[T],
-    score: Callable[[T, T], float | None],
-) -> tuple[list[tuple[T, T]], list[T], list[T]]:
-    """Best-first one-to-one pairing; ``score`` None means "cannot be the same fact"."""
-    scored = [
-        (s, i, j)
-        for i, e in enumerate(expected)
-        for j, a in enumerate(actual)
-        if (s := score(e, a)) is not None
-    ]
-    done_e: set[int] = set()
-    done_a: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    for _, i, j in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
-        if i not in done_e and j not in done_a:
-            pairs.append((i, j))
-            done_e.add(i)
-            done_a.add(j)
-    pairs.sort()
-    return (
-        [(expected[i], actual[j]) for i, j in pairs],
-        [e for i, e in enumerate(expected) if i not in done_e],
-        [a for j, a in enumerate(actual) if j not in done_a],
-    )
-
-
-def _where(e: Entry | None, a: Entry | None, al: Alignment) -> Where:
+def _where(e: Entry | None, a: Entry | None, al: CriterionAlignment) -> Where:
     if e is not None:
         c = e.criterion
         return Where(c.id, a.criterion.id if a else None, c.span, c.text)
@@ -139,7 +115,7 @@ def _where(e: Entry | None, a: Entry | None, al: Alignment) -> Where:
     return Where(None, a.criterion.id, shifted(a.criterion.span, al.shift), a.criterion.text)
 
 
-def _criterion_pairs(al: Alignment) -> list[tuple[Entry | None, Entry | None]]:
+def _criterion_pairs(al: CriterionAlignment) -> list[tuple[Entry | None, Entry | None]]:
     """Every expected criterion with its partner (or None), then unpaired actual criteria."""
     out: list[tuple[Entry | None, Entry | None]] = [(e, al.actual_of(e)) for e in al.expected]
     out.extend((None, a) for a in al.unpaired_actual())
@@ -153,7 +129,9 @@ def _group_name(entry: Entry) -> str:
     return f"{entry.group.kind} ({entry.group.id})"
 
 
-def score_structure(al: Alignment, tally: Tally, exp_groups: list, act_groups: list) -> None:
+def score_structure(
+    al: CriterionAlignment, tally: Tally, exp_groups: list, act_groups: list
+) -> None:
     fam: FamilyName = "structure"
     for e, a in _criterion_pairs(al):
         where = _where(e, a, al)
@@ -239,7 +217,7 @@ def _amount_diffs(e: Quantity | TimeWindow, a: Quantity | TimeWindow, rel_tol: f
         diffs.append(("unit", e.unit, a.unit))
     for name in ("value", "low", "high"):
         ev, av = getattr(e, name), getattr(a, name)
-        if not same_number(ev, e.unit, av, a.unit, rel_tol):
+        if not same_value(ev, e.unit, av, a.unit, rel_tol):
             diffs.append((name, show_amount(ev, e.unit), show_amount(av, a.unit)))
     return diffs
 
@@ -260,7 +238,7 @@ def quantity_diffs(e: Quantity, a: Quantity) -> list[Diff]:
     diffs += _amount_diffs(e, a, QUANTITY_REL_TOL)
     if not same_name(e.relative_to, a.relative_to):
         diffs.append(("relative_to", e.relative_to, a.relative_to))
-    if not same_number(e.scale_max, None, a.scale_max, None):
+    if not same_value(e.scale_max, None, a.scale_max, None):
         diffs.append(("scale_max", e.scale_max, a.scale_max))
     return diffs
 
@@ -289,7 +267,7 @@ def _item_evidence(
 
 
 def _score_items(
-    al: Alignment,
+    al: CriterionAlignment,
     tally: Tally,
     fam: FamilyName,
     items: Callable[[Criterion], list[Any]],
@@ -304,14 +282,14 @@ def _score_items(
         where = _where(e, a, al)
         exp_items = items(e.criterion) if e else []
         act_items = items(a.criterion) if a else []
-        pairs, missing, extra = _pair(exp_items, act_items, score)
-        for x, y in pairs:
+        paired = pairing.pair_best_first(exp_items, act_items, score, in_order=True)
+        for x, y in paired.pairs:
             item = f"{shown} '{describe(x)}'"
             tally.judge(fam, where, diffs(x, y), item=item, span=x.span or where.span)
-        for x in missing:
+        for x in paired.missing:
             item = f"{shown} '{describe(x)}'"
             tally.missing(fam, where, noun, describe(x), item=item, span=x.span)
-        for y in extra:
+        for y in paired.extra:
             item = f"{shown} '{describe(y)}'"
             span = shifted(y.span, al.shift)
             tally.extra(fam, where, noun, describe(y), item=item, span=span)
@@ -325,7 +303,7 @@ def _compatible(e: Quantity | TimeWindow, a: Quantity | TimeWindow, shift: int |
     return not (e.text and a.text and text_similarity(e.text, a.text) == 0)
 
 
-def score_quantities(al: Alignment, tally: Tally) -> None:
+def score_quantities(al: CriterionAlignment, tally: Tally) -> None:
     def score(e: Quantity, a: Quantity) -> float | None:
         evidence = max(_item_evidence(e, a, al.shift), name_overlap(e.measure, a.measure))
         agree = _amounts_agree(e, a, QUANTITY_REL_TOL)
@@ -348,7 +326,7 @@ def score_quantities(al: Alignment, tally: Tally) -> None:
     )
 
 
-def score_time_windows(al: Alignment, tally: Tally) -> None:
+def score_time_windows(al: CriterionAlignment, tally: Tally) -> None:
     def score(e: TimeWindow, a: TimeWindow) -> float | None:
         evidence = _item_evidence(e, a, al.shift)
         agree = _amounts_agree(e, a, TIME_REL_TOL)
@@ -379,7 +357,7 @@ def _asserted(m: Mention) -> bool:
     return m.assertion != "present" or m.result is not None
 
 
-def score_assertions(al: Alignment, tally: Tally) -> None:
+def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
     fam: FamilyName = "assertions"
 
     def score(e: Mention, a: Mention) -> float | None:
@@ -400,18 +378,18 @@ def score_assertions(al: Alignment, tally: Tally) -> None:
             tally.extra(fam, where, "assertion", a.criterion.assertion)
         exp_m = [m for m in e.criterion.mentions if _asserted(m)] if e else []
         act_m = list(a.criterion.mentions) if a else []
-        pairs, missing, extra = _pair(exp_m, act_m, score)
-        for x, y in pairs:
+        paired = pairing.pair_best_first(exp_m, act_m, score, in_order=True)
+        for x, y in paired.pairs:
             diffs: list[Diff] = []
             if x.assertion != y.assertion:
                 diffs.append(("mention.assertion", x.assertion, y.assertion))
             if x.result != y.result:
                 diffs.append(("mention.result", x.result, y.result))
             tally.judge(fam, where, diffs, item=f"mention '{x.text}'", span=x.span)
-        for x in missing:
+        for x in paired.missing:
             value = _mention_value(x)
             tally.missing(fam, where, "mention", value, item=f"mention '{x.text}'", span=x.span)
-        for y in extra:
+        for y in paired.extra:
             if _asserted(y):
                 tally.extra(
                     fam,
@@ -430,7 +408,7 @@ def _mention_value(m: Mention) -> str:
 # logic ----------------------------------------------------------------------------------------
 
 
-def score_logic(al: Alignment, tally: Tally) -> None:
+def score_logic(al: CriterionAlignment, tally: Tally) -> None:
     fam: FamilyName = "logic"
 
     def score(e: TextSpan, a: TextSpan) -> float | None:
@@ -447,12 +425,12 @@ def score_logic(al: Alignment, tally: Tally) -> None:
         for part in ("optional", "exceptions"):
             exp_parts = getattr(e.criterion, part) if e else []
             act_parts = getattr(a.criterion, part) if a else []
-            pairs, missing, extra = _pair(exp_parts, act_parts, score)
-            for _ in pairs:
+            paired = pairing.pair_best_first(exp_parts, act_parts, score)
+            for _ in paired.pairs:
                 tally.tp(fam)
-            for x in missing:
+            for x in paired.missing:
                 tally.missing(fam, where, part, x.text, span=x.span)
-            for y in extra:
+            for y in paired.extra:
                 tally.extra(fam, where, part, y.text, span=shifted(y.span, al.shift))
 
 
@@ -469,7 +447,7 @@ def score_demographics(expected: Any, actual: Any, tally: Tally) -> None:
     for name in ("min_age", "max_age"):
         e, a = getattr(expected, name), getattr(actual, name)
         if e is not None and a is not None:
-            same = units_compatible(e.unit, a.unit) and same_number(
+            same = units_compatible(e.unit, a.unit) and same_value(
                 e.value, e.unit, a.value, a.unit, QUANTITY_REL_TOL
             )
             tally.judge(fam, where, [] if same else [(name, _age(e), _age(a))], text=e.text)

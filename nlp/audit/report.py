@@ -8,31 +8,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from models.audit import FAMILIES, AuditReport, Disagreement, FamilyScore
+from nlp.scoring import Counts, family_score
 
 TEXT_WIDTH = 96
 
 
+def _counts(score: FamilyScore) -> Counts:
+    return Counts(score.tp, score.fp, score.fn)
+
+
 def combine(reports: Iterable[AuditReport]) -> list[FamilyScore]:
     """Family scores summed over several audits (micro-average), in :data:`FAMILIES` order."""
-    totals = {f: [0, 0, 0] for f in FAMILIES}
+    totals = {f: Counts() for f in FAMILIES}
     for report in reports:
         for score in report.families:
             if score.family in totals:
-                counts = totals[score.family]
-                counts[0] += score.tp
-                counts[1] += score.fp
-                counts[2] += score.fn
-    return [FamilyScore.of(f, *totals[f]) for f in FAMILIES]
+                totals[score.family] += _counts(score)
+    return [family_score(f, totals[f]) for f in FAMILIES]
 
 
 def overall_of(families: list[FamilyScore]) -> FamilyScore:
     """All families' counts summed: one micro-averaged row."""
-    return FamilyScore.of(
-        "overall",
-        sum(f.tp for f in families),
-        sum(f.fp for f in families),
-        sum(f.fn for f in families),
-    )
+    return family_score("overall", sum(map(_counts, families), Counts()))
 
 
 def _num(x: float | None) -> str:

@@ -1,9 +1,10 @@
 """Where the parsing runs: in this process, in local worker processes, or on a Dask cluster.
 
 Every engine runs the same function, :func:`process_chunk`, on chunks of items and hands back
-plain data (bytes lines or row dicts), so nothing spaCy-shaped crosses a process boundary
-(medSpaCy pipelines do not pickle, which is why ``nlp.pipe(n_process=...)`` is not used). The
-parser is built once per process (per thread on Dask) and cached at module level.
+plain data (the entries of :mod:`nlp.export`: bytes lines or row dicts), so nothing
+spaCy-shaped crosses a process boundary (medSpaCy pipelines do not pickle, which is why
+``nlp.pipe(n_process=...)`` is not used). The parser is built once per process (per thread on
+Dask) and cached at module level.
 
 Chunks are submitted through a bounded window (``max_inflight``) and their results come back
 in submission order, so memory stays flat however long the input, and the output order is the
@@ -32,8 +33,8 @@ from typing import Any
 
 from nlp.batch.sources import Item
 from nlp.batch.watchdog import RecordTimeout, exit_with, ignore_interrupts, time_limit
-from nlp.batch.writers import jsonl_line, protocol_rows
 from nlp.errors import SPLIT_WARNINGS, EligoError
+from nlp.export import StreamExporter, get_exporter
 
 _local = threading.local()
 
@@ -75,6 +76,8 @@ def process_chunk(
 
     ``timeout``: seconds a record may take (None: no limit), see the module docstring.
     """
+    exporter = get_exporter(fmt)
+    assert isinstance(exporter, StreamExporter), f"{fmt} writes no entry per record"
     records = [item.record for item in items if item.record is not None and item.error is None]
     results = iter(_parse_all(records, timeout))
     out = []
@@ -95,10 +98,7 @@ def process_chunk(
             out.append(Outcome(key, item.trial_id, source, stage="parse", reason=reason))
             continue
         try:
-            if fmt == "parquet":
-                payload = protocol_rows(key, source, result)
-            else:
-                payload = jsonl_line(key, source, result, include_text)
+            payload = exporter.entry(result, key, source, include_text=include_text)
         except Exception as exc:
             out.append(Outcome(key, item.trial_id, source, stage="parse", reason=repr(exc)))
             continue

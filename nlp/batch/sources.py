@@ -36,7 +36,6 @@ relies on.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import zipfile
@@ -45,19 +44,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nlp.errors import InputError
+from nlp.export import record_key
 from nlp.ingest import (
-    JSON_TOO_DEEP,
     Record,
-    _decode,
     check_record,
+    decode_text,
     is_blank,
-    json_problem,
     json_type,
     read_records,
     record_from_text,
     records_from_string,
     trial_id_value,
 )
+from nlp.jsonlines import JsonLine, read_json_lines
 from nlp.limits import MAX_RECORD_CHARS
 
 RECORD_SUFFIXES = (".txt", ".json", ".xml")
@@ -88,7 +87,7 @@ class Item:
 
     @property
     def key(self) -> str:
-        return f"{self.trial_id}@{self.location}" if self.trial_id else self.location
+        return record_key(self.trial_id, self.location) or self.location
 
 
 def printable(text: str) -> str:
@@ -286,30 +285,18 @@ def _iter_jsonl(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterato
         return
     with handle:
         any_line = False
-        for lineno, raw in enumerate(handle, 1):
-            location = f"{path}:{lineno}"
-            if not raw.strip():
-                continue
+        for line in read_json_lines(handle):
             any_line = True
-            yield _jsonl_item(raw, location, max_chars)
+            yield _jsonl_item(line, f"{path}:{line.number}", max_chars)
         if not any_line:
             yield _error(str(path), "empty file")
 
 
-def _jsonl_item(raw: bytes, location: str, max_chars: int | None = MAX_RECORD_CHARS) -> Item:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        return _error(
-            location,
-            f"not UTF-8 text (byte 0x{raw[err.start]:02x} at byte offset {err.start} in the line)",
-        )
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return _error(location, json_problem(err))
-    except RecursionError:
-        return _error(location, JSON_TOO_DEEP)
+def _jsonl_item(line: JsonLine, location: str, max_chars: int | None = MAX_RECORD_CHARS) -> Item:
+    if line.problem is not None:
+        return _error(location, line.problem)
+    assert line.text is not None
+    text, data = line.text, line.value
     if not isinstance(data, dict):
         return _error(location, f"not a JSON object ({json_type(data)})")
     if "protocolSection" in data:  # a full CT.gov API v2 study on the line
@@ -365,7 +352,7 @@ def _iter_zip(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[
             location = f"{path}!{info.filename}"
             try:
                 data = archive.read(info)
-                content = _decode(data, location)
+                content = decode_text(data, location)
                 if not content.strip():
                     yield _error(location, "empty file", _name_id(Path(info.filename)))
                     continue
@@ -405,7 +392,7 @@ def _chia_item(parts: dict[str, Path], max_chars: int | None = MAX_RECORD_CHARS)
     texts = {}
     for part, file in parts.items():
         try:
-            texts[part] = _decode(file.read_bytes(), str(file))
+            texts[part] = decode_text(file.read_bytes(), str(file))
         except InputError as err:
             return _error(str(file), _strip_source(str(err), str(file)), trial_id)
         except OSError as err:

@@ -3,7 +3,9 @@
 Every input record ends in exactly one place: a result (a line of the JSONL output, or its rows
 and its key in a Parquet part) or a line of the error log ``OUT.errors.jsonl``.
 
-JSONL output, one line per record, written whole and flushed chunk by chunk::
+The bytes and rows come from the exporters (:mod:`nlp.export.jsonl`, :mod:`nlp.export.parquet`,
+made in the workers); this module is the file mechanics around them. JSONL output, one line per
+record (``nlp.export.jsonl.line``), written whole and flushed chunk by chunk::
 
     {"key": "NCT01234567@studies/x.jsonl:12", "trial_id": "NCT01234567",
      "source": "studies/x.jsonl:12", "protocol": {...}}
@@ -29,12 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from models import Part, Protocol, Remark
-
-PROTOCOL_FIELD = b',"protocol":'
+from nlp.export import jsonl, parquet
 
 
 class Done:
@@ -134,26 +131,12 @@ class ErrorLog(_LineLog):
 # --- JSONL results ----------------------------------------------------------------------------
 
 
-def jsonl_line(key: str, source: str, protocol: Protocol, include_text: bool) -> bytes:
-    """One output line; the record fields come first so resume reads them without the rest."""
-    head = json.dumps(
-        {"key": key, "trial_id": protocol.trial_id, "source": source},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    body = protocol.model_dump_json(
-        exclude_none=True, exclude=None if include_text else {"eligibility_text"}
-    )
-    return head[:-1].encode() + PROTOCOL_FIELD + body.encode() + b"}\n"
-
-
 class JsonlWriter(_LineLog):
     """Results as JSON Lines (see the module docstring); ``payload`` is a finished line."""
 
     def scan(self, done: Done) -> None:
         for raw in self.lines():
-            # A JSON string never holds an unescaped `,"protocol":`, so the first one ends the head.
-            head = json.loads(raw[: raw.index(PROTOCOL_FIELD)] + b"}")
+            head = jsonl.read_head(raw)
             done.add(head["key"], head["trial_id"], head["source"])
 
     def write(self, key: str, trial_id: str | None, source: str, payload: Any) -> None:
@@ -162,190 +145,14 @@ class JsonlWriter(_LineLog):
 
 # --- Parquet results --------------------------------------------------------------------------
 
-_SPAN = [pa.field("span_start", pa.int32()), pa.field("span_end", pa.int32())]
-QUANTITY = pa.struct(
-    [
-        pa.field("kind", pa.string()),
-        pa.field("measure", pa.string()),
-        pa.field("comparator", pa.string()),
-        pa.field("value", pa.float64()),
-        pa.field("low", pa.float64()),
-        pa.field("high", pa.float64()),
-        pa.field("unit", pa.string()),
-        pa.field("relative_to", pa.string()),
-        pa.field("scale_max", pa.float64()),
-        pa.field("condition", pa.string()),
-        pa.field("text", pa.string()),
-        *_SPAN,
-    ]
-)
-TIME_WINDOW = pa.struct(
-    [
-        pa.field("comparator", pa.string()),
-        pa.field("value", pa.float64()),
-        pa.field("low", pa.float64()),
-        pa.field("high", pa.float64()),
-        pa.field("unit", pa.string()),
-        pa.field("relation", pa.string()),
-        pa.field("anchor", pa.string()),
-        pa.field("anchor_text", pa.string()),
-        pa.field("whichever", pa.string()),
-        pa.field("text", pa.string()),
-        *_SPAN,
-    ]
-)
-MENTION = pa.struct(
-    [
-        pa.field("text", pa.string()),
-        pa.field("category", pa.string()),
-        pa.field("assertion", pa.string()),
-        pa.field("result", pa.string()),
-        *_SPAN,
-    ]
-)
-PART = pa.struct(
-    [
-        pa.field("text", pa.string()),
-        pa.field("cue", pa.string()),
-        *_SPAN,
-    ]
-)
-WARNING = pa.struct(
-    [
-        pa.field("code", pa.string()),
-        pa.field("message", pa.string()),
-        pa.field("criterion_id", pa.string()),
-        *_SPAN,
-    ]
-)
-SCHEMA = pa.schema(
-    [
-        pa.field("key", pa.string()),
-        pa.field("source", pa.string()),
-        pa.field("trial_id", pa.string()),
-        pa.field("group_id", pa.string()),
-        pa.field("group_kind", pa.string()),
-        pa.field("group_label", pa.string()),
-        pa.field("cohort", pa.string()),
-        pa.field("criterion_id", pa.string()),
-        pa.field("label", pa.string()),
-        pa.field("depth", pa.int16()),
-        pa.field("parent_id", pa.string()),
-        pa.field("text", pa.string()),
-        *_SPAN,
-        pa.field("assertion", pa.string()),
-        pa.field("logic", pa.string()),
-        pa.field("quantities", pa.list_(QUANTITY)),
-        pa.field("time_windows", pa.list_(TIME_WINDOW)),
-        pa.field("mentions", pa.list_(MENTION)),
-        pa.field("optional", pa.list_(PART)),
-        pa.field("exceptions", pa.list_(PART)),
-        # lines kept that are not criteria (``cue`` holds the remark's kind: preamble, note, ...)
-        pa.field("remarks", pa.list_(PART)),
-        pa.field("group_remarks", pa.list_(PART)),  # repeated on each row of the group
-        # the warnings about this criterion, and those about the record as a whole (W105 "no
-        # inclusion/exclusion heading", repeated on each of its rows, like the demographics)
-        pa.field("warnings", pa.list_(WARNING)),
-        pa.field("record_warnings", pa.list_(WARNING)),
-        # the record's demographics, repeated on each of its rows (filters without a join)
-        pa.field("min_age", pa.float64()),
-        pa.field("min_age_unit", pa.string()),
-        pa.field("max_age", pa.float64()),
-        pa.field("max_age_unit", pa.string()),
-        pa.field("sex", pa.string()),
-        pa.field("healthy_volunteers", pa.bool_()),
-    ]
-)
-
-
-def _spanned(data: dict[str, Any]) -> dict[str, Any]:
-    span = data.pop("span", None)
-    data["span_start"], data["span_end"] = span if span else (None, None)
-    return data
-
-
-def _part_row(part: Part) -> dict[str, Any]:
-    span = part.span or (None, None)
-    cue = part.cue.text if part.cue else None
-    return {"text": part.text, "cue": cue, "span_start": span[0], "span_end": span[1]}
-
-
-def _remark_row(remark: Remark) -> dict[str, Any]:
-    span = remark.span or (None, None)
-    return {"text": remark.text, "cue": remark.kind, "span_start": span[0], "span_end": span[1]}
-
-
-def _demographic_columns(protocol: Protocol) -> dict[str, Any]:
-    d = protocol.demographics
-    low = d.min_age if d else None
-    high = d.max_age if d else None
-    return {
-        "min_age": low.value if low else None,
-        "min_age_unit": low.unit if low else None,
-        "max_age": high.value if high else None,
-        "max_age_unit": high.unit if high else None,
-        "sex": d.sex if d else None,
-        "healthy_volunteers": d.healthy_volunteers if d else None,
-    }
-
-
-def protocol_rows(key: str, source: str, protocol: Protocol) -> list[dict[str, Any]]:
-    """One row per criterion, depth-first, in the Parquet schema above (built in the worker)."""
-    rows = []
-    demographics = _demographic_columns(protocol)
-    by_criterion: dict[str | None, list[dict[str, Any]]] = {}
-    for w in protocol.warnings:
-        by_criterion.setdefault(w.criterion_id, []).append(_spanned(w.model_dump()))
-    record_warnings = by_criterion.get(None, [])
-    parents: list[str] = []
-    for group, item, depth in protocol.iter_criteria():
-        del parents[depth:]
-        rows.append(
-            {
-                "key": key,
-                "source": source,
-                "trial_id": protocol.trial_id,
-                "group_id": group.id,
-                "group_kind": group.kind,
-                "group_label": group.label,
-                "cohort": group.cohort,
-                "criterion_id": item.id,
-                "label": item.label,
-                "depth": depth,
-                "parent_id": parents[-1] if parents else None,
-                "text": item.text,
-                "span_start": item.span[0] if item.span else None,
-                "span_end": item.span[1] if item.span else None,
-                "assertion": item.assertion,
-                "logic": item.logic,
-                "quantities": [_spanned(q.model_dump(exclude={"notes"})) for q in item.quantities],
-                "time_windows": [
-                    _spanned(t.model_dump(exclude={"notes"})) for t in item.time_windows
-                ],
-                "mentions": [
-                    _spanned(
-                        m.model_dump(include={"text", "category", "assertion", "result", "span"})
-                    )
-                    for m in item.mentions
-                ],
-                "optional": [_part_row(p) for p in item.optional],
-                "exceptions": [_part_row(p) for p in item.exceptions],
-                "remarks": [_remark_row(r) for r in item.remarks],
-                "group_remarks": [_remark_row(r) for r in group.remarks],
-                "warnings": by_criterion.get(item.id, []),
-                "record_warnings": record_warnings,
-                **demographics,
-            }
-        )
-        parents.append(item.id)
-    return rows
-
 
 def _check_part_schemas(out: Path) -> None:
     """Refuse to resume into parts of another column layout (written by an older Eligo): the
     directory would read back with the new columns silently missing from the old rows."""
+    import pyarrow.parquet as pq
+
     for part in sorted(out.glob("part-*.parquet")):
-        if not pq.read_schema(part).remove_metadata().equals(SCHEMA):
+        if not pq.read_schema(part).remove_metadata().equals(parquet.arrow_schema()):
             raise FileExistsError(
                 f"{part}: written with other columns than this version of Eligo writes; "
                 "finish the run with the version that started it, or start again with "
@@ -372,7 +179,7 @@ class ParquetWriter:
         self,
         out: Path,
         resume: bool,
-        row_group_rows: int = 20_000,
+        row_group_rows: int = parquet.ROW_GROUP_ROWS,
         part_records: int = 20_000,
     ) -> None:
         self.dir = out
@@ -395,8 +202,7 @@ class ParquetWriter:
             _check_part_schemas(out)
         numbers = [int(p.stem.split("-")[1]) for p in out.glob("part-*.parquet")]
         self._next = max(numbers, default=0) + 1
-        self._writer: pq.ParquetWriter | None = None
-        self._rows: list[dict[str, Any]] = []
+        self._part: parquet.TableWriter | None = None  # the open part, from its first record
         self._keys: list[bytes] = []
 
     def _final(self, keys: Path) -> Path:
@@ -412,9 +218,9 @@ class ParquetWriter:
     def write(self, key: str, trial_id: str | None, source: str, payload: Any) -> None:
         entry = {"key": key, "trial_id": trial_id, "source": source, "rows": len(payload)}
         self._keys.append(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
-        self._rows.extend(payload)
-        if len(self._rows) >= self.row_group_rows:
-            self._write_rows()
+        if self._part is None:
+            self._part = parquet.TableWriter(self._tmp(), self.row_group_rows)
+        self._part.write(payload)
         if len(self._keys) >= self.part_records:
             self._close_part()
 
@@ -424,20 +230,12 @@ class ParquetWriter:
     def _tmp(self) -> Path:
         return self.dir / f"_part-{self._next:05d}.parquet.tmp"
 
-    def _write_rows(self) -> None:
-        if self._writer is None:
-            self._writer = pq.ParquetWriter(self._tmp(), SCHEMA, compression="zstd")
-        if self._rows:
-            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=SCHEMA))
-            self._rows.clear()
-
     def _close_part(self) -> None:
         if not self._keys:
             return
-        self._write_rows()
-        assert self._writer is not None
-        self._writer.close()
-        self._writer = None
+        assert self._part is not None
+        self._part.close()
+        self._part = None
         name = f"part-{self._next:05d}"
         keys = self.dir / f"_{name}.keys.jsonl"
         with keys.open("wb") as handle:
@@ -452,9 +250,17 @@ class ParquetWriter:
         self._close_part()
 
 
+WRITERS: dict[str, type[JsonlWriter] | type[ParquetWriter]] = {
+    "jsonl": JsonlWriter,
+    "parquet": ParquetWriter,
+}
+"""The formats ``eligo batch`` writes (:data:`nlp.export.EXPORTERS` has their entries), each
+with the file mechanics that let a run resume: whole lines whose head holds the record, or
+parts with their keys files."""
+
+
 def open_output(out: Path, fmt: str, resume: bool) -> JsonlWriter | ParquetWriter:
-    if fmt == "jsonl":
-        return JsonlWriter(out, resume)
-    if fmt == "parquet":
-        return ParquetWriter(out, resume)
-    raise ValueError(f"unknown output format {fmt!r}; use jsonl or parquet")
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(f"unknown output format {fmt!r}; use {' or '.join(WRITERS)}")
+    return writer(out, resume)

@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from nlp.cli.common import add_command, add_max_chars_argument
+from nlp.cli.common import add_command, add_max_chars_argument, format_list
 from nlp.errors import EligoError
 from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
@@ -33,6 +33,9 @@ records already in OUT or its error log are skipped, so an interrupted run can b
 One run at a time on an OUT: while a run holds OUT.lock, a second one is refused (exit 2); the
 lock of a run that died is taken over.
 
+formats (--format; nlp.export has one module each):
+{formats}
+
 Limits: a record over --max-chars characters (default 1,000,000) is logged with stage read; a
 record that takes longer than --timeout seconds to parse (default 60) with stage timeout, and
 the run goes on. Ctrl-C stops at once, keeps what is written, and prints the counts and the
@@ -50,9 +53,17 @@ examples:
 """
 
 
+def batch_formats() -> list[str]:
+    """The formats of :mod:`nlp.export` with one entry per record: what a batch writes."""
+    from nlp.export import EXPORTERS, StreamExporter
+
+    return [name for name, e in EXPORTERS.items() if isinstance(e, StreamExporter)]
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
+    help_text = HELP.replace("{formats}", format_list(batch_formats()))
     parser = add_command(
-        subparsers, "batch", "parse thousands of records, resumable, with an error log", HELP
+        subparsers, "batch", "parse thousands of records, resumable, with an error log", help_text
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files, directories")
     parser.add_argument(
@@ -64,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="output file (directory for parquet)",
     )
     parser.add_argument(
-        "--format", choices=["jsonl", "parquet"], default="jsonl", help="output format"
+        "--format", choices=batch_formats(), default="jsonl", help="output format (jsonl)"
     )
     parser.add_argument(
         "--workers", type=int, default=1, metavar="N", help="parser processes (default 1)"

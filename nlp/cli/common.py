@@ -18,6 +18,14 @@ def add_command(
     )
 
 
+def format_list(names: list[str]) -> str:
+    """The output formats ``names`` with their descriptions, one a line, for a ``--help``."""
+    from nlp.export import EXPORTERS
+
+    width = max(len(n) for n in names) + 2
+    return "\n".join(f"  {name:<{width}}{EXPORTERS[name].description}" for name in names)
+
+
 def add_max_chars_argument(parser: argparse.ArgumentParser) -> None:
     """``--max-chars N``: the longest eligibility text a record may have (0: no limit)."""
     from nlp.limits import MAX_RECORD_CHARS

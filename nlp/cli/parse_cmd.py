@@ -1,4 +1,4 @@
-"""``eligo parse``: one record → one rule file."""
+"""``eligo parse``: one record → one rule file (or any format of :mod:`nlp.export`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from models.io import dump_protocol
-from nlp.cli.common import add_command, add_max_chars_argument
+from nlp.cli.common import add_command, add_max_chars_argument, format_list
+from nlp.errors import EligoError
+from nlp.export import EXPORTERS, StreamExporter
 
 HELP = """\
 Parse one registry record and write its encoding (YAML by default).
@@ -26,6 +27,9 @@ Limits: eligibility text over --max-chars characters (default 1,000,000; the par
 than about 1,000 levels. One criterion over 1,000,000 characters is kept with its text and a
 W106 warning.
 
+formats (--format; nlp.export has one module each, a binary one needs -o):
+{formats}
+
 exit status: 0 done, 2 the record could not be read (one line on stderr says why).
 
 examples:
@@ -36,9 +40,12 @@ examples:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = add_command(subparsers, "parse", "parse one record into a rule file", HELP)
+    help_text = HELP.replace("{formats}", format_list(list(EXPORTERS)))
+    parser = add_command(subparsers, "parse", "parse one record into a rule file", help_text)
     parser.add_argument("file", nargs="?", type=Path, help="record to parse (default: NKX019-102)")
-    parser.add_argument("--format", choices=["yaml", "json"], default="yaml", help="output format")
+    parser.add_argument(
+        "--format", choices=list(EXPORTERS), default="yaml", help="output format (yaml)"
+    )
     parser.add_argument(
         "--input-format",
         choices=["page", "ctgov_json", "ctgov_xml", "text"],
@@ -55,10 +62,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from nlp import default_source, parse_file, parse_text
 
+    exporter = EXPORTERS[args.format]
+    if exporter.binary and args.output is None:
+        raise EligoError(f"{args.format} output is binary: write it to a file with -o")
     if args.file is None:
         source, content = default_source()
         protocol = parse_text(content, input_format=args.input_format, source=source)
     else:
+        source = str(args.file)
         protocol = parse_file(
             args.file, input_format=args.input_format, max_chars=args.max_chars or None
         )
@@ -69,14 +80,19 @@ def run(args: argparse.Namespace) -> int:
         if w.code in SPLIT_WARNINGS:
             where = f" ({w.criterion_id})" if w.criterion_id else ""
             print(f"warning: {name}{where}: {w.code} {w.message}", file=sys.stderr)
-    rendered = dump_protocol(protocol, args.format, include_text=not args.no_text)
+    options = {"sources": [source]} if isinstance(exporter, StreamExporter) else {}
+    rendered = exporter.dumps([protocol], include_text=not args.no_text, **options)
     if args.output:
-        args.output.write_text(rendered, encoding="utf-8")
+        if isinstance(rendered, bytes):
+            args.output.write_bytes(rendered)
+        else:
+            args.output.write_text(rendered, encoding="utf-8")
         print(
             f"wrote {args.output}: {sum(1 for _ in protocol.iter_criteria())} criteria, "
             f"{len(protocol.warnings)} warnings",
             file=sys.stderr,
         )
     else:
+        assert isinstance(rendered, str)
         sys.stdout.write(rendered)
     return 0

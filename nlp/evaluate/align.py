@@ -23,9 +23,10 @@ a comparison; a time window on a Chia Value ("life expectancy < 3 years", which 
 annotates as a Value) counts as a value. Same-family pairs win ties. Predictions left
 unmatched stay in their own family as spurious.
 
-Alignment is greedy one-to-one: all overlapping (gold, prediction) pairs of compatible
-families are ranked by overlap (Jaccard of character sets, then fewer characters apart at the
-start) and taken best first, so each gold and each prediction is used at most once. One
+Alignment is greedy one-to-one (:func:`nlp.scoring.pairing.pair_best_first`, as in the audit):
+all overlapping (gold, prediction) pairs of compatible families are ranked by overlap (Jaccard
+of character sets, then the same family, then fewer characters apart at the start) and taken
+best first, so each gold and each prediction is used at most once. One
 exception to "spurious" (LCT only): an unpaired prediction that overlaps a paired two-value
 gold ("class III or IV", ">130/85 mmHg": Value + Value2, no BETWEEN), carries its other value
 and has its sibling's kind and comparator is that gold's second value, which Eligo writes as
@@ -35,10 +36,12 @@ a quantity of its own; one per gold is set apart (``Alignment.alternatives``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import isclose
+from typing import NamedTuple
 
 from models import Protocol
 from nlp.evaluate.corpora import _HAS_NUMBER, GoldItem
+from nlp.scoring import pairing, same_value
+from nlp.scoring.pairing import Pairing
 
 # Which predicted families may align with which gold families, per corpus.
 COMPATIBLE = {
@@ -84,17 +87,17 @@ class PredItem:
     criterion_id: str = ""
 
 
-@dataclass
-class Pair:
+class Pair(NamedTuple):
     gold: GoldItem
     pred: PredItem
 
 
 @dataclass
-class Alignment:
-    pairs: list[Pair]
-    missed: list[GoldItem]
-    spurious: list[PredItem]
+class Alignment(Pairing[GoldItem, PredItem]):
+    """Gold and predictions paired (``pairs``), golds missed (``missing``), spurious
+    predictions (``extra``), and the predictions counted neither as hits nor as spurious."""
+
+    pairs: list[Pair] = field(default_factory=list)  # type: ignore[assignment]
     # second alternatives of a two-value gold ("class III or IV" → Eligo's class 3 and class 4)
     alternatives: list[PredItem] = field(default_factory=list)
     # further copies of one printed limit shared by several measures ("AST, ALT, or ALP > 2.5 ×
@@ -199,39 +202,25 @@ def overlap(gold: GoldItem, span: tuple[int, int]) -> int:
 def align(golds: list[GoldItem], preds: list[PredItem], corpus: str) -> Alignment:
     """Greedy one-to-one alignment by overlap; see the module docstring."""
     compatible = COMPATIBLE[corpus]
-    candidates = []
-    for gi, g in enumerate(golds):
-        allowed = compatible.get(g.family, set())
-        g_len = sum(e - s for s, e in g.fragments)
-        for pi, p in enumerate(preds):
-            if p.family not in allowed:
-                continue
-            shared = overlap(g, p.span)
-            if shared <= 0:
-                continue
-            union = g_len + (p.span[1] - p.span[0]) - shared
-            same_family = p.family == g.family
-            candidates.append(
-                (-(shared / union), not same_family, abs(g.span[0] - p.span[0]), gi, pi)
-            )
-    candidates.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs: list[Pair] = []
-    for *_, gi, pi in candidates:
-        if gi in used_g or pi in used_p:
-            continue
-        used_g.add(gi)
-        used_p.add(pi)
-        pairs.append(Pair(golds[gi], preds[pi]))
-    missed = [g for i, g in enumerate(golds) if i not in used_g]
-    spurious = [p for i, p in enumerate(preds) if i not in used_p]
+
+    def rank(g: GoldItem, p: PredItem) -> tuple[float, bool, int] | None:
+        if p.family not in compatible.get(g.family, set()):
+            return None
+        shared = overlap(g, p.span)
+        if shared <= 0:
+            return None
+        union = sum(e - s for s, e in g.fragments) + (p.span[1] - p.span[0]) - shared
+        return (shared / union, p.family == g.family, -abs(g.span[0] - p.span[0]))
+
+    paired = pairing.pair_best_first(golds, preds, rank)
+    pairs = [Pair(g, p) for g, p in paired.pairs]  # best first: the alternatives rely on it
+    spurious = paired.extra
     alternatives: list[PredItem] = []
     if corpus == "lct":  # Chia's two numbers are read from free text, not Value + Value2
         spurious, alternatives = _split_alternatives(pairs, spurious)
     spurious, shared = _split_shared(pairs, spurious)
     pairs.sort(key=lambda pr: pr.gold.span)
-    return Alignment(pairs, missed, spurious, alternatives, shared)
+    return Alignment(pairs, paired.missing, spurious, alternatives, shared)
 
 
 def _limit_key(p: PredItem) -> tuple[str, int, str | None, tuple[float, ...] | None, str | None]:
@@ -263,15 +252,18 @@ def _split_shared(
     return kept, shared
 
 
-def _is_the_other_value(pred: PredItem, sibling: PredItem, gold: tuple[float, ...]) -> bool:
+def _is_the_other_value(pred: PredItem, sibling: PredItem, gold: GoldItem) -> bool:
     """``pred`` and ``sibling`` hold one value each, different, and both are gold values."""
-    if pred.values is None or sibling.values is None:
+    if pred.values is None or sibling.values is None or gold.values is None:
         return False
     if len(pred.values) != 1 or len(sibling.values) != 1:
         return False
     mine, theirs = pred.values[0], sibling.values[0]
-    in_gold = all(any(isclose(v, g) for g in gold) for v in (mine, theirs))
-    return in_gold and not isclose(mine, theirs)
+    in_gold = all(
+        any(same_value(g, gold.unit, value, item.unit) for g in gold.values)
+        for value, item in ((mine, pred), (theirs, sibling))
+    )
+    return in_gold and not same_value(mine, pred.unit, theirs, sibling.unit)
 
 
 def _split_alternatives(
@@ -298,7 +290,7 @@ def _split_alternatives(
                 and pair.gold.comparator != "range"
                 and overlap(pair.gold, p.span) > 0
                 and (p.kind, p.comparator) == (sibling.kind, sibling.comparator)
-                and _is_the_other_value(p, sibling, gold)
+                and _is_the_other_value(p, sibling, pair.gold)
             ):
                 used.add(i)
                 alternatives.append(p)

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from nlp.evaluate.metrics import level_dict
 from nlp.evaluate.run import ErrorCase, EvalResult
 
 _COMPARATOR_WORDS = re.compile(
@@ -168,7 +169,7 @@ def as_json(result: EvalResult, top: int) -> dict[str, Any]:
         "cross_family_matches": result.cross_family,
         "families": {
             name: {
-                "levels": {lv: fs.scores[lv].as_dict() for lv in fs.levels},
+                "levels": {lv: level_dict(fs.scores[lv]) for lv in fs.levels},
                 "unit_checked": fs.unit_checked,
                 "value_unchecked": fs.value_unchecked,
                 "operator_unchecked": fs.operator_unchecked,
@@ -195,8 +196,9 @@ def as_text(result: EvalResult, top: int) -> str:
     for name, fs in result.families.items():
         for level in fs.levels:
             s = fs.scores[level]
+            p, r, f1 = (x or 0.0 for x in (s.precision, s.recall, s.f1))
             lines.append(
-                f"{name:<16} {level:<9} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                f"{name:<16} {level:<9} {p:6.3f} {r:6.3f} {f1:6.3f} "
                 f"{s.tp:6d} {s.gold:6d} {s.predicted:6d}"
             )
         if "unit" in fs.levels:

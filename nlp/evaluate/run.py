@@ -15,7 +15,7 @@ from pathlib import Path
 from models import Protocol
 from nlp.evaluate.align import Alignment, PredItem, align, predictions
 from nlp.evaluate.corpora import READERS, GoldDoc, GoldItem, Problem
-from nlp.evaluate.metrics import LEVELS, FamilyScore, first_failure, merge, score
+from nlp.evaluate.metrics import LEVELS, FamilyLevels, first_failure, merge, score
 
 # family → levels measured, per corpus; "*_all" families are span recall over every annotation
 FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -51,7 +51,7 @@ class ErrorCase:
 @dataclass
 class EvalResult:
     corpus: str
-    families: dict[str, FamilyScore]
+    families: dict[str, FamilyLevels]
     errors: list[ErrorCase] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     documents: int = 0
@@ -62,8 +62,8 @@ class EvalResult:
 def _split(alignment: Alignment, family: str, pred_families: set[str]) -> Alignment:
     return Alignment(
         [p for p in alignment.pairs if p.gold.family == family],
-        [g for g in alignment.missed if g.family == family],
-        [p for p in alignment.spurious if p.family in pred_families],
+        [g for g in alignment.missing if g.family == family],
+        [p for p in alignment.extra if p.family in pred_families],
         [p for p in alignment.alternatives if p.family in pred_families],
         [p for p in alignment.shared if p.family in pred_families],
     )
@@ -87,9 +87,9 @@ def evaluate_doc(doc: GoldDoc, protocol: Protocol, corpus: str, result: EvalResu
                 result.errors.append(
                     ErrorCase(failed, family, doc.doc_id, doc.text, pair.gold, pair.pred)
                 )
-        for g in part.missed:
+        for g in part.missing:
             result.errors.append(ErrorCase("missed", family, doc.doc_id, doc.text, gold=g))
-        for p in part.spurious:
+        for p in part.extra:
             result.errors.append(ErrorCase("spurious", family, doc.doc_id, doc.text, pred=p))
     if corpus == "chia":
         everything = align(doc.items, preds, "chia_all")
@@ -99,8 +99,8 @@ def evaluate_doc(doc: GoldDoc, protocol: Protocol, corpus: str, result: EvalResu
         ):
             part = Alignment(
                 [p for p in everything.pairs if p.gold.family in golds],
-                [g for g in everything.missed if g.family in golds],
-                [p for p in everything.spurious if p.family in pfams],
+                [g for g in everything.missing if g.family in golds],
+                [p for p in everything.extra if p.family in pfams],
             )
             merge(result.families[family], score(family, part, ("span",)))
 
@@ -111,7 +111,7 @@ def evaluate(
     corpus: str,
 ) -> EvalResult:
     """Score ``protocols(usable_docs)`` (one Protocol or exception per doc, in order)."""
-    result = EvalResult(corpus, {f: FamilyScore(f, lv) for f, lv in FAMILIES[corpus].items()})
+    result = EvalResult(corpus, {f: FamilyLevels(f, lv) for f, lv in FAMILIES[corpus].items()})
     usable: list[GoldDoc] = []
     for doc in docs:
         result.documents += 1
