@@ -529,11 +529,7 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 
 def ship(best: Path, out: Path, info: dict) -> None:
-    """Copy the checkpoint to ``out`` so that it loads with plain ``spacy.load``.
-
-    The saved config names the training-time callback (our tokenizer, already saved in the
-    ``tokenizer`` file) and the scratch paths: both are cleared.
-    """
+    """Copy the checkpoint to ``out`` so that it loads with plain ``spacy.load``."""
     import shutil
 
     keep = {out / "README.md", out / "scores.json"} if out.exists() else set()
@@ -543,10 +539,17 @@ def ship(best: Path, out: Path, info: dict) -> None:
     shutil.copytree(best, out)
     for name, data in saved.items():
         (out / name).write_bytes(data)
+    tidy(out, info)
+
+
+def tidy(out: Path, info: dict) -> None:
+    """Clear from the saved config what only training used (our tokenizer callback, already
+    saved in the ``tokenizer`` file; our logger; the scratch paths of the data), and name the
+    model in ``meta.json``. A refit's dev scores are not held out: they are dropped."""
     cfg = (out / "config.cfg").read_text(encoding="utf-8")
     cfg = re.sub(r"(?m)^before_init = .*$", "before_init = null", cfg)
     cfg = cfg.replace('"eligo.best_step_logger.v1"', '"spacy.ConsoleLogger.v1"')
-    cfg = re.sub(r"(?m)^(train|dev) = \".*\"$", r"\1 = null", cfg)
+    cfg = re.sub(r"(?m)^(train|dev|path) = \".*\"$", r"\1 = null", cfg)
     (out / "config.cfg").write_text(cfg, encoding="utf-8")
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     meta.update(
@@ -556,6 +559,8 @@ def ship(best: Path, out: Path, info: dict) -> None:
         license="CC BY 4.0 (Chia); LCT as published with its data record",
         eligo_training=info,
     )
+    if info.get("refit"):
+        meta["performance"] = {}
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 

@@ -73,6 +73,8 @@ def test_the_model_is_small_and_documented():
     names = ("Kury", "Sci Data 7:281", "CC BY 4.0", "Dobbins", "Sci Data 9:490", "split.json")
     for needed in names:
         assert needed in readme
+    config = (folder / "config.cfg").read_text(encoding="utf-8")
+    assert "eligo." not in config and "/tmp" not in config  # no training-time code or paths
     scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
     assert {"lct", "chia", "speed"} <= set(scores)
 
