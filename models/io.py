@@ -15,9 +15,19 @@ from pydantic import ValidationError
 
 from models.encoding import Protocol
 
+E_ENCODING_UNREADABLE = "E201"  # cannot be read, or is not YAML/JSON (see nlp/errors.py)
+E_ENCODING_INVALID = "E202"  # reads, but breaks the schema
+
 
 class EncodingFileError(Exception):
-    """A rule file that cannot be read or does not fit the schema; the message names the file."""
+    """A rule file that cannot be read or does not fit the schema; the message names the file.
+
+    ``code`` is E201 (unreadable) or E202 (breaks the schema), as in docs/errors.md.
+    """
+
+    def __init__(self, message: str, code: str = E_ENCODING_UNREADABLE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _yaml_line(path: Path, exc: yaml.YAMLError) -> str:
@@ -77,7 +87,9 @@ def protocol_from_data(data: Any, origin: str) -> Protocol:
             for err in exc.errors()[:10]
         )
         more = "" if exc.error_count() <= 10 else f" (+{exc.error_count() - 10} more)"
-        raise EncodingFileError(f"{origin}: not a valid Eligo encoding: {problems}{more}") from None
+        raise EncodingFileError(
+            f"{origin}: not a valid Eligo encoding: {problems}{more}", E_ENCODING_INVALID
+        ) from None
 
 
 def load_protocol(path: str | Path) -> Protocol:

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nlp.errors import EligoError, InputError
+from nlp.errors import E_NO_ELIGIBILITY, E_SEVERAL_RECORDS, EligoError, InputError
 from nlp.limits import MAX_RECORD_CHARS
 
 if TYPE_CHECKING:
@@ -72,9 +72,10 @@ def parse_file(
 
 def _single(records: list, source: str) -> Protocol:
     if not records:
-        raise InputError(f"{source}: no record with eligibility text found")
+        raise InputError(f"{source}: no record with eligibility text found", E_NO_ELIGIBILITY)
     if len(records) > 1:
         raise InputError(
-            f"{source}: holds {len(records)} records; use `eligo batch` for more than one"
+            f"{source}: holds {len(records)} records; use `eligo batch` for more than one",
+            E_SEVERAL_RECORDS,
         )
     return get_parser().parse_record(records[0])

@@ -31,7 +31,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from nlp.errors import InputError
+from nlp.errors import (
+    E_NO_ELIGIBILITY,
+    E_NO_SUCH_FILE,
+    E_NOT_A_RECORD,
+    E_NOT_AN_ENCODING,
+    E_TOO_LARGE,
+    E_UNKNOWN_FORMAT,
+    E_UNREADABLE,
+    InputError,
+)
 from nlp.jsonlines import JSON_TOO_DEEP, json_problem, read_json_lines
 from nlp.limits import MAX_RECORD_CHARS
 
@@ -128,13 +137,15 @@ def check_record(record: Record, max_chars: int | None = MAX_RECORD_CHARS) -> Re
             field = "eligibility text" if name == "eligibility_text" else name
             raise InputError(
                 f"{record.source}: lone surrogate U+{ord(bad.group()):04X} at character "
-                f"{bad.start()} of the {field}: not Unicode text (a broken \\u escape in JSON?)"
+                f"{bad.start()} of the {field}: not Unicode text (a broken \\u escape in JSON?)",
+                E_UNREADABLE,
             )
     size = len(record.eligibility_text)
     if max_chars is not None and size > max_chars:
         raise InputError(
             f"{record.source}: eligibility text of {size:,} characters is over the limit of "
-            f"{max_chars:,} (--max-chars raises it)"
+            f"{max_chars:,} (--max-chars raises it)",
+            E_TOO_LARGE,
         )
     return record
 
@@ -176,11 +187,11 @@ def read_records(
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: no such file", E_NO_SUCH_FILE) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
+        raise InputError(f"{path}: is a directory, not a file", E_NO_SUCH_FILE) from None
     except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        raise InputError(f"{path}: cannot read ({err.strerror})", E_NO_SUCH_FILE) from None
     content = decode_text(data, str(path))
     yield from _iter_records(content, str(path), input_format, on_error, max_chars)
 
@@ -197,7 +208,8 @@ def decode_text(data: bytes, source: str) -> str:
         line = data.count(b"\n", 0, err.start) + 1
         raise InputError(
             f"{source}: line {line}: not UTF-8 text (byte 0x{data[err.start]:02x} at byte "
-            f"offset {err.start})"
+            f"offset {err.start})",
+            E_UNREADABLE,
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -231,7 +243,8 @@ def _records_of(
     if input_format is None and _ENCODING_KEYS.search(content) and _GROUP_KIND.search(content):
         raise InputError(
             f"{source}: is an Eligo encoding (a rule file), not a registry record; "
-            "compare encodings with `eligo audit`"
+            "compare encodings with `eligo audit`",
+            E_NOT_AN_ENCODING,
         )
     fmt = input_format or detect_format(content)
     if fmt == "page":
@@ -242,20 +255,24 @@ def _records_of(
         yield from _xml_records(content, source, on_error)
     elif fmt == "text":
         if not content.strip():
-            raise InputError(f"{source}: no eligibility text (the file is empty)")
+            raise InputError(f"{source}: no eligibility text (the file is empty)", E_NO_ELIGIBILITY)
         if is_blank(content):
             raise InputError(
                 f"{source}: no eligibility text (only invisible characters: controls such as "
-                "NUL, byte-order marks, zero-width spaces)"
+                "NUL, byte-order marks, zero-width spaces)",
+                E_NO_ELIGIBILITY,
             )
         if input_format is None and _JSON_SCALAR.fullmatch(content.strip()):
             raise InputError(
                 f"{source}: a bare JSON value ({content.strip()}), not a record: expected a "
-                "study object, a list of studies, or eligibility text"
+                "study object, a list of studies, or eligibility text",
+                E_NOT_A_RECORD,
             )
         yield record_from_text(content, source)
     else:
-        raise InputError(f"{source}: unknown input format {fmt!r} (expected one of {FORMATS})")
+        raise InputError(
+            f"{source}: unknown input format {fmt!r} (expected one of {FORMATS})", E_UNKNOWN_FORMAT
+        )
 
 
 def _report(err: InputError, on_error: ErrorHandler | None) -> None:
@@ -306,13 +323,16 @@ def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int, str]]:
 def _page_record(content: str, source: str) -> Record:
     section = _ELIGIBILITY_SECTION.search(content)
     if section is None:
-        raise InputError(f"{source}: no 'Eligibility Criteria' section in the page")
+        raise InputError(
+            f"{source}: no 'Eligibility Criteria' section in the page", E_NO_ELIGIBILITY
+        )
     heading = _CRITERIA_HEADING.search(content, section.end())
     if heading is None:
         line = content.count("\n", 0, section.start()) + 1
         raise InputError(
             f"{source}: line {line}: no Inclusion/Exclusion Criteria heading after "
-            "'Eligibility Criteria'"
+            "'Eligibility Criteria'",
+            E_NOT_A_RECORD,
         )
     start = heading.start()
     lines = list(_lines(content, start))
@@ -326,7 +346,8 @@ def _page_record(content: str, source: str) -> Record:
         line = content.count("\n", 0, start) + 1
         raise InputError(
             f"{source}: line {line}: the eligibility section has no sex / healthy volunteers "
-            "lines after the criteria"
+            "lines after the criteria",
+            E_NOT_A_RECORD,
         )
     ages: list[str] = []
     first = end_index
@@ -337,7 +358,9 @@ def _page_record(content: str, source: str) -> Record:
     end = lines[first - 1][1]
     text = content[start:end]
     if is_blank(text):
-        raise InputError(f"{source}: no eligibility text under 'Eligibility Criteria'")
+        raise InputError(
+            f"{source}: no eligibility text under 'Eligibility Criteria'", E_NO_ELIGIBILITY
+        )
     title_line = next(_lines(content), (0, 0, ""))[2].strip()
     nct = _NCT_LINE.search(content)
     return Record(
@@ -378,10 +401,10 @@ def loads_json(text: str, source: str, line: int | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         where = line if line is not None else err.lineno
-        raise InputError(f"{source}: line {where}: {json_problem(err)}") from None
+        raise InputError(f"{source}: line {where}: {json_problem(err)}", E_UNREADABLE) from None
     except RecursionError:
         at = f": line {line}" if line is not None else ""
-        raise InputError(f"{source}{at}: {JSON_TOO_DEEP}") from None
+        raise InputError(f"{source}{at}: {JSON_TOO_DEEP}", E_UNREADABLE) from None
 
 
 def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> Iterator[Record]:
@@ -395,12 +418,12 @@ def _json_records(content: str, source: str, on_error: ErrorHandler | None) -> I
     if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
         data = data["studies"]
         if not isinstance(data, list):
-            raise InputError(f"{source}: 'studies' is not a list")
+            raise InputError(f"{source}: 'studies' is not a list", E_NOT_A_RECORD)
     if isinstance(data, dict):
         yield _study_record(data, source)
         return
     if not isinstance(data, list):
-        raise InputError(f"{source}: expected a study object or a list of studies")
+        raise InputError(f"{source}: expected a study object or a list of studies", E_NOT_A_RECORD)
     yield from _each_study(data, source, _study_record, on_error)
 
 
@@ -417,7 +440,7 @@ def _jsonl_records(content: str, source: str, on_error: ErrorHandler | None) -> 
     """One study a line, sourced ``file#N``; a line that is not JSON stops the reading."""
     for n, line in enumerate(read_json_lines(content.split("\n")), 1):
         if line.problem is not None:
-            raise InputError(f"{source}: line {line.number}: {line.problem}")
+            raise InputError(f"{source}: line {line.number}: {line.problem}", E_UNREADABLE)
         try:
             yield _study_record(line.value, f"{source}#{n}")
         except InputError as err:
@@ -448,7 +471,7 @@ def trial_id_value(value: Any, field: str, source: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InputError(f"{source}: {field} is {json_type(value)}, not a string")
+        raise InputError(f"{source}: {field} is {json_type(value)}, not a string", E_NOT_A_RECORD)
     return value
 
 
@@ -462,15 +485,19 @@ def _as_written(value: Any) -> str | None:
 
 def _study_record(study: Any, source: str) -> Record:
     if not isinstance(study, dict):
-        raise InputError(f"{source}: not a study object")
+        raise InputError(f"{source}: not a study object", E_NOT_A_RECORD)
     protocol = study.get("protocolSection")
     if not isinstance(protocol, dict):
-        raise InputError(f"{source}: no protocolSection: not a ClinicalTrials.gov API v2 study")
+        raise InputError(
+            f"{source}: no protocolSection: not a ClinicalTrials.gov API v2 study", E_NOT_A_RECORD
+        )
     ident = protocol.get("identificationModule") or {}
     elig = protocol.get("eligibilityModule") or {}
     for name, module in (("identificationModule", ident), ("eligibilityModule", elig)):
         if not isinstance(module, dict):
-            raise InputError(f"{source}: {name} is {json_type(module)}, not an object")
+            raise InputError(
+                f"{source}: {name} is {json_type(module)}, not an object", E_NOT_A_RECORD
+            )
     nct = trial_id_value(ident.get("nctId"), "nctId", source)
     text = elig.get("eligibilityCriteria")
     if not isinstance(text, str) or is_blank(text):
@@ -499,14 +526,14 @@ def _xml_records(content: str, source: str, on_error: ErrorHandler | None) -> It
         line, column = err.position
         reason = str(err).rsplit(": line ", 1)[0]  # expat's message, without its own position
         raise InputError(
-            f"{source}: line {line}: malformed XML ({reason} at column {column + 1})"
+            f"{source}: line {line}: malformed XML ({reason} at column {column + 1})", E_UNREADABLE
         ) from None
     if root.tag == "clinical_study":
         yield _xml_study(root, source)
         return
     studies = list(root.iter("clinical_study"))
     if not studies:
-        raise InputError(f"{source}: no <clinical_study> element")
+        raise InputError(f"{source}: no <clinical_study> element", E_NOT_A_RECORD)
     yield from _each_study(studies, source, _xml_study, on_error)
 
 
@@ -519,7 +546,7 @@ def _xml_text(elem: ET.Element, path: str) -> str | None:
 
 def _no_criteria(source: str, nct: str | None, field: str) -> InputError:
     name = f" ({nct})" if nct else ""
-    return InputError(f"{source}{name}: study has no {field} text")
+    return InputError(f"{source}{name}: study has no {field} text", E_NO_ELIGIBILITY)
 
 
 def _xml_study(study: ET.Element, source: str) -> Record:

@@ -55,9 +55,9 @@ def read_json_lines(lines: Iterable[bytes] | Iterable[str]) -> Iterator[JsonLine
 
 
 def read_json_line(line: bytes | str, number: int = 1) -> JsonLine:
-    """One line of JSON Lines, decoded (bytes must be UTF-8) and parsed, as given: a line read
-    from a file in binary keeps its ``\n``, which a syntax error at the end of the line then
-    points past ("Expecting value at column 1", of the next line)."""
+    """One line of JSON Lines, decoded (bytes must be UTF-8) and parsed. The line's ending
+    (``\n``, ``\r\n``) is not part of its JSON: a line cut short then reads as what it is
+    ("Unterminated string"), the same whether the file was read whole or as a stream."""
     if isinstance(line, bytes):
         try:
             text = line.decode("utf-8")
@@ -69,6 +69,7 @@ def read_json_line(line: bytes | str, number: int = 1) -> JsonLine:
             return JsonLine(number, problem=problem)
     else:
         text = line
+    text = text.removesuffix("\n").removesuffix("\r")
     try:
         return JsonLine(number, text, json.loads(text))
     except json.JSONDecodeError as err:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from models import ParseWarning, Protocol
 from nlp.encode import ItemAnalysis, encode_protocol, read_analysis
-from nlp.errors import W_UNPARSED_ITEM, EligoError
+from nlp.errors import E_RECORD_FAILED, W_UNPARSED_ITEM, EligoError
 from nlp.ingest import Record
 from nlp.outline import Outline, OutlineItem, build_outline
 from nlp.pipeline.docs import item_doc
@@ -46,6 +46,8 @@ def _collector_paused() -> Iterator[None]:
 
 class RecordError(EligoError):
     """A record that could not be parsed; names the record's source."""
+
+    code = E_RECORD_FAILED
 
 
 def _flatten(items: list[OutlineItem]) -> Iterator[OutlineItem]:

@@ -525,7 +525,7 @@ def test_cli_json_output_parses(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(tmp_path / "nope.yaml"), str(MISTAKES)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"eligo audit: error: {tmp_path / 'nope.yaml'}: no such file"
+    assert err == f"eligo audit: error E101: {tmp_path / 'nope.yaml'}: no such file"
 
 
 def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -484,6 +484,7 @@ def test_a_record_over_the_time_limit_is_a_timeout_error_and_the_run_goes_on(
         "trial_id": "NCT00000002",
         "source": f"{source}:2",
         "stage": "timeout",
+        "code": "E405",
         "reason": "parsing took longer than 0.2 s (--timeout)",
     }
 

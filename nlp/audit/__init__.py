@@ -67,7 +67,7 @@ from nlp.audit.families import (
     score_time_windows,
 )
 from nlp.audit.report import combine, overall_of, render_table, render_text
-from nlp.errors import EligoError, InputError
+from nlp.errors import E_NO_SUCH_FILE, E_NOT_AN_ENCODING, EligoError, InputError
 
 __all__ = [
     "AuditReport",
@@ -136,16 +136,18 @@ def load_side(path: str | Path) -> Protocol:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file", E_NO_SUCH_FILE)
     if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a rule file or a record")
+        raise InputError(
+            f"{path}: is a directory, expected a rule file or a record", E_NO_SUCH_FILE
+        )
     if path.suffix.lower() in ENCODING_SUFFIXES:
         try:
             data = load_data(path)
             if _looks_like_encoding(data):
                 return protocol_from_data(data, str(path))
         except EncodingFileError as err:
-            raise InvalidEncodingError(str(err)) from None
+            raise InvalidEncodingError(str(err), err.code) from None
     return _parse_record(path)
 
 
@@ -153,11 +155,11 @@ def load_encoding(path: str | Path) -> Protocol:
     """A rule file that must be an encoding; errors name the file (and the bad field)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file", E_NO_SUCH_FILE)
     try:
         return load_protocol(path)
     except EncodingFileError as err:
-        raise InvalidEncodingError(str(err)) from None
+        raise InvalidEncodingError(str(err), err.code) from None
 
 
 def _parse_record(path: Path) -> Protocol:
@@ -165,6 +167,7 @@ def _parse_record(path: Path) -> Protocol:
         from nlp import parse_file
     except ImportError:
         raise EligoError(
-            f"{path}: not an Eligo encoding, and the parser (nlp.parse_file) is not available"
+            f"{path}: not an Eligo encoding, and the parser (nlp.parse_file) is not available",
+            E_NOT_AN_ENCODING,
         ) from None
     return parse_file(path)

@@ -33,7 +33,7 @@ from typing import Any
 
 from nlp.batch.sources import Item
 from nlp.batch.watchdog import RecordTimeout, exit_with, ignore_interrupts, time_limit
-from nlp.errors import SPLIT_WARNINGS, EligoError
+from nlp.errors import E_RECORD_FAILED, E_TIMEOUT, E_WORKER_DIED, SPLIT_WARNINGS, EligoError
 from nlp.export import StreamExporter, get_exporter
 
 _local = threading.local()
@@ -64,6 +64,7 @@ class Outcome:
     payload: Any = None
     stage: str | None = None  # set on failure: read | parse | timeout | duplicate
     reason: str | None = None
+    code: str | None = None  # set on failure: the error code (docs/errors.md)
     warnings: int = 0
     split_warnings: int = 0  # warnings about the inclusion/exclusion split (errors.SPLIT_WARNINGS)
     chars: int = 0
@@ -84,23 +85,39 @@ def process_chunk(
     for item in items:
         key, source = item.key, item.location
         if item.error is not None or item.record is None:
-            out.append(Outcome(key, item.trial_id, source, stage=item.stage, reason=item.error))
+            out.append(
+                Outcome(
+                    key, item.trial_id, source, stage=item.stage, reason=item.error, code=item.code
+                )
+            )
             continue
         result = next(results)
         if isinstance(result, RecordTimeout):
             reason = f"{result} (--timeout)"
-            out.append(Outcome(key, item.trial_id, source, stage="timeout", reason=reason))
+            out.append(
+                Outcome(key, item.trial_id, source, stage="timeout", reason=reason, code=E_TIMEOUT)
+            )
             continue
         if isinstance(result, Exception):
             reason = str(result)
             if reason.startswith(item.record.source + ": "):
                 reason = reason[len(item.record.source) + 2 :]
-            out.append(Outcome(key, item.trial_id, source, stage="parse", reason=reason))
+            code = getattr(result, "code", E_RECORD_FAILED)
+            out.append(Outcome(key, item.trial_id, source, stage="parse", reason=reason, code=code))
             continue
         try:
             payload = exporter.entry(result, key, source, include_text=include_text)
         except Exception as exc:
-            out.append(Outcome(key, item.trial_id, source, stage="parse", reason=repr(exc)))
+            out.append(
+                Outcome(
+                    key,
+                    item.trial_id,
+                    source,
+                    stage="parse",
+                    reason=repr(exc),
+                    code=E_RECORD_FAILED,
+                )
+            )
             continue
         chars = len(item.record.eligibility_text)
         split = sum(1 for w in result.warnings if w.code in SPLIT_WARNINGS)
@@ -216,7 +233,8 @@ class LocalEngine:
         except BrokenProcessPool:
             raise EligoError(
                 "a worker process died (killed, or out of memory); the records written so far "
-                "are kept: run the same command with --resume to continue"
+                "are kept: run the same command with --resume to continue",
+                E_WORKER_DIED,
             ) from None
         except BaseException:  # Ctrl-C, or the caller stopped: no use waiting for the chunks
             _stop_workers(pool)

@@ -14,11 +14,13 @@ import fcntl
 import os
 from pathlib import Path
 
-from nlp.errors import EligoError
+from nlp.errors import E_OUTPUT_IN_USE, EligoError
 
 
 class OutputInUse(EligoError):
     """Another run holds the output's lock."""
+
+    code = E_OUTPUT_IN_USE
 
 
 def lock_path(out: Path) -> Path:

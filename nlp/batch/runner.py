@@ -19,7 +19,7 @@ from nlp.batch.lock import OutputLock, lock_path
 from nlp.batch.sources import Item, check_inputs, estimate_total, iter_items
 from nlp.batch.summary import Summary
 from nlp.batch.writers import Done, ErrorLog, errors_path, open_output
-from nlp.errors import EligoError
+from nlp.errors import E_DUPLICATE, E_MISSING_EXTRA, E_OUTPUT_EXISTS, EligoError
 from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 CHUNK_ITEMS = 32
@@ -109,7 +109,8 @@ def _run_batch(
                 errors.close()
                 raise EligoError(
                     f"{getattr(log_file, 'path', out)}: cannot resume from it, a line was not "
-                    f"written by eligo batch ({err!r})"
+                    f"written by eligo batch ({err!r})",
+                    E_OUTPUT_EXISTS,
                 ) from None
         if log and (errors.repaired or getattr(writer, "repaired", 0)):
             log("resume: cut a torn last line left by the interrupted run")
@@ -166,7 +167,8 @@ def _require_dask() -> None:
         import distributed  # noqa: F401
     except ImportError:
         raise EligoError(
-            "--engine dask needs Dask, which is not installed: pip install 'eligo[dask]'"
+            "--engine dask needs Dask, which is not installed: pip install 'eligo[dask]'",
+            E_MISSING_EXTRA,
         ) from None
 
 
@@ -181,7 +183,9 @@ def _planned(items: Iterator[Item], done: Done, summary: Summary) -> Iterator[It
             first = done.ids.setdefault(item.trial_id, item.location)
             if first != item.location:
                 reason = f"duplicate id {item.trial_id}: first seen at {first}"
-                item = Item(item.location, item.trial_id, error=reason, stage="duplicate")
+                item = Item(
+                    item.location, item.trial_id, error=reason, stage="duplicate", code=E_DUPLICATE
+                )
         yield item
 
 
@@ -213,7 +217,7 @@ def _write(outcomes: list[Outcome], writer: Any, errors: ErrorLog, summary: Summ
                 summary.doubtful_split += 1
             summary.chars += o.chars
         else:
-            errors.write(o.key, o.trial_id, o.source, o.stage, o.reason or "")
+            errors.write(o.key, o.trial_id, o.source, o.stage, o.reason or "", o.code)
             summary.fail(o.stage)
     writer.flush()
     errors.flush()

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nlp.errors import InputError
+from nlp.errors import E_NO_ELIGIBILITY, E_NO_SUCH_FILE, E_NOT_A_RECORD, E_UNREADABLE, InputError
 from nlp.export import record_key
 from nlp.ingest import (
     Record,
@@ -79,6 +79,7 @@ class Item:
     record: Record | None = None
     error: str | None = None
     stage: str = "read"  # where a failed item failed: read, or duplicate (set by the runner)
+    code: str | None = None  # the error code of a failed item (nlp.errors, docs/errors.md)
 
     def __post_init__(self) -> None:
         self.location = printable(self.location)
@@ -111,7 +112,7 @@ def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(f"{path}: no such file or directory", E_NO_SUCH_FILE)
         out.append(path)
     return out
 
@@ -213,8 +214,10 @@ def _iter_file(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator
 # --- readers ----------------------------------------------------------------------------------
 
 
-def _error(location: str, reason: str, trial_id: str | None = None) -> Item:
-    return Item(location=location, trial_id=trial_id, error=reason)
+def _error(
+    location: str, reason: str, trial_id: str | None = None, code: str = E_UNREADABLE
+) -> Item:
+    return Item(location=location, trial_id=trial_id, error=reason, code=code)
 
 
 def _checked(record: Record, location: str, max_chars: int | None = MAX_RECORD_CHARS) -> Item:
@@ -225,11 +228,11 @@ def _checked(record: Record, location: str, max_chars: int | None = MAX_RECORD_C
         trial_id = m.group(1)
         record = replace(record, trial_id=trial_id)
     if is_blank(record.eligibility_text):
-        return _error(location, "no eligibility text", trial_id)
+        return _error(location, "no eligibility text", trial_id, E_NO_ELIGIBILITY)
     try:
         check_record(record, max_chars)
     except InputError as err:
-        return _error(location, _strip_source(str(err), record.source), trial_id)
+        return _error(location, _strip_source(str(err), record.source), trial_id, err.code)
     return Item(location=location, trial_id=trial_id, record=record)
 
 
@@ -245,7 +248,7 @@ def _iter_record_file(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> I
     produced = 0
     try:
         if path.stat().st_size == 0:
-            yield _error(source, "empty file", _name_id(path))
+            yield _error(source, "empty file", _name_id(path), E_NO_ELIGIBILITY)
             return
         for record in read_records(path, on_error=failures.append, max_chars=max_chars):
             produced += 1
@@ -253,7 +256,12 @@ def _iter_record_file(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> I
             yield _checked(record, record.source, max_chars)
     except InputError as err:
         yield from _failed_studies(failures, source)
-        yield _error(source, _strip_source(str(err), source), None if produced else _name_id(path))
+        yield _error(
+            source,
+            _strip_source(str(err), source),
+            None if produced else _name_id(path),
+            err.code,
+        )
         return
     except Exception as err:  # a reader bug must not stop the batch
         yield _error(source, f"cannot read: {err!r}", _name_id(path))
@@ -264,11 +272,12 @@ def _iter_record_file(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> I
 def _failed_studies(failures: list[InputError], source: str) -> Iterator[Item]:
     """Studies the reader skipped (no eligibility text) become error items in their place."""
     while failures:
-        message = str(failures.pop(0))
+        failure = failures.pop(0)
+        message = str(failure)
         location, _, reason = message.partition(": ")
         location = location.split(" (")[0] or source
         m = _NCT_NAME.search(message.split(": ")[0])
-        yield _error(location, reason or message, m.group(1) if m else None)
+        yield _error(location, reason or message, m.group(1) if m else None, failure.code)
 
 
 def _name_id(path: Path) -> str | None:
@@ -281,7 +290,7 @@ def _iter_jsonl(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterato
     try:
         handle = path.open("rb")
     except OSError as err:
-        yield _error(str(path), f"cannot read ({err.strerror})")
+        yield _error(str(path), f"cannot read ({err.strerror})", code=E_NO_SUCH_FILE)
         return
     with handle:
         any_line = False
@@ -289,7 +298,7 @@ def _iter_jsonl(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterato
             any_line = True
             yield _jsonl_item(line, f"{path}:{line.number}", max_chars)
         if not any_line:
-            yield _error(str(path), "empty file")
+            yield _error(str(path), "empty file", code=E_NO_ELIGIBILITY)
 
 
 def _jsonl_item(line: JsonLine, location: str, max_chars: int | None = MAX_RECORD_CHARS) -> Item:
@@ -298,25 +307,30 @@ def _jsonl_item(line: JsonLine, location: str, max_chars: int | None = MAX_RECOR
     assert line.text is not None
     text, data = line.text, line.value
     if not isinstance(data, dict):
-        return _error(location, f"not a JSON object ({json_type(data)})")
+        return _error(location, f"not a JSON object ({json_type(data)})", code=E_NOT_A_RECORD)
     if "protocolSection" in data:  # a full CT.gov API v2 study on the line
         try:
             (record,) = records_from_string(text, location, "ctgov_json", max_chars=None)
         except InputError as err:
-            return _error(location, _strip_source(str(err), location), _study_id(data))
+            return _error(location, _strip_source(str(err), location), _study_id(data), err.code)
         return _checked(record, location, max_chars)
     try:
         key = next((k for k in ID_KEYS if data.get(k) not in (None, "")), None)
         trial_id = trial_id_value(data[key], key, location) if key else None
     except InputError as err:
-        return _error(location, _strip_source(str(err), location))
+        return _error(location, _strip_source(str(err), location), code=err.code)
     criteria = next((data[k] for k in CRITERIA_KEYS if k in data), None)
     if criteria is None:
         return _error(
-            location, f"no criteria (expected one of {', '.join(CRITERIA_KEYS)})", trial_id
+            location,
+            f"no criteria (expected one of {', '.join(CRITERIA_KEYS)})",
+            trial_id,
+            E_NO_ELIGIBILITY,
         )
     if not isinstance(criteria, str):
-        return _error(location, f"criteria is {json_type(criteria)}, not a string", trial_id)
+        return _error(
+            location, f"criteria is {json_type(criteria)}, not a string", trial_id, E_NOT_A_RECORD
+        )
     record = replace(
         record_from_text(criteria, location),
         trial_id=trial_id,
@@ -354,7 +368,9 @@ def _iter_zip(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[
                 data = archive.read(info)
                 content = decode_text(data, location)
                 if not content.strip():
-                    yield _error(location, "empty file", _name_id(Path(info.filename)))
+                    yield _error(
+                        location, "empty file", _name_id(Path(info.filename)), E_NO_ELIGIBILITY
+                    )
                     continue
                 failures: list[InputError] = []
                 records = records_from_string(
@@ -365,7 +381,10 @@ def _iter_zip(path: Path, max_chars: int | None = MAX_RECORD_CHARS) -> Iterator[
                 yield from sorted(items, key=_study_number)  # a member is read whole anyway
             except InputError as err:
                 yield _error(
-                    location, _strip_source(str(err), location), _name_id(Path(info.filename))
+                    location,
+                    _strip_source(str(err), location),
+                    _name_id(Path(info.filename)),
+                    err.code,
                 )
             except Exception as err:  # a damaged member must not stop the batch
                 yield _error(location, f"cannot read: {err!r}", _name_id(Path(info.filename)))
@@ -394,9 +413,9 @@ def _chia_item(parts: dict[str, Path], max_chars: int | None = MAX_RECORD_CHARS)
         try:
             texts[part] = decode_text(file.read_bytes(), str(file))
         except InputError as err:
-            return _error(str(file), _strip_source(str(err), str(file)), trial_id)
+            return _error(str(file), _strip_source(str(err), str(file)), trial_id, err.code)
         except OSError as err:
-            return _error(str(file), f"cannot read ({err.strerror})", trial_id)
+            return _error(str(file), f"cannot read ({err.strerror})", trial_id, E_NO_SUCH_FILE)
     if "inc" in texts:
         text = CHIA_INC_HEADING + texts["inc"]
         if "exc" in texts:
@@ -404,7 +423,7 @@ def _chia_item(parts: dict[str, Path], max_chars: int | None = MAX_RECORD_CHARS)
     else:  # a lone exclusion half
         text = CHIA_EXC_HEADING.lstrip("\n") + texts["exc"]
     if all(is_blank(t) for t in texts.values()):
-        return _error(location, "empty file", trial_id)
+        return _error(location, "empty file", trial_id, E_NO_ELIGIBILITY)
     record = replace(record_from_text(text, location), trial_id=trial_id)
     return _checked(record, location, max_chars)
 

@@ -15,7 +15,10 @@ Error log, one line per failed record; ``stage`` is ``read`` (the record could n
 ``duplicate`` (a trial id already taken by an earlier record)::
 
     {"key": ..., "trial_id": ..., "source": "studies/x.jsonl:13", "stage": "read",
-     "reason": "malformed JSON (Expecting value at column 1)"}
+     "code": "E102", "reason": "malformed JSON (Expecting value at column 1)"}
+
+``code`` is the error code (docs/errors.md): E101-E108 for a record that could not be read,
+E404 for a parse failure, E405 for a timeout, E406 for a duplicate.
 
 Resume: a JSONL file written by an interrupted run may end in a torn line (a process killed in
 the middle of a write); :func:`repair_tail` cuts it off before anything is appended, and the keys
@@ -31,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from nlp.errors import E_GENERIC
 from nlp.export import jsonl, parquet
 
 
@@ -122,8 +126,17 @@ class ErrorLog(_LineLog):
             claims_id = entry["stage"] in ("parse", "timeout")
             done.add(entry["key"], entry.get("trial_id"), entry["source"], claims_id)
 
-    def write(self, key: str, trial_id: str | None, source: str, stage: str, reason: str) -> None:
+    def write(
+        self,
+        key: str,
+        trial_id: str | None,
+        source: str,
+        stage: str,
+        reason: str,
+        code: str | None = None,
+    ) -> None:
         entry = {"key": key, "trial_id": trial_id, "source": source, "stage": stage}
+        entry["code"] = code or E_GENERIC
         entry["reason"] = reason
         self.add(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
 

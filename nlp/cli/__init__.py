@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EligoError as err:
-        print(f"eligo {args.command}: error: {err}", file=sys.stderr)
+        print(f"eligo {args.command}: error {err.code}: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a path the user gave that cannot be written or read
         where = f"{err.filename}: " if err.filename else ""

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from nlp.cli.common import add_command, add_max_chars_argument, format_list
-from nlp.errors import EligoError
+from nlp.errors import E_BAD_OPTION, E_NO_RECORDS, E_OUTPUT_EXISTS, EligoError
 from nlp.limits import MAX_RECORD_CHARS, RECORD_TIMEOUT
 
 HELP = """\
@@ -145,13 +145,13 @@ def run(args: argparse.Namespace) -> int:
     from nlp.batch import Interrupted, run_batch
 
     if args.workers < 1:
-        raise EligoError("--workers must be at least 1")
+        raise EligoError("--workers must be at least 1", E_BAD_OPTION)
     if args.scheduler and args.engine != "dask":
-        raise EligoError("--scheduler needs --engine dask")
+        raise EligoError("--scheduler needs --engine dask", E_BAD_OPTION)
     if args.include_text and args.format == "parquet":
-        raise EligoError("--include-text applies to jsonl output only")
+        raise EligoError("--include-text applies to jsonl output only", E_BAD_OPTION)
     if args.timeout < 0:
-        raise EligoError("--timeout must be 0 (no limit) or more seconds")
+        raise EligoError("--timeout must be 0 (no limit) or more seconds", E_BAD_OPTION)
     log = None if args.quiet else (lambda message: print(message, file=sys.stderr))
     try:
         summary = run_batch(
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
             log=log,
         )
     except FileExistsError as err:
-        raise EligoError(str(err)) from None
+        raise EligoError(str(err), E_OUTPUT_EXISTS) from None
     except Interrupted as stop:
         if args.summary:
             args.summary.write_text(stop.summary.to_json(), encoding="utf-8")
@@ -183,5 +183,7 @@ def run(args: argparse.Namespace) -> int:
     if log:
         log(summary.render())
     if args.resume is False and summary.records_read == 0:
-        raise EligoError(f"no records found in {', '.join(map(os.fspath, args.inputs))}")
+        raise EligoError(
+            f"no records found in {', '.join(map(os.fspath, args.inputs))}", E_NO_RECORDS
+        )
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nlp.audit.report import add_min_f1_argument
 from nlp.cli.common import add_command
-from nlp.errors import InputError
+from nlp.errors import E_BAD_OPTION, E_NO_GOLD, InputError
 
 HELP = """\
 For every trial folder GOLD_DIR/<ID>/ holding a source record (source.txt, .json or .xml)
@@ -56,7 +56,7 @@ def find_gold_dir(given: str | None) -> Path:
     if given:
         path = Path(given)
         if not path.is_dir():
-            raise InputError(f"{path}: no such gold folder")
+            raise InputError(f"{path}: no such gold folder", E_NO_GOLD)
         return path
     here = Path.cwd() / "gold"
     if here.is_dir():
@@ -67,7 +67,8 @@ def find_gold_dir(given: str | None) -> Path:
     if beside.is_dir():
         return beside
     raise InputError(
-        "no gold folder: pass GOLD_DIR (or --gold PATH), or run from a folder holding gold/"
+        "no gold folder: pass GOLD_DIR (or --gold PATH), or run from a folder holding gold/",
+        E_NO_GOLD,
     )
 
 
@@ -107,12 +108,14 @@ def run(args: argparse.Namespace) -> int:
     from nlp.audit.report import exit_for_min_f1
 
     if args.gold and args.gold_dir and Path(args.gold) != Path(args.gold_dir):
-        raise InputError(f"two gold folders given: {args.gold_dir} and --gold {args.gold}")
+        raise InputError(
+            f"two gold folders given: {args.gold_dir} and --gold {args.gold}", E_BAD_OPTION
+        )
     gold = find_gold_dir(args.gold or args.gold_dir)
     trials, skipped = trial_folders(gold)
     if not trials:
         why = f" ({'; '.join(skipped)})" if skipped else ""
-        raise InputError(f"{gold}: no trial folder with a source and an encoding{why}")
+        raise InputError(f"{gold}: no trial folder with a source and an encoding{why}", E_NO_GOLD)
 
     reports = []
     for trial_id, source, encoding in trials:

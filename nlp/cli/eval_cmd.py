@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nlp.errors import InputError
+from nlp.errors import E_BAD_OPTION, E_NO_RECORDS, E_NO_SUCH_FILE, InputError
 
 EPILOG = """\
 DIR defaults to $ELIGO_CORPORA/lct or $ELIGO_CORPORA/chia: set ELIGO_CORPORA to the folder
@@ -59,25 +59,28 @@ def main(args: argparse.Namespace) -> int:
     from nlp.evaluate.corpora import CORPORA_ENV, corpus_dir
 
     if args.limit is not None and args.limit < 1:
-        raise InputError(f"--limit must be at least 1 (got {args.limit})")
+        raise InputError(f"--limit must be at least 1 (got {args.limit})", E_BAD_OPTION)
     if args.directory is None:
         found = corpus_dir(args.corpus)
         if found is None:
             raise InputError(
                 f"no DIR given and {CORPORA_ENV} does not name a folder holding {args.corpus}/: "
-                f"pass the corpus folder, or set {CORPORA_ENV}"
+                f"pass the corpus folder, or set {CORPORA_ENV}",
+                E_BAD_OPTION,
             )
         directory = found
     else:
         directory = Path(args.directory)
     if not directory.is_dir():
-        raise InputError(f"{directory}: not a folder")
+        raise InputError(f"{directory}: not a folder", E_NO_SUCH_FILE)
     if not any(directory.glob("*.txt")):
-        raise InputError(f"{directory}: no .txt files")
+        raise InputError(f"{directory}: no .txt files", E_NO_RECORDS)
     chia_files = any(directory.glob("*_inc.txt")) or any(directory.glob("*_exc.txt"))
     if chia_files != (args.corpus == "chia"):  # a wrong layout would score a silent zero
         layout = "Chia (_inc.txt/_exc.txt)" if chia_files else "LCT (one .txt per trial)"
-        raise InputError(f"{directory}: looks like the {layout} layout, not --corpus {args.corpus}")
+        raise InputError(
+            f"{directory}: looks like the {layout} layout, not --corpus {args.corpus}", E_BAD_OPTION
+        )
     result = run(args.corpus, directory, limit=args.limit)
     if args.format == "json":
         print(json.dumps(report.as_json(result, args.errors), indent=2, ensure_ascii=False))

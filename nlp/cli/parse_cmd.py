@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from nlp.cli.common import add_command, add_max_chars_argument, format_list
-from nlp.errors import EligoError
+from nlp.errors import E_BAD_OPTION, EligoError
 from nlp.export import EXPORTERS, StreamExporter
 
 HELP = """\
@@ -64,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
     exporter = EXPORTERS[args.format]
     if exporter.binary and args.output is None:
-        raise EligoError(f"{args.format} output is binary: write it to a file with -o")
+        raise EligoError(
+            f"{args.format} output is binary: write it to a file with -o", E_BAD_OPTION
+        )
     if args.file is None:
         source, content = default_source()
         protocol = parse_text(content, input_format=args.input_format, source=source)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models import Protocol
+from nlp.errors import E_PARSER_BUILD
 from nlp.evaluate.align import Alignment, PredItem, align, predictions
 from nlp.evaluate.corpora import READERS, GoldDoc, GoldItem, Problem
 from nlp.evaluate.metrics import LEVELS, FamilyLevels, first_failure, merge, score
@@ -143,7 +144,9 @@ def parse_with_eligo(docs: list[GoldDoc]) -> Iterator[Protocol | Exception]:
 
         parser = Parser()
     except Exception as err:  # the whole run needs the parser: one line, not a traceback
-        raise EligoError(f"cannot build the parser: {type(err).__name__}: {err}") from err
+        raise EligoError(
+            f"cannot build the parser: {type(err).__name__}: {err}", E_PARSER_BUILD
+        ) from err
     for doc in docs:
         try:
             yield parser.parse_record(record_from_text(doc.text, doc.doc_id))
