@@ -45,7 +45,7 @@ class JsonLine:
     problem: str | None = None
 
 
-def read_json_lines(lines: Iterable[bytes] | Iterable[str]) -> Iterator[JsonLine]:
+def read_json_lines(lines: Iterable[bytes | str]) -> Iterator[JsonLine]:
     """Each non-blank line of ``lines`` (as bytes from a file opened in binary, or as text
     split at ``\\n``), decoded and parsed, or with its problem."""
     for number, line in enumerate(lines, 1):

@@ -216,7 +216,7 @@ def find_biomarkers(text: str) -> list[Biomarker]:
     for h in hits:
         if h.row.needs_result and not h.found:
             continue
-        symbols = h.row.symbols or [None]
+        symbols: list[str | None] = [*h.row.symbols] or [None]
         for symbol in symbols:
             out.append(
                 Biomarker(

@@ -141,10 +141,10 @@ def _condition(k: str) -> tuple[_Coding, ...]:
         return ()
     out: list[_Coding] = []
     icd = vocab.icd_index().get(k)
-    if icd:
+    if icd and icd[0]:
         out.append((ICD10CM, icd[0], icd[1]))
     hpo = vocab.hpo_index().get(k)
-    if hpo:
+    if hpo and hpo[0]:
         out.append((HPO, hpo[0], hpo[1]))
     return tuple(out)
 
@@ -153,7 +153,7 @@ def _drug(k: str) -> tuple[_Coding, ...]:
     if k in _stop("drug"):
         return ()
     found = vocab.drug_index().get(k)
-    return ((DRUGBANK, found[1], found[0]),) if found else ()
+    return ((DRUGBANK, found[1], found[0]),) if found and found[1] else ()
 
 
 @lru_cache(maxsize=262144)

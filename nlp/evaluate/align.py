@@ -134,7 +134,7 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
             out.append(
                 PredItem(
                     family,
-                    tuple(q.span),
+                    q.span,
                     text[q.span[0] : q.span[1]],
                     q.comparator,
                     _values(q.value, q.low, q.high),
@@ -150,7 +150,7 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
             out.append(
                 PredItem(
                     "temporal" if values is not None else "temporal_novalue",
-                    tuple(w.span),
+                    w.span,
                     text[w.span[0] : w.span[1]],
                     w.comparator,
                     values,
@@ -161,15 +161,17 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
             )
         negated = [m for m in criterion.mentions if m.assertion == "negated"]
         negating = [m.cue for m in negated]
-        concepts = [(m.span, m.text, m.category) for m in negated]
+        concepts: list[tuple[tuple[int, int] | None, str, str]] = [
+            (m.span, m.text, m.category) for m in negated
+        ]
         if corpus in EXCEPTIONS_ARE_NEGATION:
             negating += [part.cue for part in criterion.exceptions]
             concepts += [(part.span, part.text, "exception") for part in criterion.exceptions]
         for span, written, category in concepts:
-            if span is not None and tuple(span) not in negated_spans:
-                negated_spans[tuple(span)] = PredItem(
+            if span is not None and span not in negated_spans:
+                negated_spans[span] = PredItem(
                     "negated_concept",
-                    tuple(span),
+                    span,
                     written,
                     kind=category,
                     criterion_id=criterion.id,
@@ -177,10 +179,14 @@ def predictions(protocol: Protocol, corpus: str) -> list[PredItem]:
         for cue in negating:
             if cue is None or cue.span is None:
                 continue
-            span = tuple(cue.span)
-            if span not in cues:
-                cues[span] = PredItem(
-                    "negation", span, text[span[0] : span[1]], kind="cue", criterion_id=criterion.id
+            cue_span = cue.span
+            if cue_span not in cues:
+                cues[cue_span] = PredItem(
+                    "negation",
+                    cue_span,
+                    text[cue_span[0] : cue_span[1]],
+                    kind="cue",
+                    criterion_id=criterion.id,
                 )
     # the same span reported twice (e.g. a parent and its child) counts once
     seen: set[tuple[str, tuple[int, int], str | None, tuple[float, ...] | None]] = set()

@@ -227,6 +227,6 @@ def as_text(result: EvalResult, top: int) -> str:
     bad = [p for p in result.problems if p.kind != "trimmed"]
     trimmed = len(result.problems) - len(bad)
     lines += ["", f"bad documents/annotations: {len(bad)} (+{trimmed} spans trimmed of whitespace)"]
-    for p in bad:
-        lines.append(f"  {p.doc_id}: {p.kind}: {p.detail}")
+    for problem in bad:
+        lines.append(f"  {problem.doc_id}: {problem.kind}: {problem.detail}")
     return "\n".join(lines)

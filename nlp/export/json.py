@@ -16,7 +16,9 @@ class JsonExporter(Exporter):
     suffix = ".json"
     description = "one rule file as JSON (the same content as yaml)"
 
-    def dumps(self, protocols: Sequence[Protocol], *, include_text: bool = True) -> str:
+    def dumps(
+        self, protocols: Sequence[Protocol], *, include_text: bool = True, **options: Any
+    ) -> str:
         """The rule file of the one protocol; ``include_text`` keeps its eligibility text."""
         data = rule_file_data(one_protocol(protocols, self.name), include_text=include_text)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -88,6 +88,7 @@ class JsonlExporter(StreamExporter):
         *,
         sources: Sequence[str | None] | None = None,
         include_text: bool = False,
+        **options: Any,
     ) -> str:
         """One line per protocol; ``sources`` (one per protocol) fill ``source`` and ``key``."""
         lines = self.entries(protocols, sources, include_text=include_text)

@@ -307,6 +307,7 @@ class ParquetExporter(StreamExporter):
         *,
         sources: Sequence[str | None] | None = None,
         include_text: bool = False,
+        **options: Any,
     ) -> bytes:
         """A Parquet file of every protocol's rows, as bytes; ``sources`` as for jsonl."""
         import pyarrow as pa

@@ -4,6 +4,7 @@ out, keys in the models' order)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import yaml
 
@@ -17,7 +18,9 @@ class YamlExporter(Exporter):
     suffix = ".yaml"
     description = "one rule file as YAML (the default of eligo parse)"
 
-    def dumps(self, protocols: Sequence[Protocol], *, include_text: bool = True) -> str:
+    def dumps(
+        self, protocols: Sequence[Protocol], *, include_text: bool = True, **options: Any
+    ) -> str:
         """The rule file of the one protocol; ``include_text`` keeps its eligibility text."""
         data = rule_file_data(one_protocol(protocols, self.name), include_text=include_text)
         return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
