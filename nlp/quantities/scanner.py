@@ -56,7 +56,7 @@ from nlp.quantities.numbers import (
     _parse_number,
     _read_unit,
 )
-from nlp.quantities.rules import _patterns, _tail_search
+from nlp.quantities.rules import _patterns
 from nlp.units import normalise_unit
 
 # fixed patterns of read(), compiled once
@@ -121,11 +121,6 @@ def _aside_before(text: str, end: int) -> int | None:
     return None
 
 
-def _pre_search(p: dict[str, Any], left: str) -> re.Match[str] | None:
-    """A comparator right before the value: ``p["pre"].search(left)``, searched from the tail."""
-    return _tail_search(p["pre"], p["pre_chars"], left)
-
-
 class _Reader:
     """Reads the limit around one number; ``read`` returns quantities and where it stopped."""
 
@@ -137,7 +132,7 @@ class _Reader:
 
     def _stage_scale(self, scale: re.Match[str]) -> bool:
         key = " ".join(scale.group("kw").lower().split())
-        return self.p["scale_kind"].get(key) == "stage"
+        return self.p.scale_kind.get(key) == "stage"
 
     def read(self, m: re.Match[str]) -> tuple[list[Quantity], int]:
         text, p = self.text, self.p
@@ -152,7 +147,7 @@ class _Reader:
             e = power.end()
         left = text[max(0, s - 90) : s]
         # "≤-3SD", "> -3", "< +1.5": a sign right after a comparator
-        if kind_tok == "d" and left[-1:] in ("-", "−", "+") and _pre_search(p, left[:-1]):
+        if kind_tok == "d" and left[-1:] in ("-", "−", "+") and p.pre_search(left[:-1]):
             value = -value if left[-1] != "+" else value
             left = left[:-1]
             s -= 1
@@ -166,8 +161,8 @@ class _Reader:
                 or (text[s - 1] in "-" and s > 1 and text[s - 2].isalnum())
             )
         ):
-            scale = _tail_search(p["scale"], p["scale_chars"], left)
-            if not scale and _GLUED_CMP_RE.search(left) and _pre_search(p, left):
+            scale = p.scale_search(left)
+            if not scale and _GLUED_CMP_RE.search(left) and p.pre_search(left):
                 pass  # "equal to or greater than100 g/L": a comparator word glued to the number
             elif not scale and not (
                 (scale and text[s - 1] in "-")
@@ -176,7 +171,7 @@ class _Reader:
                 return [], e
         if _VERSION_RE.search(left):
             return [], e  # "iOS (version 10 or higher)": a software version, not a limit
-        scale = _tail_search(p["scale"], p["scale_chars"], left)
+        scale = p.scale_search(left)
         if kind_tok == "r" and not scale:
             return [], e
         if scale and _WITHOUT_RE.search(text[max(0, s - 90) : s - len(scale.group())]):
@@ -184,19 +179,19 @@ class _Reader:
         pre = None
         pre_start = s
         age_words = False
-        pre_m = _pre_search(p, left)
+        pre_m = p.pre_search(left)
         if scale and scale.group("cmp"):
-            pre = p["prefix"][" ".join(scale.group("cmp").lower().split())]
+            pre = p.prefix[" ".join(scale.group("cmp").lower().split())]
             pre_start = s - len(left) + scale.start("cmp")
         elif pre_m:
-            pre = p["prefix"].get(" ".join((pre_m.group("w") or pre_m.group("s")).lower().split()))
+            pre = p.prefix.get(" ".join((pre_m.group("w") or pre_m.group("s")).lower().split()))
             pre_start = s - len(left) + pre_m.start()
             age_words = bool(pre_m.group("age"))
         if scale:
             before_kw = left[: scale.start()]
-            pm = _pre_search(p, before_kw)
+            pm = p.pre_search(before_kw)
             if pm and pre is None:
-                pre = p["prefix"].get(" ".join((pm.group("w") or pm.group("s")).lower().split()))
+                pre = p.prefix.get(" ".join((pm.group("w") or pm.group("s")).lower().split()))
                 pre_start = s - len(left) + pm.start()
         between = _BETWEEN_RE.search(left)
         if between:
@@ -302,9 +297,9 @@ class _Reader:
                     elif unit_after is None:
                         scale_max = float(slash.group(1))
                         pos = slash.end()
-        post = p["post"].match(text, pos)
+        post = p.post.match(text, pos)
         if post:
-            post_cmp = p["postfix"].get(" ".join(post.group("p").lower().split()))
+            post_cmp = p.postfix.get(" ".join(post.group("p").lower().split()))
             pos = post.end()
         else:
             post_cmp = None
@@ -328,7 +323,7 @@ class _Reader:
             measure, ms, me = cells_measure, len(text), len(text)
         kind = "value"
         if scale:
-            kind = p["scale_kind"].get(" ".join(scale.group("kw").lower().split()), "class")
+            kind = p.scale_kind.get(" ".join(scale.group("kw").lower().split()), "class")
             if kind == "age":
                 kind = "value"
                 scale = None
@@ -367,9 +362,9 @@ class _Reader:
             kind, measure = "value", "gestational age"
             ges = _GESTATION_AFTER_RE.match(right)
             if ges and cmp is None:
-                post3 = p["post"].match(text, pos + ges.end())
+                post3 = p.post.match(text, pos + ges.end())
                 if post3:
-                    cmp = p["postfix"].get(" ".join(post3.group("p").lower().split()))
+                    cmp = p.postfix.get(" ".join(post3.group("p").lower().split()))
                     pos = post3.end()
             right = text[pos:]
         elif (
@@ -386,9 +381,9 @@ class _Reader:
             agem = _AGE_RIGHT_RE.match(text[pos:])
             if agem and cmp is None:
                 # "18 years of age or older": the trailing comparator follows the age words
-                post2 = p["post"].match(text, pos + agem.end())
+                post2 = p.post.match(text, pos + agem.end())
                 if post2:
-                    cmp = p["postfix"].get(" ".join(post2.group("p").lower().split()))
+                    cmp = p.postfix.get(" ".join(post2.group("p").lower().split()))
                     pos = post2.end()
             measure = "age"
         elif unit in _TIME_UNITS:
