@@ -5,8 +5,8 @@ one ``_Reading``, the typed state of reading one number. Each reads one kind of 
 order, because many checks short-circuit on what an earlier one found: the number and the
 names glued to it, the scale keyword and the comparator before it, the unit after it, a range
 end, a reference / titre / pair / score maximum, the comparator after it, the measure before
-it, its kind, then the quantities built. A reader that finds the number is no limit raises
-``_NotALimit(pos)``; ``read`` returns no quantity and goes on at ``pos``.
+it, its kind, then the quantities built. A reader that finds the number is no limit returns
+the position the scan goes on from (others return None); ``read`` then returns no quantity.
 """
 
 from __future__ import annotations
@@ -21,29 +21,25 @@ from nlp.quantities.readers.after import (
     _read_unit_after,
 )
 from nlp.quantities.readers.before import (
-    _read_comparator_before,
     _read_number,
-    _read_scale_before,
-    _reject_glued_name,
+    _read_scale_and_comparator_before,
 )
 from nlp.quantities.readers.build import _quantities, _read_span
 from nlp.quantities.readers.kind import (
     _read_age,
-    _read_bare_count,
     _read_count,
+    _read_implied_comparator,
     _read_kind,
     _read_substage,
     _read_titre_or_score,
-    _read_word_count,
     _reject_not_limits,
-    _require_comparator,
 )
 from nlp.quantities.readers.measure import (
     _read_instrument,
     _read_measure_before,
     _read_measure_named,
 )
-from nlp.quantities.readers.state import _NotALimit, _Reading
+from nlp.quantities.readers.state import _Reading
 from nlp.quantities.rules import _patterns
 
 
@@ -57,31 +53,29 @@ class _Reader:
         self.after_age: int | None = None  # end of the previous age limit
 
     def read(self, m: re.Match[str]) -> tuple[list[Quantity], int]:
-        s, e = m.span()
-        r = _Reading(self.text, self.p, self.floor, self.after_age, m, s, e, m.lastgroup or "d")
-        try:  # in this order: many checks short-circuit on what an earlier reader found
+        r = _Reading(self.text, self.p, self.floor, self.after_age, m)
+        # in this order, since many checks short-circuit on what an earlier reader found; the
+        # first that finds the number is no limit returns where the scan goes on (never 0)
+        stop = (
             _read_number(r)
-            _reject_glued_name(r)
-            _read_scale_before(r)
-            _read_comparator_before(r)
-            _read_unit_after(r)
-            _read_range_end(r)
-            _read_relative(r)
-            _read_comparator_after(r)
-            _read_measure_before(r)
-            _read_kind(r)
-            _read_word_count(r)
-            _read_age(r)
-            _reject_not_limits(r)
-            _read_titre_or_score(r)
-            _read_bare_count(r)
-            _require_comparator(r)
-            _read_count(r)
-            _read_measure_named(r)
-            _read_span(r)
-            _read_instrument(r)
-            _read_substage(r)
-        except _NotALimit as no:
-            return [], no.pos
+            or _read_scale_and_comparator_before(r)
+            or _read_unit_after(r)
+            or _read_range_end(r)
+            or _read_relative(r)
+            or _read_comparator_after(r)
+            or _read_measure_before(r)
+            or _read_kind(r)
+            or _read_age(r)
+            or _reject_not_limits(r)
+            or _read_titre_or_score(r)
+            or _read_implied_comparator(r)
+            or _read_count(r)
+            or _read_measure_named(r)
+            or _read_span(r)
+            or _read_instrument(r)
+            or _read_substage(r)
+        )
+        if stop:
+            return [], stop
         out = _quantities(r)
         return out, r.pos

@@ -1,7 +1,7 @@
 """The readers ``nlp.quantities.scanner._Reader.read`` runs, in order, over one ``_Reading``.
 
-Each reads one kind of thing around a number and fills in the reading, or raises
-``_NotALimit(pos)`` when the number is no limit:
+Each reads one kind of thing around a number and fills in the reading; one that finds the
+number is no limit returns the position the scan goes on from (see ``state._Stop``):
 
 - :mod:`.before`: the number itself (a power of ten, a sign), the names glued to it, the scale
   keyword and the comparator before it;

@@ -16,7 +16,7 @@ from nlp.quantities.context import (
     _SLASH_RE,
 )
 from nlp.quantities.numbers import _NUM_RE, _TIME_UNITS, _parse_number, _read_unit
-from nlp.quantities.readers.state import _NotALimit, _Reading
+from nlp.quantities.readers.state import _Reading, _Stop
 from nlp.quantities.rules import QuantityPatterns
 from nlp.units import normalise_unit
 
@@ -45,7 +45,7 @@ def _substage(value: float, token: str, text: str, end: int) -> float:
     return round(value + ("abc".index(letter.lower()) + 1) / 10, 1)
 
 
-def _read_unit_after(r: _Reading) -> None:
+def _read_unit_after(r: _Reading) -> _Stop:
     """The unit after the number, with the readings it decides: a decimal comma ("6,1
     mmol/l"), counted cells before a volume ("50 CD3+ T cells/cumm"), a thousands point
     ("100.000/µl"). Letters after a number that are no unit make it no limit ("3D")."""
@@ -73,8 +73,9 @@ def _read_unit_after(r: _Reading) -> None:
     if unit is None and kind_tok == "d" and pos < len(text) and text[pos].isalpha():
         rel = _REL_RE.match(text, pos)
         if not rel and not (scale and _LETTER_GRADE_RE.match(text[pos:])):
-            raise _NotALimit(e)
+            return e  # glued to letters that are no unit or reference ("2D"): not a limit
     r.end, r.value, r.unit, r.cells_measure, r.pos = e, value, unit, cells_measure, pos
+    return None
 
 
 def _stage_scale(p: QuantityPatterns, scale: re.Match[str]) -> bool:
@@ -83,22 +84,16 @@ def _stage_scale(p: QuantityPatterns, scale: re.Match[str]) -> bool:
 
 
 def _read_range_end(r: _Reading) -> None:
-    """The end of a range ("18 to 75", "between 9 and 13"), or an open upper limit
-    ("1-<3 years"), which replaces it."""
+    """The end of a range ("18 to 75", "between 9 and 13"), or an open upper limit, which
+    replaces it ("1-<3 years": a split limit, from the first number and below the second)."""
+    text, unit = r.text, r.unit
     # range end
+    r.low = r.high = None
+    r.split_to = None
+    r.split_comparator = "<="
     sep = (
         _BETWEEN_SEP_RE if r.between and r.between.group(1).lower() == "between" else _RANGE_SEP_RE
-    ).match(r.text, r.pos)
-    if _read_open_upper(r):
-        sep = None
-    if sep:
-        _read_second_number(r, sep)
-
-
-def _read_open_upper(r: _Reading) -> bool:
-    """An open upper limit, "1-<3 years": a split limit, from the first number and below the
-    second. True when one is read."""
-    text, unit = r.text, r.unit
+    ).match(text, r.pos)
     upper = _OPEN_UPPER_RE.match(text, r.pos) if unit is None or unit in _TIME_UNITS else None
     if upper is not None and (m_up := _NUM_RE.match(text, upper.end())):
         # "children 1-<3 years": from the first, below the second
@@ -112,8 +107,9 @@ def _read_open_upper(r: _Reading) -> bool:
         )
         r.split_comparator = "<" if upper.group(1) == "<" else "<="
         r.unit = unit or unit_up
-        return True
-    return False
+        sep = None
+    if sep:
+        _read_second_number(r, sep)
 
 
 def _read_second_number(r: _Reading, sep: re.Match[str]) -> None:
@@ -144,7 +140,13 @@ def _read_second_number(r: _Reading, sep: re.Match[str]) -> None:
 
 def _read_relative(r: _Reading) -> None:
     """After a single value with no unit: a limit relative to a reference ("3 x ULN",
-    "Bilirubin <2x"), else a titre, a blood-pressure pair or a score maximum."""
+    "Bilirubin <2x"); else a second number after ":" or "/": a titre ("1:80"), the diastolic
+    of a blood-pressure pair ("140/90 mmHg"), or the maximum of a score ("4/24")."""
+    r.relative = None
+    r.relative_gt = False
+    r.scale_max = None
+    r.titre = False
+    r.diastolic = None
     if r.low is None:
         text, pos, unit = r.text, r.pos, r.unit
         rel = _REL_RE.match(text, pos)
@@ -160,28 +162,21 @@ def _read_relative(r: _Reading) -> None:
             r.relative_gt = rel.group("gt") is not None
             r.pos = rel.end()
         elif unit is None:
-            _read_ratio(r)
-
-
-def _read_ratio(r: _Reading) -> None:
-    """A second number after ":" or "/": a titre ("1:80"), the diastolic of a blood-pressure
-    pair ("140/90 mmHg"), or the maximum of a score ("4/24")."""
-    text, pos = r.text, r.pos
-    ratio = _RATIO_RE.match(text, pos)
-    slash = _SLASH_RE.match(text, pos)
-    if ratio and r.token_kind == "d":
-        r.titre = True
-        r.titre_value = float(ratio.group(1))
-        r.pos = ratio.end()
-    elif slash and r.token_kind == "d":
-        unit_after, upos3 = _read_unit(text, slash.end())
-        if unit_after == "mm[Hg]":
-            r.diastolic = float(slash.group(1))
-            r.unit = unit_after
-            r.pos = upos3
-        elif unit_after is None:
-            r.scale_max = float(slash.group(1))
-            r.pos = slash.end()
+            ratio = _RATIO_RE.match(text, pos)
+            slash = _SLASH_RE.match(text, pos)
+            if ratio and r.token_kind == "d":
+                r.titre = True
+                r.titre_value = float(ratio.group(1))
+                r.pos = ratio.end()
+            elif slash and r.token_kind == "d":
+                unit_after, upos3 = _read_unit(text, slash.end())
+                if unit_after == "mm[Hg]":
+                    r.diastolic = float(slash.group(1))
+                    r.unit = unit_after
+                    r.pos = upos3
+                elif unit_after is None:
+                    r.scale_max = float(slash.group(1))
+                    r.pos = slash.end()
 
 
 def _read_comparator_after(r: _Reading) -> None:
@@ -193,6 +188,8 @@ def _read_comparator_after(r: _Reading) -> None:
     if post:
         r.comparator_after = p.postfix.get(" ".join(post.group("p").lower().split()))
         r.pos = post.end()
+    else:
+        r.comparator_after = None
     cmp = r.comparator_before or r.comparator_after
     if r.split_to is not None and cmp is None:
         cmp = ">="  # "3 months to 17 years": from the first, up to the second

@@ -48,35 +48,6 @@ def _read_span(r: _Reading) -> None:
 def _quantities(r: _Reading) -> list[Quantity]:
     """The quantity read, then those it implies: the second of a split limit, the diastolic
     of a blood-pressure pair, alternatives, the graded thing, measures sharing the limit."""
-    out = [_quantity(r)]
-    if r.split_to is not None:
-        v2, unit2, s2, e2 = r.split_to
-        out.append(
-            out[0].model_copy(
-                update={
-                    "comparator": r.split_comparator,
-                    "value": v2,
-                    "unit": unit2,
-                    "text": r.text[s2:e2],
-                    "span": (s2, e2),
-                }
-            )
-        )
-        r.pos = max(r.pos, e2)
-    if r.diastolic is not None:
-        out[0] = out[0].model_copy(update={"notes": "systolic"})
-        out.append(out[0].model_copy(update={"value": r.diastolic, "notes": "diastolic"}))
-    # alternatives of a class or scale: "Class III or Class IV", "ECOG 0 or 1", "I, II, or III"
-    if r.scale and r.comparator == "=":
-        more, r.pos = _alternatives(r.text, r.pos, r.kind, r.measure)
-        out.extend(more)
-    out = _graded_after_keyword(r, out)
-    _add_shared_limit(r, out)
-    return out
-
-
-def _quantity(r: _Reading) -> Quantity:
-    """The one quantity the reading gives."""
     base: dict[str, Any] = {
         "kind": r.kind,
         "comparator": r.comparator,
@@ -89,8 +60,32 @@ def _quantity(r: _Reading) -> Quantity:
         base.update(value=r.value)
     if r.scale_max is not None:
         base["scale_max"] = r.scale_max
-    span = (r.span_start, r.span_end)
-    return Quantity(measure=r.measure, text=r.text[span[0] : span[1]], span=span, **base)
+    text, span_start, end = r.text, r.span_start, r.span_end
+    out = [Quantity(measure=r.measure, text=text[span_start:end], span=(span_start, end), **base)]
+    if r.split_to is not None:
+        v2, unit2, s2, e2 = r.split_to
+        out.append(
+            out[0].model_copy(
+                update={
+                    "comparator": r.split_comparator,
+                    "value": v2,
+                    "unit": unit2,
+                    "text": text[s2:e2],
+                    "span": (s2, e2),
+                }
+            )
+        )
+        r.pos = max(r.pos, e2)
+    if r.diastolic is not None:
+        out[0] = out[0].model_copy(update={"notes": "systolic"})
+        out.append(out[0].model_copy(update={"value": r.diastolic, "notes": "diastolic"}))
+    # alternatives of a class or scale: "Class III or Class IV", "ECOG 0 or 1", "I, II, or III"
+    if r.scale and r.comparator == "=":
+        more, r.pos = _alternatives(text, r.pos, r.kind, r.measure)
+        out.extend(more)
+    out = _graded_after_keyword(r, out)
+    _add_shared_limit(r, out)
+    return out
 
 
 def _graded_after_keyword(r: _Reading, out: list[Quantity]) -> list[Quantity]:

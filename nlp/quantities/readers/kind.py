@@ -28,7 +28,7 @@ from nlp.quantities.measures import _STOP_WORDS
 from nlp.quantities.numbers import _TIME_UNITS
 from nlp.quantities.readers.after import _SUBSTAGE_RE, _substage
 from nlp.quantities.readers.measure import _leading_words
-from nlp.quantities.readers.state import _NotALimit, _Reading
+from nlp.quantities.readers.state import _Reading, _Stop
 
 _GESTATION_AFTER_RE = re.compile(
     r"\s*(?:'s?\s*)?(?:of\s+)?(?:gestation(?:al\s+age)?|GA\b|postmenstrual|PMA\b)", re.I
@@ -46,9 +46,12 @@ _POINTS_RE = re.compile(r"\s*(?:points?|pts)\b", re.I)
 _SMALL_INT_RE = re.compile(r"[1-9]\d{0,2}")
 
 
-def _read_kind(r: _Reading) -> None:
+def _read_kind(r: _Reading) -> _Stop:
     """The kind a scale keyword gives (class, grade, stage, score; an age "scale" gives a plain
-    value), and "=" for a reference limit with no comparator ("3 x ULN")."""
+    value); "=" for a reference limit with no comparator ("3 x ULN"). A bare number word is a
+    stated count only before the thing counted or "of the following"; else ("once", "one of
+    us") it is no limit."""
+    r.kind = "value"
     if r.scale:
         r.kind = r.p.scale_kind.get(" ".join(r.scale.group("kw").lower().split()), "class")
         if r.kind == "age":
@@ -56,11 +59,6 @@ def _read_kind(r: _Reading) -> None:
             r.scale = None
     if r.relative and r.comparator is None:
         r.comparator = ">" if r.relative_gt else "="
-
-
-def _read_word_count(r: _Reading) -> None:
-    """A bare number word is a stated count only before the thing counted or "of the
-    following"; anything else ("once", "one of us") is no limit."""
     if r.token_kind == "w" and r.unit is None and r.scale is None and r.comparator is None:
         text, pos = r.text, r.pos
         # "Meets two additional criteria", "one of the following": a stated count
@@ -79,12 +77,13 @@ def _read_word_count(r: _Reading) -> None:
                 )
             )
         ):
-            raise _NotALimit(pos)
+            return pos  # a number word that counts nothing: "once", "one of us"
         # "four of the following symptoms": at least four of the list
         r.comparator = ">=" if _NOT_A_LIMIT_RE.match(text, pos) else "="
+    return None
 
 
-def _read_age(r: _Reading) -> None:
+def _read_age(r: _Reading) -> _Stop:
     """Whether a time unit (or none) makes the value a gestational age, the participant's age,
     or a duration, which is no limit (time windows are read elsewhere)."""
     text, left, unit = r.text, r.left, r.unit
@@ -116,7 +115,8 @@ def _read_age(r: _Reading) -> None:
     ):
         _read_age_limit(r, year_old)
     elif unit in _TIME_UNITS:
-        raise _NotALimit(r.pos)
+        return r.pos  # a duration, not a limit: time windows are read elsewhere
+    return None
 
 
 def _read_gestational_age(r: _Reading) -> None:
@@ -150,23 +150,24 @@ def _read_age_limit(r: _Reading, year_old: re.Match[str] | None) -> None:
     r.measure = "age"
 
 
-def _reject_not_limits(r: _Reading) -> None:
+def _reject_not_limits(r: _Reading) -> _Stop:
     """Numbers that are no limit whatever is around them: durations of things, sample sizes,
     body-surface normalisation, names of study parts, the range of a rating scale."""
     right, pos = r.right, r.pos
     if _TIME_NOUN_RE.match(right) or (r.unit is None and _ADJ_DURATION_RE.match(right)):
-        raise _NotALimit(pos)  # half-lives, cycles; "within 6-mo", "a 14-week trial"
+        return pos  # half-lives, cycles; "within 6-mo", "a 14-week trial"
     if r.measure in ("n", "N") or (r.value == 1.73 and re.match(r"\s*m", right)):
-        raise _NotALimit(pos)  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
+        return pos  # sample sizes "n=20"; the 1.73 m² of a body-surface normalisation
     if r.measure and r.unit is None and r.relative is None and _NAME_NOUN_RE.search(r.measure):
-        raise _NotALimit(pos)  # "Cohorts 2-4", "Part 1": names, not limits
+        return pos  # "Cohorts 2-4", "Part 1": names, not limits
     if (
         r.low is not None
         and r.comparator_before is None
         and r.comparator_after is None
         and _SCALE_RIGHT_RE.match(right)
     ):
-        raise _NotALimit(pos)  # "on a 0-10 pain scale": the scale, not a limit
+        return pos  # "on a 0-10 pain scale": the scale, not a limit
+    return None
 
 
 def _read_titre_or_score(r: _Reading) -> None:
@@ -193,10 +194,13 @@ def _read_titre_or_score(r: _Reading) -> None:
                 r.right = r.text[r.pos :]
 
 
-def _read_bare_count(r: _Reading) -> None:
-    """A small bare number is "=" a count before a plural noun ("12 seizures"), and at least
-    that many before "of the following"."""
+def _read_implied_comparator(r: _Reading) -> _Stop:
+    """The comparator of a value stated without one: "=" for a small bare number before a
+    plural noun ("12 seizures"), ">=" before "of the following"; else "=" (or "range") when
+    the text makes it a requirement (a scale value, a non-age unit, a range of something named
+    or measured), else it is no limit. A reference limit has no unit."""
     digits, right = r.m.group(), r.right
+    r.bare_count = False
     if (
         r.comparator is None
         and r.token_kind == "d"
@@ -223,23 +227,18 @@ def _read_bare_count(r: _Reading) -> None:
         and _NOT_A_LIMIT_RE.match(right)
     ):
         r.comparator = ">="  # "4 of the following": at least four of the criteria that follow
-
-
-def _require_comparator(r: _Reading) -> None:
-    """With no comparator, a value is a limit ("=", or "range") only when the text makes it a
-    requirement: a scale value, a non-age unit, a range of something named or measured. A
-    reference limit has no unit."""
     if r.comparator is None:
         if not (
             r.scale or (r.unit and r.kind != "age") or (r.low is not None and (r.measure or r.unit))
         ):
-            raise _NotALimit(r.pos)
+            return r.pos  # a bare number the text does not make a requirement
         r.comparator = "range" if r.low is not None else "="
     if r.relative and r.kind == "value":
         r.unit = None
+    return None
 
 
-def _read_count(r: _Reading) -> None:
+def _read_count(r: _Reading) -> _Stop:
     """A plain value with no unit counts what follows it ("≥ 2 prior therapies", "≥2 of the
     following") or is a score in points; a count of weeks or months is a duration."""
     # counts: "≥ 2 prior therapies", "at least one induction therapy"
@@ -271,7 +270,8 @@ def _read_count(r: _Reading) -> None:
                 r.measure_start = r.measure_end = len(r.text)
                 r.pos += follow.group(0).find(words[-1]) + len(words[-1])
     if r.kind == "count" and r.measure and _DURATION_WORD_RE.search(r.measure):
-        raise _NotALimit(r.pos)  # "> 8 consecutive weeks", "24 consecutive months": a duration
+        return r.pos  # "> 8 consecutive weeks", "24 consecutive months": a duration
+    return None
 
 
 def _read_substage(r: _Reading) -> None:
