@@ -29,7 +29,7 @@ def _letter_re() -> re.Pattern[str]:
 def _letter_grades(text: str) -> list[Quantity]:
     """Letter grades on a named scale: "Child-Pugh B or C", "ASIA Impairment Scale grade A-C"."""
     out: list[Quantity] = []
-    kinds = _patterns()["scale_kind"]
+    kinds = _patterns().scale_kind
     for m in _letter_re().finditer(text):
         if not m.group("first").isupper():
             continue
@@ -44,7 +44,7 @@ def _letter_grades(text: str) -> list[Quantity]:
                 re.I,
             )
         )
-        cmp = "=" if not m.group("cmp") else _patterns()["prefix"].get(m.group("cmp"), "=")
+        cmp = "=" if not m.group("cmp") else _patterns().prefix.get(m.group("cmp"), "=")
         if m.group("post"):
             cmp = ">="
         base = {"kind": kind, "measure": measure}

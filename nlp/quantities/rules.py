@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -43,8 +44,40 @@ def _first_chars(literals: list[str]) -> str:
     return "[" + "".join(sorted({re.escape(lit[0]) for lit in literals})) + "]"
 
 
+@dataclass(frozen=True, slots=True)
+class QuantityPatterns:
+    """Everything the scanner compiles from the rule files, typed: the comparator and scale
+    patterns, the tables their matches are looked up in, and the characters each tail-anchored
+    pattern can match (for :func:`_tail_search`)."""
+
+    pre: re.Pattern[str]
+    """A comparator right before the value ("≥", "at least", "no more than"), anchored at ``$``."""
+    post: re.Pattern[str]
+    """A comparator right after the value ("or more", "+"), matched at a position."""
+    scale: re.Pattern[str]
+    """An ordinal-scale keyword right before the value, maybe with a comparator between."""
+    prefix: dict[str, str]
+    """A comparator before the value, lowercased with single spaces → its symbol."""
+    postfix: dict[str, str]
+    """A comparator after the value, as written in the rule file (lowercase) → its symbol."""
+    scale_kind: dict[str, str]
+    """A scale alias, lowercased → its kind (class, grade, stage, score, age...)."""
+    pre_chars: str
+    """The characters a ``pre`` match can contain."""
+    scale_chars: str
+    """The characters a ``scale`` match can contain."""
+
+    def pre_search(self, left: str) -> re.Match[str] | None:
+        """A comparator right before the value: ``pre.search(left)``, searched from the tail."""
+        return _tail_search(self.pre, self.pre_chars, left)
+
+    def scale_search(self, left: str) -> re.Match[str] | None:
+        """A scale keyword right before the value: ``scale.search(left)``, from the tail."""
+        return _tail_search(self.scale, self.scale_chars, left)
+
+
 @cache
-def _patterns() -> dict[str, Any]:
+def _patterns() -> QuantityPatterns:
     """Everything compiled once per process from the rule files."""
     comparators = comparator_rules()
     prefix = {" ".join(f.lower().split()): c for f, c in comparators.table("before", "quantity")}
@@ -61,30 +94,20 @@ def _patterns() -> dict[str, Any]:
     syms = [p for p in prefix if not p[0].isalpha()]
     word_pre = _alternation(words)
     sym_pre = _alternation(syms)
-    return {
-        # the characters a "pre" match can contain (for _tail_search)
-        "pre_chars": _SPACES + _LETTERS + "".join(sorted({c for p in prefix for c in p})),
-        # the characters a "scale" match can contain (for _tail_search)
-        "scale_chars": _SPACES
-        + _LETTERS
-        + "()-:="
-        + "".join(sorted({c for a in ordinal + syms for c in a})),
-        "prefix": prefix,
-        "postfix": postfix,
-        "scale_kind": scale_kind,
-        "pre": re.compile(
+    return QuantityPatterns(
+        pre=re.compile(
             rf"(?=(?<![A-Za-z]){_first_chars(words)}|{_first_chars(syms)})"
             rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?"
             r"(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$",
             re.I,
         ),
-        "post": re.compile(
+        post=re.compile(
             rf"\s*(?P<p>\+(?!\s*\d)|(?:{_alternation([w for w in postfix if w != '+'])})"
             r"(?![A-Za-z])(?!\s+than\b))",  # "less than 10 or greater than 55": a new limit
             re.I,
         ),
         # an ordinal-scale keyword right before the value, maybe with a comparator between
-        "scale": re.compile(
+        scale=re.compile(
             rf"(?<![A-Za-z])(?={_first_chars(ordinal)})"
             rf"(?P<kw>{_alternation(ordinal)})(?!(?-i:[a-z]))(?:\s*\([A-Za-z-]+\))?"
             r"(?:\s*(?:score|class|classification(?:\s+system)?|grade|stage|status|"
@@ -94,4 +117,14 @@ def _patterns() -> dict[str, Any]:
             r"\s*(?:of\b|[:=-]|(?:of\s+)?\b(?:a|an)\s+)?\s*(?P<cmp>" + sym_pre + r")?\s*$",
             re.I,
         ),
-    }
+        prefix=prefix,
+        postfix=postfix,
+        scale_kind=scale_kind,
+        # the characters a "pre" match can contain (for _tail_search)
+        pre_chars=_SPACES + _LETTERS + "".join(sorted({c for p in prefix for c in p})),
+        # the characters a "scale" match can contain (for _tail_search)
+        scale_chars=_SPACES
+        + _LETTERS
+        + "()-:="
+        + "".join(sorted({c for a in ordinal + syms for c in a})),
+    )

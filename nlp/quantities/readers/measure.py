@@ -1,0 +1,111 @@
+"""Readers of what the limit measures: the name before it (past a long aside in brackets), a
+scale keyword, the noun phrase before a bracket or an "i.e.", the instrument after a score."""
+
+from __future__ import annotations
+
+from nlp.quantities.context import (
+    _BARE_SCORE_RE,
+    _EVALUATIVE,
+    _FOLLOW_RE,
+    _ON_INSTRUMENT_RE,
+    _PAREN_INTRO_RE,
+    _PAREN_ONLY_RE,
+)
+from nlp.quantities.measures import _STOP_WORDS, _measure_before
+from nlp.quantities.readers.state import _Reading
+
+
+def _leading_words(phrase: str) -> list[str]:
+    """The words of ``phrase`` up to the first stop word."""
+    words: list[str] = []
+    for w in phrase.split():
+        if w.lower() in _STOP_WORDS:
+            break
+        words.append(w)
+    return words
+
+
+def _aside_before(text: str, end: int) -> int | None:
+    """Where a bracketed clause of four words or more that ends right before ``end`` opens
+    ("(eGFR may also be used in place of CrCl) > 45"), or None. Brackets may nest once."""
+    close = len(text[:end].rstrip()) - 1
+    if close < 0 or text[close] != ")":
+        return None
+    depth = 0
+    for i in range(close, max(-1, close - 200), -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            inside = text[i + 1 : close]
+            return i if len(inside.split()) >= 4 else None
+    return None
+
+
+def _read_measure_before(r: _Reading) -> None:
+    """The measure named before the limit ("platelet count < 100"), past a long aside in
+    brackets; counted cells read with the unit are the measure."""
+    text, floor = r.text, r.floor
+    start_guess = r.limit_start = r.pre_start if r.pre_start < r.start else r.start
+    measure, ms, me = _measure_before(text, start_guess, floor)
+    aside = _aside_before(text, start_guess) if measure else None
+    if aside is not None and aside >= floor:
+        # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
+        # aside in brackets is not the measure; the name before it is
+        measure, ms, me = _measure_before(text, aside, floor)
+    if r.cells_measure is not None:
+        measure, ms, me = r.cells_measure, len(text), len(text)
+    r.measure, r.measure_start, r.measure_end = measure, ms, me
+
+
+def _read_measure_named(r: _Reading) -> None:
+    """The measure a scale keyword names ("ECOG"); else, with none found yet, the name before
+    an opening bracket, or before "(i.e. / e.g. / defined as"; else, for a value alone in
+    brackets, the words after it."""
+    text, start_guess = r.text, r.limit_start
+    scale = r.scale
+    if scale and r.kind != "age":
+        r.measure = scale.group("kw")
+        r.measure_start = r.start - len(r.left) + scale.start("kw")
+        r.measure_end = r.start - len(r.left) + scale.end("kw")
+    elif (
+        r.measure is None
+        and text[:start_guess].rstrip().endswith("(")
+        and not _FOLLOW_RE.match(text[r.pos :])
+    ):
+        paren = text[:start_guess].rstrip()
+        r.measure, r.measure_start, r.measure_end = _measure_before(text, len(paren) - 1, r.floor)
+    elif r.measure is None and (intro := _PAREN_INTRO_RE.search(text[:start_guess])):
+        r.measure, r.measure_start, r.measure_end = _measure_before_intro(r, intro.start())
+    if r.kind == "value" and r.measure is None and r.scale_max is None:
+        follow = _FOLLOW_RE.match(r.right)
+        if follow and _PAREN_ONLY_RE.match(text[max(0, r.pre_start - 2) : r.pre_start]):
+            r.measure = " ".join(_leading_words(follow.group(1))) or None
+
+
+def _measure_before_intro(r: _Reading, intro: int) -> tuple[str | None, int, int]:
+    """The measure before "(i.e. / e.g. / defined as ...)" at ``intro``: the last three words
+    of the noun phrase, evaluative adjectives dropped ("significant smoking history")."""
+    text = r.text
+    measure, ms, me = _measure_before(text, intro, r.floor)
+    if measure:
+        words = measure.split()
+        while len(words) > 1 and words[0].lower() in _EVALUATIVE:
+            words = words[1:]
+        words = words[-3:]
+        ms = me - len(" ".join(words)) if text[ms:me].endswith(" ".join(words)) else ms
+        measure = " ".join(words)
+    return measure, ms, me
+
+
+def _read_instrument(r: _Reading) -> None:
+    """A score's instrument read after it ("on the Mini-Mental State Examination")."""
+    # "a score of at least 20 on the Mini-Mental State Examination": the instrument
+    if (
+        r.kind in ("score", "value")
+        and not r.scale
+        and r.unit is None
+        and r.relative is None
+        and (r.measure is None or _BARE_SCORE_RE.match(r.measure))
+    ):
+        on = _ON_INSTRUMENT_RE.match(r.text, r.pos)
+        if on and len(on.group("m").split()) <= 12:
+            r.measure, r.kind = on.group("m").strip(), "score"
