@@ -59,9 +59,9 @@ from nlp.quantities.postprocess import (
     _second_limits,
 )
 from nlp.quantities.references import bare_reference_limits
-from nlp.quantities.rules import _rules
 from nlp.quantities.scanner import _Reader
 from nlp.quantities.years import _calendar_years
+from nlp.rulefiles import measure_rules
 
 __all__ = ["find_number_readings", "find_quantities", "find_run_together"]
 
@@ -141,12 +141,7 @@ def _may_have_letter_grades(text: str) -> bool:
 def _letter_hints() -> tuple[str, ...]:
     return tuple(
         sorted(
-            {
-                a.split()[0].lower()
-                for row in _rules("quantity_measures.json")
-                if row.get("letters")
-                for a in row["aliases"]
-            }
+            {a.split()[0].lower() for row in measure_rules() if row.letters for a in row.aliases}
         )
     )
 

@@ -7,14 +7,13 @@ from functools import cache
 
 from models import Quantity
 from nlp.quantities.numbers import _LETTER_GRADES
-from nlp.quantities.rules import _alternation, _patterns, _rules
+from nlp.quantities.rules import _alternation, _patterns
+from nlp.rulefiles import measure_rules
 
 
 @cache
 def _letter_re() -> re.Pattern[str]:
-    scales = [
-        a for row in _rules("quantity_measures.json") if row.get("letters") for a in row["aliases"]
-    ]
+    scales = [a for row in measure_rules() if row.letters for a in row.aliases]
     letter = r"(?:class|grade|stage|score|category)?\s*([A-D])(?![A-Za-z0-9])"
     return re.compile(
         rf"(?<![A-Za-z])(?P<kw>{_alternation(scales)})(?![A-Za-z])"

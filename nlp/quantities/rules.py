@@ -3,19 +3,11 @@ patterns compiled from them."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-from nlp.rulefiles import comparator_rules
-
-
-def _rules(name: str) -> Any:
-    path = resources.files("nlp") / "rules" / name
-    return json.loads(path.read_text(encoding="utf-8"))
+from nlp.rulefiles import comparator_rules, measure_rules
 
 
 def _alternation(literals: list[str]) -> str:
@@ -82,11 +74,10 @@ def _patterns() -> QuantityPatterns:
     comparators = comparator_rules()
     prefix = {" ".join(f.lower().split()): c for f, c in comparators.table("before", "quantity")}
     postfix = dict(comparators.table("after", "quantity"))
-    measures = _rules("quantity_measures.json")
     scale_kind: dict[str, str] = {}
-    for row in measures:
-        for alias in row["aliases"]:
-            scale_kind[alias.lower()] = row["kind"]
+    for row in measure_rules():
+        for alias in row.aliases:
+            scale_kind[alias.lower()] = row.kind
     ordinal = [
         a for a, k in scale_kind.items() if k != "age" and a != "bmi" and a != "body mass index"
     ]

@@ -12,6 +12,7 @@ the position the scan goes on from (others return None); ``read`` then returns n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from models import Quantity
 from nlp.quantities.readers.after import (
@@ -42,6 +43,28 @@ from nlp.quantities.readers.measure import (
 from nlp.quantities.readers.state import _Reading
 from nlp.quantities.rules import _patterns
 
+# in this order, since many checks short-circuit on what an earlier reader found; the first
+# that finds the number is no limit returns where the scan goes on (never 0)
+_READERS: tuple[Callable[[_Reading], int | None], ...] = (
+    _read_number,
+    _read_scale_and_comparator_before,
+    _read_unit_after,
+    _read_range_end,
+    _read_relative,
+    _read_comparator_after,
+    _read_measure_before,
+    _read_kind,
+    _read_age,
+    _reject_not_limits,
+    _read_titre_or_score,
+    _read_implied_comparator,
+    _read_count,
+    _read_measure_named,
+    _read_span,
+    _read_instrument,
+    _read_substage,
+)
+
 
 class _Reader:
     """Reads the limit around one number; ``read`` returns quantities and where it stopped."""
@@ -54,28 +77,7 @@ class _Reader:
 
     def read(self, m: re.Match[str]) -> tuple[list[Quantity], int]:
         r = _Reading(self.text, self.p, self.floor, self.after_age, m)
-        # in this order, since many checks short-circuit on what an earlier reader found; the
-        # first that finds the number is no limit returns where the scan goes on (never 0)
-        stop = (
-            _read_number(r)
-            or _read_scale_and_comparator_before(r)
-            or _read_unit_after(r)
-            or _read_range_end(r)
-            or _read_relative(r)
-            or _read_comparator_after(r)
-            or _read_measure_before(r)
-            or _read_kind(r)
-            or _read_age(r)
-            or _reject_not_limits(r)
-            or _read_titre_or_score(r)
-            or _read_implied_comparator(r)
-            or _read_count(r)
-            or _read_measure_named(r)
-            or _read_span(r)
-            or _read_instrument(r)
-            or _read_substage(r)
-        )
-        if stop:
-            return [], stop
-        out = _quantities(r)
-        return out, r.pos
+        for reader in _READERS:
+            if stop := reader(r):
+                return [], stop
+        return _quantities(r), r.pos

@@ -68,8 +68,8 @@ def _read_unit_after(r: _Reading) -> _Stop:
     if unit in _COUNT_UNITS and kind_tok == "d" and _THOUSANDS_POINT_RE.fullmatch(m.group()):
         value = float(m.group().replace(".", ""))  # "100.000/µl": a thousands point
     pos = upos
-    if unit is None and kind_tok == "d" and _ORDINAL_RE.match(text, pos):
-        pos = _ORDINAL_RE.match(text, pos).end()  # "< 10th percentile"
+    if unit is None and kind_tok == "d" and (ordinal := _ORDINAL_RE.match(text, pos)):
+        pos = ordinal.end()  # "< 10th percentile"
     if unit is None and kind_tok == "d" and pos < len(text) and text[pos].isalpha():
         rel = _REL_RE.match(text, pos)
         if not rel and not (scale and _LETTER_GRADE_RE.match(text[pos:])):
