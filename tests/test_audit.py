@@ -122,8 +122,8 @@ def test_render_text_groups_disagreements_by_criterion() -> None:
     errors, silences = text.split("Not stated in the candidate (1), not counted")
     assert "time_window not stated; the reference has 'within 12 weeks" in silences
     assert "exc.8.2" not in errors
-    # text order: exc.7 comes before exc.8.2, exc.8.5 and exc.17
-    order = [text.index(k) for k in ("exc.7 ", "exc.8.2 ", "exc.8.5 ", "exc.17 ")]
+    # text order: exc.7 comes before exc.8.5 and exc.17
+    order = [errors.index(k) for k in ("exc.7 ", "exc.8.5 ", "exc.17 ")]
     assert order == sorted(order)
 
 
