@@ -596,7 +596,7 @@ def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
                 tally.judge(fam, where, [] if ec == ac else [("assertion", ec, ac)])
         elif e:
             tally.missing(fam, where, "assertion", e.criterion.assertion)
-        elif a:
+        elif a and tally.said(a.criterion, "assertion"):
             tally.extra(fam, where, "assertion", a.criterion.assertion)
         exp_m = [m for m in e.criterion.mentions if _asserted(m)] if e else []
         if e and a and not tally.said(a.criterion, "mentions"):
