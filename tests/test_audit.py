@@ -565,3 +565,46 @@ def test_kind_words_do_not_separate_names_of_one_scale():
 
     assert same_name("NYHA class", "New York Heart Association")
     assert not same_name("NYHA class", "ECOG")
+
+
+# by meaning: synonyms and spelled-out scale points ------------------------------------------
+
+
+def test_an_abbreviation_names_the_same_measure() -> None:
+    exp = one_criterion(quantities=[q("<", 30, "mL/min", measure="creatinine clearance")])
+    act = one_criterion(quantities=[q("<", 30, "mL/min", measure="CrCl")])
+    assert audit(exp, act).disagreements == []
+
+
+def test_a_limit_on_an_integer_scale_equals_its_points_spelled_out() -> None:
+    text = "ECOG performance status 0 or 1"
+    exp = one_criterion(text, quantities=[q("<=", 1, None, kind="score", measure="ECOG")])
+    act = one_criterion(
+        text,
+        quantities=[
+            q("=", 0, None, kind="score", measure="ECOG performance status"),
+            q("=", 1, None, kind="score", measure="ECOG performance status"),
+        ],
+    )
+    report = audit(exp, act)
+    assert report.disagreements == [] and report.family("quantities").tp == 1
+
+
+def test_other_points_of_the_scale_are_not_equal() -> None:
+    text = "ECOG performance status 0 or 1"
+    exp = one_criterion(text, quantities=[q("<=", 1, None, kind="score", measure="ECOG")])
+    act = one_criterion(
+        text,
+        quantities=[q("=", 1, None, measure="ECOG"), q("=", 2, None, measure="ECOG")],
+    )
+    assert audit(exp, act).family("quantities").fn == 1
+
+
+def test_an_omitted_kind_is_not_stated_not_wrong() -> None:
+    exp = one_criterion(quantities=[q(">=", 3, None, kind="class", measure="NYHA")])
+    act = one_criterion(quantities=[{"measure": "NYHA", "comparator": "≥", "value": 3}])
+    report = audit(exp, act)
+    assert report.errors() == []
+    assert [(d.field, d.kind, d.expected) for d in report.disagreements] == [
+        ("kind", "not_stated", "class")
+    ]
