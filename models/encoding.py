@@ -41,9 +41,7 @@ def _canonical(forms: dict[str, str]) -> Any:
     return BeforeValidator(read)
 
 
-Comparator = Annotated[
-    Literal["<", "<=", ">", ">=", "=", "range"], _canonical(COMPARATOR_FORMS)
-]
+Comparator = Annotated[Literal["<", "<=", ">", ">=", "=", "range"], _canonical(COMPARATOR_FORMS)]
 """How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive).
 ``≤``, ``=<``, ``≥``, ``=>`` are read as ``<=`` and ``>=``."""
 

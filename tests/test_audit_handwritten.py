@@ -195,3 +195,16 @@ def test_a_registry_json_is_still_a_record(tmp_path: Path) -> None:
     record.write_text(json.dumps(study), encoding="utf-8")
     side = read_side(record)
     assert side.parsed and side.protocol.trial_id == "NCT06557265"
+
+
+def test_the_schema_template_is_a_valid_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema", "--template"]) == 0
+    template = tmp_path / "template.yaml"
+    template.write_text(capsys.readouterr().out, encoding="utf-8")
+    protocol = read_side(template).protocol
+    ecog = protocol.groups[0].criteria[0].quantities[0]
+    assert (ecog.comparator, protocol.groups[0].criteria[1].logic) == ("<=", "all")
+    assert protocol.demographics.min_age is not None
+    assert (protocol.demographics.min_age.value, protocol.demographics.min_age.unit) == (18, "a")

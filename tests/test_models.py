@@ -44,7 +44,13 @@ def test_logic_or_and_read_as_any_all():
 
 @pytest.mark.parametrize(
     ("typed", "value", "unit"),
-    [("40 years", 40, "a"), ("18", 18, "a"), (18, 18, "a"), ("6 months", 6, "mo"), ("2 wk", 2, "wk")],
+    [
+        ("40 years", 40, "a"),
+        ("18", 18, "a"),
+        (18, 18, "a"),
+        ("6 months", 6, "mo"),
+        ("2 wk", 2, "wk"),
+    ],
 )
 def test_ages_typed_by_hand(typed: object, value: float, unit: str):
     age = Demographics.model_validate({"min_age": typed}).min_age
@@ -52,7 +58,9 @@ def test_ages_typed_by_hand(typed: object, value: float, unit: str):
 
 
 def test_an_age_in_words_is_refused_with_the_way_to_write_it():
-    with pytest.raises(ValidationError, match="'forty years' is not an age: write e.g. '18 years'"):
+    with pytest.raises(
+        ValidationError, match=r"'forty years' is not an age: write e\.g\. '18 years'"
+    ):
         Demographics.model_validate({"min_age": "forty years"})
 
 

@@ -1,10 +1,13 @@
 """Audit: compare two encodings of one trial, field family by field family.
 
-``audit(expected, actual)`` aligns the criteria of the two sides (by id, falling back to text
-and span: see :mod:`nlp.audit.align`) and counts *facts*. A fact stated alike on both sides is
-a TP; on the expected side only an FN (``missing``); on the actual side only an FP
-(``extra``); a paired fact that differs is one FN and one FP (``differs``), and each
-differing field is listed with both values. A criterion that is not aligned contributes all
+``audit(reference, candidate)`` aligns the criteria of the two sides (by id, falling back to
+text and span: see :mod:`nlp.audit.align`) and counts *facts*. The reference is what is trusted
+(the text as parsed, or a gold encoding), the candidate what is checked; in the report the
+reference's values are ``expected`` and the candidate's ``actual``. A fact stated alike on both
+sides is a TP; in the reference only an FN (``missing``); in the candidate only an FP
+(``extra``); in the reference but on a field or list the candidate's file leaves out,
+``not_stated`` (not counted unless ``strict``); a paired fact that differs is one FN and one
+FP (``differs``), and each differing field is listed with both values. A criterion that is not aligned contributes all
 its facts as missing (or extra) in every family. Values are compared semantically: numbers
 after unit conversion and units by UCUM code (:mod:`nlp.scoring.values`, shared with the
 evaluation), measure names leniently (:mod:`nlp.audit.compare`). Facts are paired, and counts
@@ -16,15 +19,17 @@ The families:
 
 structure
     One fact per criterion: it exists on both sides in the same group (the aligned group, of
-    the same kind), under the same (aligned) parent, with the same label, depth and text.
-    One fact per group: same kind, label and cohort. Disagreement fields: ``criterion``,
-    ``group``, ``parent``, ``label``, ``depth``, ``text``, ``group.kind``, ``group.label``,
+    the same kind), under the same (aligned) parent, with the same depth and text (labels, ids
+    and spans are presentation). One fact per group: same kind and cohort. Disagreement
+    fields: ``criterion``, ``group``, ``parent``, ``depth``, ``text``, ``group.kind``,
     ``group.cohort``.
 quantities
     One fact per quantity. Quantities of aligned criteria are paired best first by span
     overlap, measure-name and text overlap (>= 0.5) or an equal amount. A pair agreeing on
-    kind, measure, comparator, value / low / high (after unit conversion, relative tolerance
-    1e-6), unit (same UCUM code or convertible), relative_to and scale_max is a TP.
+    kind, measure (by meaning: :func:`nlp.audit.compare.same_measure`), comparator, value /
+    low / high (after unit conversion, relative tolerance 1e-6), unit (same UCUM code or
+    convertible), relative_to and scale_max is a TP. Limits on one integer scale that allow the
+    same points are one fact (ECOG ``<= 1`` and ``= 0``, ``= 1``).
 time_windows
     One fact per time window, paired like quantities (plus anchor); agreeing on comparator,
     value / low / high (converted, relative tolerance 2%: 6 mo = 26 wk), unit, relation,
@@ -204,8 +209,10 @@ def _is_registry_json(data: Any) -> bool:
     """A ClinicalTrials.gov API v2 study, a list of them, or ``{"studies": [...]}``."""
     if isinstance(data, dict):
         return "protocolSection" in data or "studies" in data
-    return isinstance(data, list) and bool(data) and all(
-        isinstance(d, dict) and "protocolSection" in d for d in data
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(d, dict) and "protocolSection" in d for d in data)
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from models.audit import FAMILIES, Disagreement, DisagreementKind, FamilyName, FamilyScore
-from models.encoding import AgeLimit, Criterion, Mention, Quantity, TextSpan, TimeWindow
+from models.encoding import AgeLimit, Mention, Quantity, TextSpan, TimeWindow
 from nlp.audit.align import CriterionAlignment, Entry, shifted
 from nlp.audit.compare import (
     contains_text,
@@ -292,7 +292,7 @@ def _amount_diffs(
         unit_said and units_compatible(e.unit, a.unit) and not same_value(1, e.unit, 1, a.unit)
     )
     if other_unit and as_written:
-        return diffs + [("unit", e.unit, a.unit)], unstated
+        return [*diffs, ("unit", e.unit, a.unit)], unstated
     unit_b = a.unit if unit_said else e.unit
     for name, ev, av in amounts:
         if not same_value(ev, e.unit, av, unit_b, rel_tol):
@@ -355,9 +355,7 @@ def quantity_diffs(e: Quantity, a: Quantity, tally: Tally | None = None) -> Judg
     more_diffs, more_unstated = _amount_diffs(e, a, QUANTITY_REL_TOL, tally)
     diffs += more_diffs
     unstated += more_unstated
-    _field_diff(
-        tally, a, "relative_to", e.relative_to, a.relative_to, same_name, diffs, unstated
-    )
+    _field_diff(tally, a, "relative_to", e.relative_to, a.relative_to, same_name, diffs, unstated)
     _field_diff(
         tally,
         a,
@@ -615,7 +613,11 @@ def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
                 fam,
                 where,
                 [(f"mention.{f}", ex, ac) for f, ex, ac in diffs],
-                [(f"mention.{f}", ex) for f, ex in unstated if not (f == "assertion" and ex == "present")],
+                [
+                    (f"mention.{f}", ex)
+                    for f, ex in unstated
+                    if not (f == "assertion" and ex == "present")
+                ],
                 item=f"mention '{x.text}'",
                 span=x.span,
             )

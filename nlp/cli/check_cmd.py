@@ -13,8 +13,8 @@ from nlp.errors import E_BAD_OPTION, E_NO_GOLD, InputError
 HELP = """\
 For every trial folder GOLD_DIR/<ID>/ holding a source record (source.txt, .json or .xml)
 and a hand-curated encoding (encoding.yaml), parse the source and audit the result (the
-candidate) against the encoding (the reference; see `eligo audit`): a score table per trial, then the table summed over all
-trials. Folders without both files are listed as skipped.
+candidate) against the encoding (the reference; see `eligo audit`): a score table per trial,
+then the table summed over all trials. Folders without both files are listed as skipped.
 
 GOLD_DIR (or --gold) defaults to ./gold if it exists, else to the gold/ folder of the Eligo
 source tree (an editable install).
