@@ -6,13 +6,13 @@ text and span: see :mod:`nlp.audit.align`) and counts *facts*. The reference is 
 reference's values are ``expected`` and the candidate's ``actual``. A fact stated alike on both
 sides is a TP; in the reference only an FN (``missing``); in the candidate only an FP
 (``extra``); in the reference but on a field or list the candidate's file leaves out,
-``not_stated`` (not counted unless ``strict``); a paired fact that differs is one FN and one
-FP (``differs``), and each differing field is listed with both values. A criterion that is
-not aligned contributes all its facts as missing (or extra) in every family. Values are compared semantically: numbers
-after unit conversion and units by UCUM code (:mod:`nlp.scoring.values`, shared with the
-evaluation), measure names leniently (:mod:`nlp.audit.compare`). Facts are paired, and counts
-turned into scores, by :mod:`nlp.scoring` too. Text, notes and span offsets are
-presentation: they serve alignment and evidence only, except a criterion's own text, whose
+``not_stated`` (not counted unless ``strict``); a paired fact that differs is one FN and one FP
+(``differs``), and each differing field is listed with both values. A criterion that is not
+aligned contributes all its facts as missing (or extra) in every family. Values are compared
+semantically: numbers after unit conversion and units by UCUM code (:mod:`nlp.scoring.values`,
+shared with the evaluation), measure names leniently (:mod:`nlp.audit.compare`). Facts are
+paired, and counts turned into scores, by :mod:`nlp.scoring` too. Text, notes and span offsets
+are presentation: they serve alignment and evidence only, except a criterion's own text, whose
 difference means the item boundaries differ.
 
 The families:
