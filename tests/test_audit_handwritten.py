@@ -208,3 +208,34 @@ def test_the_schema_template_is_a_valid_encoding(
     assert (ecog.comparator, protocol.groups[0].criteria[1].logic) == ("<=", "all")
     assert protocol.demographics.min_age is not None
     assert (protocol.demographics.min_age.value, protocol.demographics.min_age.unit) == (18, "a")
+
+
+# a second trial: NCT03281889, a ClinicalTrials.gov JSON record ----------------------------------
+
+RECORD = HANDWRITTEN / "NCT03281889.json"
+RECORD_CLEAN = HANDWRITTEN / "NCT03281889_clean.yaml"
+
+
+def test_a_second_trial_written_by_hand_has_no_structure_or_demographics_errors() -> None:
+    side = read_side(RECORD)
+    assert side.parsed
+    report = against_text(side.protocol, RECORD_CLEAN)
+    for family in ("structure", "demographics", "logic", "assertions"):
+        f = report.family(family)
+        assert (f.fp, f.fn) == (0, 0), family
+    assert report.warnings == []
+
+
+def test_abbreviations_a_person_writes_are_the_measure_the_text_names() -> None:
+    """The text prints "HGB" and "PLT count"; the person wrote "Hb" and "platelets"."""
+    report = against_text(read_side(RECORD).protocol, RECORD_CLEAN)
+    labs = [d for d in report.errors() if d.actual_id == "in-labs"]
+    assert labs == []
+
+
+def test_a_unit_the_parser_misses_is_reported_against_the_parser() -> None:
+    """ "> 500 cGy": the parser keeps no unit (cGy is not in its unit table); the person's cGy
+    is right, and the line says the reference is the parser's reading."""
+    report = against_text(read_side(RECORD).protocol, RECORD_CLEAN)
+    unit = [d for d in report.errors() if d.field == "unit"]
+    assert [(d.expected, d.actual, d.reference) for d in unit] == [(None, "cGy", "parsed")]

@@ -158,6 +158,9 @@ def _measure_names() -> dict[str, str]:
 
 
 _PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
+HEAD_WORDS = frozenset({"count", "counts", "level", "levels", "value", "values", "concentration"})
+"""Generic words written after a measure's abbreviation ("PLT count"): the measure is the
+abbreviation."""
 
 
 @lru_cache(maxsize=4096)
@@ -174,6 +177,9 @@ def measure_identity(name: str | None) -> str | None:
     found = names.get(name.strip()) or names.get(key(name))
     if found is None:  # "hemoglobin levels", "platelet count value": the kind words dropped
         found = names.get(" ".join(_content(tokens(name))))
+    words = name.split()
+    if found is None and len(words) > 1 and words[-1].casefold() in HEAD_WORDS:
+        found = measure_identity(" ".join(words[:-1]))  # "PLT count", "Hb level": PLT, Hb
     if found or not _PARENS.search(name):
         return found
     outside = measure_identity(_PARENS.sub(" ", name).strip())
