@@ -239,3 +239,20 @@ def test_a_unit_the_parser_misses_is_reported_against_the_parser() -> None:
     report = against_text(read_side(RECORD).protocol, RECORD_CLEAN)
     unit = [d for d in report.errors() if d.field == "unit"]
     assert [(d.expected, d.actual, d.reference) for d in unit] == [(None, "cGy", "parsed")]
+
+
+def test_readme_help_and_docs_name_the_roles_alike(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    with pytest.raises(SystemExit):
+        main(["audit", "--help"])
+    places = {
+        "--help": capsys.readouterr().out,
+        "README.md": (REPO / "README.md").read_text(encoding="utf-8"),
+        "docs/audit.md": (REPO / "docs" / "audit.md").read_text(encoding="utf-8"),
+    }
+    for name, text in places.items():
+        uses = re.findall(r"^\s*\$? ?eligo audit ([^\n]*)", text, flags=re.MULTILINE)
+        assert uses, name
+        for use in uses:
+            assert re.match(r"(--reference|-r) \S+ (--candidate|-c) \S+", use), (name, use)
