@@ -189,7 +189,7 @@ def test_check_on_a_gold_folder(tiny_gold: Path, capsys: pytest.CaptureFixture[s
     assert "NCT06557265" in out and "skipped NCT00000001: no encoding.yaml" in out
     assert main(["check", "--gold", str(tiny_gold), "--min-f1", "0.9"]) == 1
     assert main(["check", str(tiny_gold), "--details"]) == 0
-    assert "comparator: expected '>', actual '>='" in capsys.readouterr().out
+    assert "comparator: reference '>', candidate '>='" in capsys.readouterr().out
 
 
 def test_check_json(tiny_gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
