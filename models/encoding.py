@@ -113,7 +113,7 @@ class Code(Model):
     """A concept in a standard vocabulary, as FHIR writes a Coding.
 
     ``system`` is the vocabulary's canonical URI (``http://loinc.org``,
-    ``http://hl7.org/fhir/sid/icd-10-cm``, ``http://www.drugbank.ca``, ``http://purl.obolibrary.org/obo/hp.owl``,
+    ``http://hl7.org/fhir/sid/icd-10-cm``, ``http://www.drugbank.ca``, ``http://human-phenotype-ontology.org``,
     ``http://id.nlm.nih.gov/mesh``); ``code`` its identifier there; ``display`` its name there.
     A code is given only when the text means that concept: a wrong code is worse than none.
     """

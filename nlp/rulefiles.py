@@ -437,9 +437,21 @@ class MeasureCodeRow(_Strict):
     unit: str | None = Field(None, description="default UCUM unit of the bounds")
     low: float | None = None
     high: float | None = None
+    measured_as: list[str] = Field(
+        default_factory=list,
+        description="names that mean this measure only with a unit of the kind of ``unit``: "
+        "'proteinuria' in g/day is a 24-hour urine protein, 'proteinuria 2+' is not",
+    )
+    refined_by: dict[str, str] = Field(
+        default_factory=dict,
+        description="a word of the criterion → the id of a more specific measure it names: "
+        "QTc with 'Fridericia' is the QTcF",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> MeasureCodeRow:
+        if self.measured_as and self.unit is None:
+            raise ValueError(f"{self.id}: measured_as needs the row's unit")
         if self.loinc is not None:
             if not LOINC_RE.match(self.loinc):
                 raise ValueError(f"{self.id}: {self.loinc!r} is not a LOINC code")
@@ -532,6 +544,14 @@ def measure_code_rules() -> tuple[MeasureCodeRow, ...]:
     """``measure_codes.json``: lab and vital measures and their verified LOINC codes."""
     rows = _rows(MeasureCodeRow, "measure_codes.json")
     _unique([r.id for r in rows], "measure id", "measure_codes.json")
+    ids = {r.id for r in rows}
+    for r in rows:
+        for word, target in r.refined_by.items():
+            if target not in ids:
+                raise RuleFileError(
+                    f"nlp/rules/measure_codes.json: {r.id}: refined_by {word!r} names no "
+                    f"measure {target!r}"
+                )
     return rows
 
 

@@ -90,3 +90,31 @@ def test_a_quantity_is_coded_from_its_measure():
     assert [(q.measure, [c.code for c in q.codes]) for q in doc._.quantities] == [
         ("Platelets", ["777-3"])
     ]
+
+
+def quantity_codes(text: str) -> list[tuple[str | None, list[str]]]:
+    (doc,) = annotate([text])
+    return [(q.measure, [c.code for c in q.codes]) for q in doc._.quantities]
+
+
+def test_qtc_with_fridericia_is_the_qtcf_code():
+    text = "Corrected QT interval (QTc) (Fridericia) interval of > 480 msec"  # NCT06557265
+    assert [codes for _, codes in quantity_codes(text)] == [["76634-5"]]
+
+
+def test_proteinuria_in_grams_per_day_is_a_24_hour_urine_protein():
+    assert quantity_codes("proteinuria ≥1.5 g/day on a 24-hour collection") == [
+        ("proteinuria", ["2889-4"])
+    ]
+
+
+def test_proteinuria_without_a_mass_per_time_unit_is_not_coded():
+    assert all(not codes for _, codes in quantity_codes("proteinuria > 1.0 g/g"))
+
+
+def test_oxygen_saturation_is_coded_only_with_its_method():
+    assert [c for _, c in quantity_codes("oxygen saturation < 92%")] == [[]]
+    text = "resting hypoxemia (<92% oxygen saturation via pulse oximetry) on room air"
+    assert [c for _, c in quantity_codes(text)] == [["59417-6"]]
+    text = "oxygen saturation < 92% by pulse oximetry"
+    assert [c for _, c in quantity_codes(text)] == [["59408-5"]]

@@ -83,9 +83,14 @@ def _measure(text: str) -> tuple[_Coding, ...] | None:
     return None
 
 
+_TRAILING_WORD = re.compile(r"\s+(?:levels?|values?|concentrations?)$", re.I)
+
+
 @lru_cache(maxsize=65536)
 def _code_measure(measure: str) -> tuple[_Coding, ...]:
     found = _measure(measure)
+    if found is None and _TRAILING_WORD.search(measure):
+        found = _measure(_TRAILING_WORD.sub("", measure))  # "hemoglobin levels"
     if found is not None:
         return found
     # "absolute neutrophil count (ANC)", "ANC (absolute neutrophil count)": the parts agree
@@ -109,6 +114,74 @@ def code_measure(measure: str) -> list[Code]:
     []
     """
     return [Code.model_construct(system=s, code=c, display=d) for s, c, d in _code_measure(measure)]
+
+
+@cache
+def _quantity_tables() -> tuple[
+    dict[str, tuple[str, _Coding]], dict[str, dict[str, str]], dict[str, _Coding]
+]:
+    """(name → (unit, coding)) of ``measured_as``; (row id → {word: finer row id}); (row id →
+    coding)."""
+    by_id = {r.id: r for r in measure_code_rules()}
+    coding = {r.id: (LOINC, r.loinc, r.loinc_name) for r in by_id.values() if r.loinc}
+    by_unit: dict[str, tuple[str, _Coding]] = {}
+    refined: dict[str, dict[str, str]] = {}
+    for row in by_id.values():
+        for name in row.measured_as:
+            if row.id in coding:
+                by_unit[key(name)] = (row.unit or "", coding[row.id])
+        if row.refined_by:
+            refined[row.id] = {w.lower(): target for w, target in row.refined_by.items()}
+    return by_unit, refined, coding
+
+
+def _row_id(measure: str) -> str | None:
+    """The id of the measure_codes.json row that names ``measure``, if one does."""
+    table = _row_ids()
+    stripped = _TRAILING_WORD.sub("", measure.strip())
+    return table[0].get(stripped) or table[1].get(key(stripped))
+
+
+@cache
+def _row_ids() -> tuple[dict[str, str], dict[str, str]]:
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for row in measure_code_rules():
+        for a in row.abbreviations:
+            exact[a] = row.id
+        for a in row.aliases:
+            folded[key(a)] = row.id
+    return exact, folded
+
+
+def code_quantity(measure: str, unit: str | None, criterion_text: str) -> list[Code]:
+    """LOINC codes of a quantity: its measure's (:func:`code_measure`), made more specific by a
+    word of the criterion (``refined_by``: QTc with "Fridericia" is the QTcF), or read from a
+    name that means the measure only in its unit (``measured_as``: proteinuria in g/day).
+
+    >>> [c.code for c in code_quantity("proteinuria", "g/d", "proteinuria ≥ 1.5 g/day")]
+    ['2889-4']
+    >>> code_quantity("proteinuria", None, "proteinuria 2+ by dipstick")
+    []
+    """
+    from nlp.units import convert
+
+    codings = _code_measure(measure)
+    by_unit, refined, coding_of = _quantity_tables()
+    row_id = _row_id(measure)
+    low = criterion_text.lower()
+    for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
+        finer = next((t for w, t in refined.get(row_id or "", {}).items() if w in low), None)
+        if finer is None:
+            break
+        row_id = finer
+        if finer in coding_of:
+            codings = (coding_of[finer],)
+    if not codings and unit and key(measure) in by_unit:
+        row_unit, coding = by_unit[key(measure)]
+        if convert(1.0, unit, row_unit) is not None:
+            codings = (coding,)
+    return [Code.model_construct(system=s, code=c, display=d) for s, c, d in codings]
 
 
 @cache
@@ -193,6 +266,7 @@ def code_mention(text: str, category: str) -> list[Code]:
 def load_vocabularies() -> None:
     """Read every vocabulary now (at pipeline build), not on the first mention."""
     _measure_tables()
+    _quantity_tables()
     _condition_table()
     vocab.drug_index()
     vocab.icd_index()

@@ -238,19 +238,20 @@ class CodesComponent:
     """Codes of every mention (its text and category) and quantity (its measure)."""
 
     def __init__(self) -> None:
-        from nlp.concepts.codes import code_measure, code_mention, load_vocabularies
+        from nlp.concepts.codes import code_mention, code_quantity, load_vocabularies
 
         load_vocabularies()
         self.code_mention = code_mention
-        self.code_measure = code_measure
+        self.code_quantity = code_quantity
 
     def __call__(self, doc: Doc) -> Doc:
         for mention in doc._.mentions or ():
             if not mention.codes:
                 mention.codes = self.code_mention(mention.text, mention.category)
+        text = doc_text(doc)
         for quantity in doc._.quantities or ():
             if quantity.measure and not quantity.codes:
-                quantity.codes = self.code_measure(quantity.measure)
+                quantity.codes = self.code_quantity(quantity.measure, quantity.unit, text)
         return doc
 
 
