@@ -1,9 +1,10 @@
 """``omop-sql``: the cohort query of NKX019-102 run on a small OMOP CDM v5.4 database in
 DuckDB, with persons written for the test whose selection is argued from the criteria text.
 
-The parser does not write concept codes yet, so the reference trial's criteria get theirs
-here from :mod:`nlp.concepts.codes` (the verified code tables the parser will use); a
-criterion without a code is in the file as a comment only. Index date: 2026-06-01.
+The parser does not write concept codes yet, so the criteria get theirs from
+:mod:`nlp.concepts.codes` (``interop_fixtures.coded``); a criterion without a code is in the
+file as a comment only. Index date: 2026-06-01. Two shared records (NCT00001177,
+NCT00130923, copied in ``tests/fixtures/records``) have a population of their own.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from interop_fixtures import RECORDS, coded, reference_trial
 from omop_cdm import FEMALE, MALE, Cdm
 
 from models import Code, Criterion, Group, Mention, Protocol, Quantity, TimeWindow
-from nlp.concepts.codes import code_measure, code_mention
 from nlp.export import EXPORTERS
 
 duckdb = pytest.importorskip("duckdb")
@@ -27,25 +28,9 @@ def days_before(n: int) -> dt.date:
     return INDEX - dt.timedelta(days=n)
 
 
-def coded(protocol: Protocol) -> Protocol:
-    """``protocol`` with the codes of nlp.concepts filled in where the parser left none."""
-    protocol = protocol.model_copy(deep=True)
-    for _group, criterion, _depth in protocol.iter_criteria():
-        for q in criterion.quantities:
-            if q.measure and not q.codes:
-                q.codes = code_measure(q.measure)
-        for m in criterion.mentions:
-            if not m.codes:
-                m.codes = code_mention(m.text, m.category)
-    return protocol
-
-
 @pytest.fixture(scope="module")
 def reference_protocol() -> Protocol:
-    from nlp import default_source, parse_text
-
-    source, content = default_source()
-    return parse_text(content, source=source)
+    return reference_trial()
 
 
 @pytest.fixture(scope="module")
@@ -272,3 +257,78 @@ def test_the_query_parses_as_postgresql(nkx_sql: str) -> None:
     """Only DuckDB executes it in the tests; sqlglot checks that PostgreSQL's grammar reads it."""
     sqlglot = pytest.importorskip("sqlglot")
     assert sqlglot.parse_one(nkx_sql, read="postgres") is not None
+
+
+def _record_sql(name: str) -> str:
+    from nlp import parse_file
+
+    return EXPORTERS["omop-sql"].dumps([coded(parse_file(RECORDS / name))], index_date=INDEX)
+
+
+def test_the_pms_study_query_selects_its_eligible_women() -> None:
+    """NCT00001177: women (sex field), 18 to 50 years; inc.6 "diagnostic criteria for recurrent
+    brief depression" (ICD-10-CM F32.A) with inc.6.3 "four of the following symptoms: ...
+    insomnia ...; fatigue ..." (G47.0, R53.83; "four of" is not expressed, so one will do).
+    The encoding reads inc.6 as one more inclusion item where the text offers it as an
+    alternative to inc.1-5 ("Subjects who do not meet the criteria listed above but ..."), so
+    the query asks for it: the persons here are built on what the export expresses."""
+    cdm = Cdm()
+    depression = cdm.concept("ICD10CM", "F32.A", "Depression, unspecified", "Condition")
+    insomnia = cdm.concept("ICD10CM", "G47.00", "Insomnia, unspecified", "Condition")
+    fatigue = cdm.concept("ICD10CM", "R53.83", "Other fatigue", "Condition")
+    selected = set()
+    persons = [
+        # (id, born, sex, conditions, selected)
+        (1, dt.date(1990, 1, 1), FEMALE, (depression, insomnia), True),  # G47.00 under G47.0
+        (2, dt.date(1990, 1, 1), FEMALE, (depression, fatigue), True),
+        (3, dt.date(1990, 1, 1), MALE, (depression, insomnia), False),  # women only
+        (4, dt.date(1990, 1, 1), FEMALE, (depression,), False),  # no symptom of inc.6.3
+        (5, dt.date(1990, 1, 1), FEMALE, (insomnia, fatigue), False),  # no depression
+        (6, dt.date(1975, 6, 1), FEMALE, (depression, fatigue), False),  # 51 on the index date
+        (7, dt.date(1975, 6, 2), FEMALE, (depression, fatigue), True),  # 50 until tomorrow
+        (8, dt.date(2008, 6, 2), FEMALE, (depression, fatigue), False),  # 17
+    ]
+    for pid, born, sex, conditions, eligible in persons:
+        cdm.person(pid, born, sex, OBSERVED)
+        for concept in conditions:
+            cdm.condition(pid, 0, dt.date(2025, 1, 1), concept)  # recorded as source concepts
+        if eligible:
+            selected.add(pid)
+    assert run(_record_sql("NCT00001177.xml"), cdm) == selected
+
+
+def test_the_risperidone_study_query_selects_its_eligible_patients() -> None:
+    """NCT00130923: inc.1 "Ages 18-65"; inc.2 "Schizophrenia or schizoaffective disorder"
+    (only schizophrenia, F20, has a code: the other half is lost, so a person with
+    schizoaffective disorder alone is not selected, as the coverage note says); exc.5
+    "History of or current breast cancer" (C50)."""
+    cdm = Cdm()
+    schizophrenia = cdm.concept("SNOMED", "58214004", "Schizophrenia", "Condition")
+    paranoid = cdm.concept("SNOMED", "35252006", "Paranoid schizophrenia", "Condition")
+    cdm.ancestor(schizophrenia, paranoid)
+    f20 = cdm.concept("ICD10CM", "F20", "Schizophrenia", "Condition", None)
+    cdm.maps_to(f20, schizophrenia)
+    schizoaffective = cdm.concept(
+        "ICD10CM", "F25.0", "Schizoaffective disorder, bipolar type", "Condition"
+    )
+    breast = cdm.concept(
+        "ICD10CM", "C50.911", "Malignant neoplasm of right female breast", "Condition"
+    )
+    day = dt.date(2024, 3, 1)
+    persons = [
+        (1, dt.date(1986, 2, 1), ((paranoid, day),), True),  # a descendant of the mapped concept
+        (2, dt.date(1986, 2, 1), (), False),  # no schizophrenia
+        (3, dt.date(1960, 6, 1), ((paranoid, day),), False),  # 66 on the index date
+        (4, dt.date(1960, 6, 2), ((paranoid, day),), True),  # 65 until tomorrow
+        (5, dt.date(1986, 2, 1), ((paranoid, day), (breast, day)), False),  # breast cancer
+        (6, dt.date(1986, 2, 1), ((schizoaffective, day),), False),  # the half that is lost
+        (7, dt.date(1986, 2, 1), ((paranoid, INDEX + dt.timedelta(days=1)),), False),  # later
+    ]
+    selected = set()
+    for pid, born, conditions, eligible in persons:
+        cdm.person(pid, born, FEMALE, OBSERVED)
+        for concept, when in conditions:
+            cdm.condition(pid, concept, when)
+        if eligible:
+            selected.add(pid)
+    assert run(_record_sql("NCT00130923.xml"), cdm) == selected

@@ -86,7 +86,7 @@ __all__ = [
     "register",
 ]
 
-_NOT_FORMATS = frozenset({"base", "data", "interop"})
+_NOT_FORMATS = frozenset({"base", "convert", "data", "interop"})
 
 
 def _register_builtins() -> None:
