@@ -332,3 +332,30 @@ def test_the_risperidone_study_query_selects_its_eligible_patients() -> None:
         if eligible:
             selected.add(pid)
     assert run(_record_sql("NCT00130923.xml"), cdm) == selected
+
+
+def test_a_percentage_is_not_converted_into_another_ratio() -> None:
+    """ "HbA1c ≤ 10.5%": pint would read 10.5 % as 105 mmol/mol, but HbA1c in mmol/mol is not
+    proportional to HbA1c in % (10.5 % is 91 mmol/mol): a value in mmol/mol is not checked."""
+    criterion = Criterion(
+        id="inc.1",
+        text="HbA1c ≤ 10.5%",
+        quantities=[
+            Quantity(
+                measure="HbA1c",
+                comparator="<=",
+                value=10.5,
+                unit="%",
+                codes=[Code(system="http://loinc.org", code="4548-4")],
+            )
+        ],
+    )
+    sql = EXPORTERS["omop-sql"].dumps([_protocol(criterion)], index_date=INDEX)
+    cdm = Cdm()
+    hba1c = cdm.concept("LOINC", "4548-4", "Hemoglobin A1c", "Measurement")
+    percent = cdm.concept("UCUM", "%", "percent", "Unit")
+    mmol_mol = cdm.concept("UCUM", "mmol/mol", "millimole per mole", "Unit")
+    for pid, value, unit in ((1, 10.5, percent), (2, 95, mmol_mol)):
+        cdm.person(pid, dt.date(1970, 1, 1), FEMALE, OBSERVED)
+        cdm.measurement(pid, hba1c, days_before(1), value, unit)
+    assert run(sql, cdm) == {1}

@@ -286,6 +286,9 @@ def quantity_characteristic(q: Quantity, tally: CriterionCoverage) -> dict[str, 
     else:
         tally.lost.append(f"quantity {label!r} ({q.measure}): the measure has no code")
         return None
+    if q.kind == "count":
+        tally.lost.append(f"count {label!r}: a number of events has no type to count")
+        return None
     if q.kind == "stage":
         tally.lost.append(f"stage {label!r}: Eligo's numeric stage (3.2 = IIIB) has no FHIR value")
         return None

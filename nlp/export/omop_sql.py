@@ -349,9 +349,13 @@ def _part(part: Part, query: _Query, tally: CriterionCoverage) -> str | None:
     return _mention(part.mention, query, tally, window)
 
 
-def _window(w: TimeWindow, tally: CriterionCoverage) -> tuple[str, str] | None:
-    """A window as (lower, upper) bounds of an event date column ``{d}``, or None when it
-    cannot be checked at the index date."""
+Window = tuple[str, ...]
+"""The bounds of a time window on an event date column, as templates of the column ``{d}``."""
+
+
+def _window(w: TimeWindow, tally: CriterionCoverage) -> Window | None:
+    """A window as the bounds of an event date column ``{d}``, or None when it cannot be
+    checked at the index date."""
     if w.relation != "before" or (w.anchor is not None and w.anchor not in INDEX_ANCHORS):
         tally.lost.append(
             f"time window {w.text!r}: {w.relation or 'a duration'} {w.anchor or ''}".rstrip()
@@ -369,19 +373,20 @@ def _window(w: TimeWindow, tally: CriterionCoverage) -> tuple[str, str] | None:
                 op = ">" if w.comparator == "<" else ">="
                 return f"{{d}} {op} {_before(span)}", "{d} <= params.index_date"
             op = "<" if w.comparator == ">" else "<="
-            return "{d} IS NOT NULL", f"{{d}} {op} {_before(span)}"
+            return (f"{{d}} {op} {_before(span)}",)
     tally.lost.append(f"time window {w.text!r}: {w.comparator} {w.value} {w.unit} not checked")
     return None
 
 
-def _dated(column: str, window: tuple[str, str] | None) -> str:
+def _dated(column: str, window: Window | None) -> str:
+    """The bounds of ``window`` on a date column; no window: on or before the index date."""
     if window is None:
         return f"{column} <= params.index_date"
-    return " AND ".join(bound.format(d=column) for bound in window if "IS NOT NULL" not in bound)
+    return " AND ".join(bound.format(d=column) for bound in window)
 
 
 def _quantity(
-    q: Quantity, query: _Query, tally: CriterionCoverage, window: tuple[str, str] | None
+    q: Quantity, query: _Query, tally: CriterionCoverage, window: Window | None
 ) -> str | None:
     label = q.text or q.measure or "quantity"
     if q.kind == "age":
@@ -399,6 +404,9 @@ def _quantity(
         return "(" + " AND ".join(limits) + ")"
     if not q.codes:
         tally.lost.append(f"quantity {label!r} ({q.measure}): the measure has no code")
+        return None
+    if q.kind == "count":
+        tally.lost.append(f"count {label!r}: a number of events is not a measurement")
         return None
     if q.kind == "stage" or (q.relative_to and q.relative_to.upper() != "ULN"):
         tally.lost.append(f"limit {label!r}: not expressed on measurement values")
@@ -475,6 +483,24 @@ def _arbitrary(unit: str) -> bool:
     return "[" in unit or "{" in unit
 
 
+def _dimensionless(unit: str) -> bool:
+    from nlp.units import convert
+
+    return convert(1.0, unit, "1") is not None
+
+
+def _same_ratio(unit: str, other: str) -> bool:
+    """Two ratios of the same kind (``g/g`` and ``mg/g``), where pint would also "convert"
+    ``%`` into ``mmol/mol`` (HbA1c in % and in mmol/mol are not proportional)."""
+    from nlp.units import convert
+
+    if "/" not in unit or "/" not in other:
+        return False
+    top, below = unit.split("/", 1)
+    other_top, other_below = other.split("/", 1)
+    return convert(1.0, top, other_top) is not None and convert(1.0, below, other_below) is not None
+
+
 @cache
 def _commensurable(unit: str) -> tuple[tuple[str, float], ...]:
     """``unit`` and every unit of ``rules/units.json`` it converts to, with the factor."""
@@ -486,6 +512,8 @@ def _commensurable(unit: str) -> tuple[tuple[str, float], ...]:
         other = rule.ucum
         if other == unit or _arbitrary(unit) or _arbitrary(other):
             continue
+        if _dimensionless(unit) and not _same_ratio(unit, other):
+            continue
         factor = convert(1.0, unit, other)
         if factor is not None and factor > 0:
             out.append((other, factor))
@@ -493,7 +521,7 @@ def _commensurable(unit: str) -> tuple[tuple[str, float], ...]:
 
 
 def _mention(
-    m: Mention, query: _Query, tally: CriterionCoverage, window: tuple[str, str] | None
+    m: Mention, query: _Query, tally: CriterionCoverage, window: Window | None
 ) -> str | None:
     if not m.codes:
         tally.lost.append(f"{m.text!r} ({m.category}) has no code")
