@@ -34,6 +34,10 @@ def counts(protocol) -> list[tuple[int, int, int]]:
     return out
 
 
+def _cell(c: tuple[int, int, int] | list[int]) -> str:
+    return f"{c[0]} / {c[1]} / {c[2]}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("records", nargs="?", type=Path, default=os.environ.get("ELIGO_RECORDS"))
@@ -56,13 +60,9 @@ def main() -> None:
         for acc, cell in zip(total, cells, strict=True):
             for i in range(3):
                 acc[i] += cell[i]
-        print(f"| {name} | {n} | " + " | ".join("%d / %d / %d" % c for c in cells) + " |")
+        print(f"| {name} | {n} | " + " | ".join(_cell(c) for c in cells) + " |")
     if len(rows) > 1:
-        print(
-            f"| **all {len(rows)}** | {n_all} | "
-            + " | ".join("%d / %d / %d" % tuple(c) for c in total)
-            + " |"
-        )
+        print(f"| **all {len(rows)}** | {n_all} | " + " | ".join(_cell(c) for c in total) + " |")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A small OMOP CDM v5.4 database in DuckDB for the ``omop-sql`` tests.
+"""A small OMOP CDM v5.4 database for the ``omop-sql`` tests: DuckDB, and PostgreSQL when
+``ELIGO_POSTGRES`` names a server (a psql connection string).
 
 The tables and column names are those of the CDM v5.4 DDL (person, observation_period,
 condition_occurrence, drug_exposure, measurement, observation, procedure_occurrence and the
@@ -42,12 +43,13 @@ CREATE TABLE procedure_occurrence (procedure_occurrence_id INTEGER PRIMARY KEY,
   procedure_type_concept_id INTEGER NOT NULL, procedure_source_concept_id INTEGER);
 CREATE TABLE measurement (measurement_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL,
   measurement_concept_id INTEGER NOT NULL, measurement_date DATE NOT NULL,
-  measurement_type_concept_id INTEGER NOT NULL, value_as_number DOUBLE,
-  value_as_concept_id INTEGER, unit_concept_id INTEGER, range_low DOUBLE, range_high DOUBLE,
+  measurement_type_concept_id INTEGER NOT NULL, value_as_number DOUBLE PRECISION,
+  value_as_concept_id INTEGER, unit_concept_id INTEGER, range_low DOUBLE PRECISION,
+  range_high DOUBLE PRECISION,
   measurement_source_concept_id INTEGER);
 CREATE TABLE observation (observation_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL,
   observation_concept_id INTEGER NOT NULL, observation_date DATE NOT NULL,
-  observation_type_concept_id INTEGER NOT NULL, value_as_number DOUBLE,
+  observation_type_concept_id INTEGER NOT NULL, value_as_number DOUBLE PRECISION,
   value_as_concept_id INTEGER, observation_source_concept_id INTEGER);
 """
 
@@ -145,3 +147,22 @@ class Cdm:
         for table, rows in self.rows.items():
             marks = ", ".join("?" * len(rows[0]))
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    def script(self) -> str:
+        """The tables and rows as one SQL script (for psql)."""
+        inserts = [
+            f"INSERT INTO {table} VALUES ({', '.join(_literal(v) for v in row)});"
+            for table, rows in self.rows.items()
+            for row in rows
+        ]
+        return DDL + "\n".join(inserts) + "\n"
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)

@@ -1,7 +1,8 @@
 """``omop-sql``: the cohort query of NKX019-102 run on a small OMOP CDM v5.4 database in
 DuckDB, with persons written for the test whose selection is argued from the criteria text.
 
-The parser does not write concept codes yet, so the criteria get theirs from
+On PostgreSQL too when ``ELIGO_POSTGRES`` names a server (docs/interop.md). The parser does
+not write concept codes yet, so the criteria get theirs from
 :mod:`nlp.concepts.codes` (``interop_fixtures.coded``); a criterion without a code is in the
 file as a comment only. Index date: 2026-06-01. Two shared records (NCT00001177,
 NCT00130923, copied in ``tests/fixtures/records``) have a population of their own.
@@ -10,6 +11,9 @@ NCT00130923, copied in ``tests/fixtures/records``) have a population of their ow
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import uuid
 
 import pytest
 from interop_fixtures import RECORDS, coded, reference_trial
@@ -142,10 +146,37 @@ def reference_population() -> tuple[Cdm, set[int]]:
     return cdm, selected
 
 
+POSTGRES = os.environ.get("ELIGO_POSTGRES")
+"""A psql connection string ("host=/tmp port=5432 user=postgres"): when set, every query is
+also run on PostgreSQL, in a schema of its own, and must select the same persons."""
+
+
 def run(sql: str, cdm: Cdm) -> set[int]:
+    """The persons ``sql`` selects from ``cdm``, on DuckDB (and on PostgreSQL, when named)."""
     con = duckdb.connect()
     cdm.load(con)
-    return {row[0] for row in con.execute(sql).fetchall()}
+    selected = {row[0] for row in con.execute(sql).fetchall()}
+    if POSTGRES:
+        assert run_postgres(sql, cdm) == selected, "PostgreSQL selects other persons"
+    return selected
+
+
+def run_postgres(sql: str, cdm: Cdm) -> set[int]:
+    schema = f"eligo_test_{uuid.uuid4().hex[:12]}"
+    script = (
+        f"\\set ON_ERROR_STOP on\nSET client_min_messages = warning;\n"
+        f"CREATE SCHEMA {schema};\nSET search_path TO {schema};\n{cdm.script()}\n"
+        f"{sql}\nDROP SCHEMA {schema} CASCADE;\n"
+    )
+    done = subprocess.run(
+        ["psql", POSTGRES, "-X", "-q", "-A", "-t"],
+        input=script,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return {int(line) for line in done.stdout.split() if line.strip().isdigit()}
 
 
 def test_the_reference_query_selects_exactly_the_eligible_persons(nkx_sql: str) -> None:
