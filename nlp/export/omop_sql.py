@@ -318,13 +318,15 @@ def _criterion(
     tally.lost[:] = dict.fromkeys(tally.lost)  # one note per loss
     joiner = "\n      OR " if criterion.logic == "any" else "\n      AND "
     own = None if not atoms else atoms[0] if len(atoms) == 1 else "(" + joiner.join(atoms) + ")"
-    children = [_criterion(child, group, query, coverage) for child in criterion.children]
-    child_predicates = [pred for pred, _ in children if pred is not None]
     lines = [f"-- {criterion.id} [{LEVEL_WORDS[tally.level]}]: {_comment(criterion.text)}"]
     lines += [f"--   not expressed: {_comment(reason)}" for reason in tally.lost]
-    for _, child_lines in children:
-        lines.extend(child_lines)
-    pieces = ([own] if own else []) + child_predicates
+    pieces = [own] if own else []
+    for child in criterion.children:
+        predicate, child_lines = _criterion(child, group, query, coverage)
+        if predicate is None:  # text only: its comment goes with the parent's
+            lines.extend(child_lines)
+        else:  # its comment goes right before its predicate
+            pieces.append("\n      ".join([*child_lines, predicate]))
     if not pieces:
         return None, lines
     if len(pieces) == 1:
