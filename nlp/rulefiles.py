@@ -300,6 +300,9 @@ def temporal_rules() -> TemporalRules:
 class AnchorEvent(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str
+    study_event: bool = Field(
+        False, description="an event of the study itself, dated when eligibility is judged"
+    )
     forms: list[str]
     abbreviations: list[str] = Field(default_factory=list)
 

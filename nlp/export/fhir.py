@@ -27,6 +27,7 @@ from typing import Any
 
 from models import AgeLimit, Code, Criterion, Group, Mention, Protocol, Quantity, TimeWindow
 from nlp.export.interop import (
+    RESULT_CODES,
     Coverage,
     CriterionCoverage,
     InteropExporter,
@@ -51,11 +52,6 @@ CTGOV = "https://clinicaltrials.gov"
 
 AGE_TYPE = {"coding": [{"system": LOINC, "code": "30525-0", "display": "Age"}], "text": "age"}
 SEX_TYPE = {"coding": [{"system": LOINC, "code": "46098-0", "display": "Sex"}], "text": "sex"}
-RESULT_VALUES = {
-    "positive": {"system": SNOMED, "code": "10828004", "display": "Positive"},
-    "negative": {"system": SNOMED, "code": "260385009", "display": "Negative"},
-}
-"""Test results FHIR codes (SNOMED CT qualifier values); other results are not expressed."""
 COMPARATORS = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ID_RE = re.compile(r"[^A-Za-z0-9\-.]")
 
@@ -319,13 +315,16 @@ def mention_characteristic(m: Mention, tally: CriterionCoverage) -> dict[str, An
         return None
     out: dict[str, Any] = {"description": m.text}
     if m.result is not None:
-        value = RESULT_VALUES.get(m.result)
-        if value is None:
+        code = RESULT_CODES.get(m.result)
+        if code is None:
             tally.lost.append(f"result {m.result!r} of {m.text!r}: no code for it")
             return None
         out["definitionByTypeAndValue"] = {
             "type": _concept(m.codes, m.text),
-            "valueCodeableConcept": {"coding": [value], "text": m.result},
+            "valueCodeableConcept": {
+                "coding": [{"system": SNOMED, "code": code[0], "display": code[1]}],
+                "text": m.result,
+            },
         }
     else:
         out["definitionCodeableConcept"] = _concept(m.codes, m.text)

@@ -26,6 +26,10 @@ from nlp.export.base import Exporter
 
 Level = Literal["full", "partial", "text"]
 
+RESULT_CODES = {"positive": ("10828004", "Positive"), "negative": ("260385009", "Negative")}
+"""Required test results as SNOMED CT qualifier values (code, display): FHIR writes them, OMOP
+finds them as Meas Value concepts; other results are not expressed."""
+
 STANDALONE_CATEGORIES = frozenset({"condition", "drug", "procedure", "device"})
 """Mention categories that state a condition by being present (or absent)."""
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from models import Code, Criterion, Group, Mention, Protocol, Quantity, TimeWindow
 from nlp.export.interop import (
+    RESULT_CODES,
     Coverage,
     CriterionCoverage,
     InteropExporter,
@@ -48,21 +49,16 @@ VOCABULARIES = {
     "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
 }
 """FHIR code systems → OMOP ``vocabulary_id``; codes of other systems are not matched."""
-INDEX_ANCHORS = frozenset(
-    {
-        "screening",
-        "first_dose",
-        "lymphodepletion",
-        "randomization",
-        "enrollment",
-        "consent",
-        "baseline",
-        "study_entry",
-    }
-)
-"""Anchors that are study events, so the index date stands for them."""
-RESULT_CONCEPTS = {"positive": "10828004", "negative": "260385009"}
-"""SNOMED codes of the Meas Value concepts a test result is matched against."""
+
+
+@cache
+def index_anchors() -> frozenset[str]:
+    """Anchors that are study events (``study_event`` in ``rules/anchors.json``): the index
+    date stands for them."""
+    from nlp.rulefiles import anchor_rules
+
+    return frozenset(a.id for a in anchor_rules().anchors if a.study_event)
+
 
 TABLES = {
     # category: (table, concept column, source concept column, date column)
@@ -358,7 +354,7 @@ Window = tuple[str, ...]
 def _window(w: TimeWindow, tally: CriterionCoverage) -> Window | None:
     """A window as the bounds of an event date column ``{d}``, or None when it cannot be
     checked at the index date."""
-    if w.relation != "before" or (w.anchor is not None and w.anchor not in INDEX_ANCHORS):
+    if w.relation != "before" or (w.anchor is not None and w.anchor not in index_anchors()):
         tally.lost.append(
             f"time window {w.text!r}: {w.relation or 'a duration'} {w.anchor or ''}".rstrip()
             + " is not relative to the index date"
@@ -532,7 +528,7 @@ def _mention(
     if category not in TABLES:
         tally.lost.append(f"{m.text!r} ({m.category}): no CDM table of this export holds it")
         return None
-    if m.result is not None and m.result not in RESULT_CONCEPTS:
+    if m.result is not None and m.result not in RESULT_CODES:
         tally.lost.append(f"result {m.result!r} of {m.text!r}: not matched")
         return None
     table, concept_column, source_column, date_column = TABLES[category]
@@ -548,7 +544,7 @@ def _mention(
     if m.result is not None:
         test += (
             "\n        AND x.value_as_concept_id IN (SELECT concept_id FROM concept "
-            f"WHERE vocabulary_id = 'SNOMED' AND concept_code = '{RESULT_CONCEPTS[m.result]}')"
+            f"WHERE vocabulary_id = 'SNOMED' AND concept_code = '{RESULT_CODES[m.result][0]}')"
         )
     test += ")"
     return f"NOT {test}" if m.assertion == "negated" else test
