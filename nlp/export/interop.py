@@ -16,6 +16,7 @@ criterion the same way, so the same criterion is split into the same parts in FH
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -112,12 +113,18 @@ def _inside(span: tuple[int, int] | None, outer: tuple[int, int] | None) -> bool
 
 
 def _names_a_quantity(mention: Mention, quantities: Sequence[Quantity]) -> bool:
+    """Whether the mention's words hold a quantity's measure, or the reverse, as whole words
+    ("hemoglobin" of "hemoglobin levels"; "EF" is not in "effusion")."""
     text = mention.text.casefold()
     for q in quantities:
         measure = (q.measure or "").casefold()
-        if measure and (text in measure or measure in text):
+        if measure and (_holds(measure, text) or _holds(text, measure)):
             return True
     return False
+
+
+def _holds(words: str, part: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", words) is not None
 
 
 def standalone(mention: Mention) -> bool:
@@ -169,7 +176,8 @@ def _distinct_windows(windows: Sequence[TimeWindow]) -> list[TimeWindow]:
 
 
 def _start(part: Part) -> int:
-    span = part.quantity.span if part.quantity is not None else part.mention.span  # type: ignore[union-attr]
+    item = part.quantity if part.quantity is not None else part.mention
+    span = item.span if item is not None else None
     return span[0] if span else 0
 
 

@@ -17,6 +17,10 @@ Every criterion is in the file: as a predicate with a comment giving its coverag
 loses, or as a comment alone (text only). Written for DuckDB and PostgreSQL (CAST, INTERVAL
 literals, MAKE_DATE, correlated subqueries; no dialect functions); the tests run it on DuckDB.
 Field by field in docs/interop.md.
+
+Why the SQL is written as text rather than built with sqlglot: the query is one fixed template
+whose comments carry each criterion's text and losses (sqlglot's generator drops comments
+inside expressions), and its portability is checked by running it, not by transpiling it.
 """
 
 from __future__ import annotations
