@@ -1,8 +1,6 @@
 """The coverage of the fhir and omop-sql exports over the reference trial and a folder of
-records, as the markdown table of docs/interop.md.
-
-Each record is counted twice: as ``eligo parse`` writes it, and with the codes of
-:mod:`nlp.concepts.codes` filled in (what the parser writes once it fills ``codes``).
+records, as the markdown table of docs/interop.md: criteria expressed fully / partly / as text
+only, for each record as ``eligo parse`` writes it (with its concept codes).
 
     python scripts/interop_coverage.py [RECORDS]   # RECORDS: default $ELIGO_RECORDS
 """
@@ -18,23 +16,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from interop_fixtures import coded, reference_trial  # noqa: E402
+from interop_fixtures import reference_trial  # noqa: E402
 
+from models import Protocol  # noqa: E402
 from nlp import parse_file  # noqa: E402
 from nlp.export import EXPORTERS  # noqa: E402
+from nlp.export.interop import Coverage, InteropExporter  # noqa: E402
 
 TARGETS = ("fhir", "omop-sql")
 
 
-def counts(protocol) -> list[tuple[int, int, int]]:
-    out = []
-    for target in TARGETS:
-        coverage = EXPORTERS[target].render([protocol], index_date=dt.date(2026, 6, 1)).coverage
-        out.append((coverage.count("full"), coverage.count("partial"), coverage.count("text")))
-    return out
+def coverage(protocol: Protocol, target: str) -> Coverage:
+    exporter = EXPORTERS[target]
+    assert isinstance(exporter, InteropExporter)
+    return exporter.render([protocol], index_date=dt.date(2026, 6, 1)).coverage
 
 
-def _cell(c: tuple[int, int, int] | list[int]) -> str:
+def _cell(c: list[int]) -> str:
     return f"{c[0]} / {c[1]} / {c[2]}"
 
 
@@ -45,24 +43,23 @@ def main() -> None:
     rows = [("NCT06557265 (NKX019-102)", reference_trial())]
     if args.records:
         rows += [(p.stem, parse_file(p)) for p in sorted(Path(args.records).glob("NCT*"))]
-    print(
-        "| trial | criteria | fhir as parsed | fhir with codes | omop-sql as parsed "
-        "| omop-sql with codes |"
-    )
-    print("| --- | ---: | --- | --- | --- | --- |")
-    total = [[0, 0, 0] for _ in range(4)]
+    print("| trial | criteria | fhir | omop-sql |")
+    print("| --- | ---: | --- | --- |")
+    totals = {t: [0, 0, 0] for t in TARGETS}
     n_all = 0
     for name, protocol in rows:
         n = sum(1 for _ in protocol.iter_criteria())
         n_all += n
-        plain, with_codes = counts(protocol), counts(coded(protocol))
-        cells = [plain[0], with_codes[0], plain[1], with_codes[1]]
-        for acc, cell in zip(total, cells, strict=True):
-            for i in range(3):
-                acc[i] += cell[i]
-        print(f"| {name} | {n} | " + " | ".join(_cell(c) for c in cells) + " |")
+        cells = []
+        for target in TARGETS:
+            cov = coverage(protocol, target)
+            counts = [cov.count("full"), cov.count("partial"), cov.count("text")]
+            totals[target] = [a + b for a, b in zip(totals[target], counts, strict=True)]
+            cells.append(_cell(counts))
+        print(f"| {name} | {n} | " + " | ".join(cells) + " |")
     if len(rows) > 1:
-        print(f"| **all {len(rows)}** | {n_all} | " + " | ".join(_cell(c) for c in total) + " |")
+        total_cells = " | ".join(_cell(totals[t]) for t in TARGETS)
+        print(f"| **all {len(rows)}** | {n_all} | {total_cells} |")
 
 
 if __name__ == "__main__":

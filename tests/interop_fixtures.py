@@ -1,16 +1,12 @@
-"""What the fhir and omop-sql tests share: the reference trial, and codes put on a protocol.
-
-The parser does not write concept codes yet; :func:`coded` fills them from
-:mod:`nlp.concepts.codes` (the verified code tables the parser is to use), so the exports are
-tested on the codes real criteria get. Where the parser writes codes, they are kept.
-"""
+"""What the fhir and omop-sql tests share: the reference trial, the copied records, and a
+protocol with its codes taken away (an encoding written by hand, or by an older Eligo, has
+none: it must export all the same)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from models import Protocol
-from nlp.concepts.codes import code_measure, code_mention
 
 RECORDS = Path(__file__).parent / "fixtures" / "records"
 
@@ -22,14 +18,12 @@ def reference_trial() -> Protocol:
     return parse_text(content, source=source)
 
 
-def coded(protocol: Protocol) -> Protocol:
-    """A copy of ``protocol`` with the codes of nlp.concepts where the parser left none."""
+def without_codes(protocol: Protocol) -> Protocol:
+    """A copy of ``protocol`` with no concept codes on any mention or quantity."""
     protocol = protocol.model_copy(deep=True)
     for _group, criterion, _depth in protocol.iter_criteria():
         for q in criterion.quantities:
-            if q.measure and not q.codes:
-                q.codes = code_measure(q.measure)
+            q.codes = []
         for m in criterion.mentions:
-            if not m.codes:
-                m.codes = code_mention(m.text, m.category)
+            m.codes = []
     return protocol

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from interop_fixtures import coded, reference_trial
+from interop_fixtures import reference_trial, without_codes
 
 from models import Code, Criterion, Group, Mention, Protocol
 from nlp.export import EXPORTERS
@@ -66,9 +66,9 @@ def check_invariants(resource: dict[str, Any]) -> None:
             assert c["definitionByCombination"]["code"] in ("all-of", "any-of")
 
 
-@pytest.mark.parametrize("with_codes", [False, True], ids=["as parsed", "with codes"])
-def test_the_reference_export_validates_and_holds_every_criterion(reference, with_codes) -> None:
-    protocol = coded(reference) if with_codes else reference
+@pytest.mark.parametrize("codes", [True, False], ids=["as parsed", "without codes"])
+def test_the_reference_export_validates_and_holds_every_criterion(reference, codes) -> None:
+    protocol = reference if codes else without_codes(reference)
     data = export([protocol])
     EvidenceVariable.model_validate(data)
     check_invariants(data)
@@ -77,7 +77,7 @@ def test_the_reference_export_validates_and_holds_every_criterion(reference, wit
 
 
 def test_a_criterion_without_codes_keeps_its_text_flagged(reference) -> None:
-    exc_14 = by_link(export([reference]))["exc.14"]
+    exc_14 = by_link(export([without_codes(reference)]))["exc.14"]
     assert exc_14["description"] == "Major surgery within 28 days prior to the first dose of NKX019"
     assert exc_14["exclude"] is True
     assert exc_14["extension"] == [{"url": COVERAGE_URL, "valueCode": "text"}]
@@ -87,7 +87,7 @@ def test_a_criterion_without_codes_keeps_its_text_flagged(reference) -> None:
 
 def test_lab_limits_joined_by_or_are_an_any_of_in_ucum(reference) -> None:
     """exc.7 "... platelet count < 100,000/mm^3" (NKX019-102)."""
-    exc_7 = by_link(export([coded(reference)]))["exc.7"]
+    exc_7 = by_link(export([reference]))["exc.7"]
     combination = exc_7["definitionByCombination"]
     assert combination["code"] == "any-of"
     platelets = next(
@@ -106,7 +106,7 @@ def test_lab_limits_joined_by_or_are_an_any_of_in_ucum(reference) -> None:
 
 def test_a_window_before_the_first_dose_is_a_time_from_that_event(reference) -> None:
     """exc.8.2 "History of myocardial infarction within 12 weeks prior to the first dose"."""
-    exc_8_2 = by_link(export([coded(reference)]))["exc.8.2"]
+    exc_8_2 = by_link(export([reference]))["exc.8.2"]
     assert exc_8_2["definitionCodeableConcept"]["coding"][0]["code"] == "I21"
     (event,) = exc_8_2["timeFromEvent"]
     assert event["eventCodeableConcept"]["coding"][0] == {
@@ -120,7 +120,7 @@ def test_a_window_before_the_first_dose_is_a_time_from_that_event(reference) -> 
 
 def test_sub_items_of_an_exclusion_are_any_of_and_excluded_once(reference) -> None:
     """exc.8 "Major cardiac disease ... as defined by: 1. ... 7." (NKX019-102)."""
-    exc_8 = by_link(export([coded(reference)]))["exc.8"]
+    exc_8 = by_link(export([reference]))["exc.8"]
     assert exc_8["exclude"] is True
     nested = exc_8["definitionByCombination"]
     assert nested["code"] == "any-of"
@@ -131,7 +131,7 @@ def test_sub_items_of_an_exclusion_are_any_of_and_excluded_once(reference) -> No
 
 def test_a_limit_relative_to_the_uln_has_the_offset(reference) -> None:
     """exc.5 "... bilirubin ≥ 3 times the upper limit of normal"."""
-    exc_5 = by_link(export([coded(reference)]))["exc.5"]
+    exc_5 = by_link(export([reference]))["exc.5"]
     offsets = [
         c["definitionByTypeAndValue"]
         for c in exc_5["definitionByCombination"]["characteristic"]
@@ -189,14 +189,14 @@ def test_a_negated_mention_is_excluded_and_a_test_result_coded() -> None:
 
 def test_a_criterion_for_a_subgroup_is_text_only(reference) -> None:
     """inc.5 "For subjects on immunosuppressives ..., all doses must be stable for ≥ 4 weeks"."""
-    rendered = EXPORTERS["fhir"].render([coded(reference)])  # type: ignore[attr-defined]
+    rendered = EXPORTERS["fhir"].render([reference])  # type: ignore[attr-defined]
     inc_5 = next(c for c in rendered.coverage.criteria if c.criterion_id == "inc.5")
     assert inc_5.level == "text"
     assert "conditional" in inc_5.lost[0]
 
 
 def test_coverage_counts_every_criterion_once(reference) -> None:
-    coverage = EXPORTERS["fhir"].render([coded(reference)]).coverage  # type: ignore[attr-defined]
+    coverage = EXPORTERS["fhir"].render([reference]).coverage  # type: ignore[attr-defined]
     total = sum(1 for _ in reference.iter_criteria())
     assert len(coverage.criteria) == total
     assert coverage.count("full") + coverage.count("partial") + coverage.count("text") == total
@@ -221,7 +221,7 @@ def test_every_shared_record_exports_valid_fhir() -> None:
 
     for path in _records():
         protocol = parse_file(path)
-        for variant in (protocol, coded(protocol)):
+        for variant in (protocol, without_codes(protocol)):
             data = export([variant])
             EvidenceVariable.model_validate(data)
             check_invariants(data)

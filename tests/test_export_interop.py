@@ -20,7 +20,7 @@ def test_each_window_binds_to_the_parts_printed_before_it():
     )
     windows = {p.label: (p.window.value, p.window.unit) for p in criterion_parts(exc_17)}
     assert windows["autoimmune disease"] == (90, "d")
-    assert windows["lupus"] == (1, "a")
+    assert windows["CNS lupus"] == (1, "a")
 
 
 def test_mentions_inside_an_exception_are_not_parts():
@@ -65,3 +65,23 @@ def test_a_hypothetical_mention_is_a_loss_not_a_part():
     )
     assert "dialysis" not in [p.label for p in criterion_parts(exc_2)]
     assert any("hypothetical" in loss for loss in criterion_losses(exc_2))
+
+
+def test_a_drug_named_as_what_an_allergy_is_to_is_not_a_part():
+    """NCT00130923 exc.6: the drug is not an exposure; the allergy is the part."""
+    exc_6 = criterion(
+        "History of intolerance of or allergy to risperidone or risperidone long-acting."
+    )
+    labels = [p.label for p in criterion_parts(exc_6)]
+    assert "risperidone" not in labels
+    assert any(
+        "'risperidone' is named after 'intolerance'" in loss for loss in criterion_losses(exc_6)
+    )
+
+
+def test_a_drug_named_as_a_planned_treatment_is_not_a_part():
+    """NCT00130923 inc.5."""
+    inc_5 = criterion(
+        "Patient is medically stable to start either form of risperidone.", "Inclusion"
+    )
+    assert criterion_parts(inc_5) == []

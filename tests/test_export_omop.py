@@ -1,10 +1,9 @@
 """``omop-sql``: the cohort query of NKX019-102 run on a small OMOP CDM v5.4 database in
 DuckDB, with persons written for the test whose selection is argued from the criteria text.
 
-On PostgreSQL too when ``ELIGO_POSTGRES`` names a server (docs/interop.md). The parser does
-not write concept codes yet, so the criteria get theirs from
-:mod:`nlp.concepts.codes` (``interop_fixtures.coded``); a criterion without a code is in the
-file as a comment only. Index date: 2026-06-01. Two shared records (NCT00001177,
+On PostgreSQL too when ``ELIGO_POSTGRES`` names a server (docs/interop.md). The criteria are
+exported as ``eligo parse`` writes them, with its concept codes; a criterion without a code is
+in the file as a comment only. Index date: 2026-06-01. Two shared records (NCT00001177,
 NCT00130923, copied in ``tests/fixtures/records``) have a population of their own.
 """
 
@@ -16,7 +15,7 @@ import subprocess
 import uuid
 
 import pytest
-from interop_fixtures import RECORDS, coded, reference_trial
+from interop_fixtures import RECORDS, reference_trial, without_codes
 from omop_cdm import FEMALE, MALE, Cdm
 
 from models import Code, Criterion, Group, Mention, Protocol, Quantity, TimeWindow
@@ -39,7 +38,7 @@ def reference_protocol() -> Protocol:
 
 @pytest.fixture(scope="module")
 def nkx_sql(reference_protocol: Protocol) -> str:
-    return EXPORTERS["omop-sql"].dumps([coded(reference_protocol)], index_date=INDEX)
+    return EXPORTERS["omop-sql"].dumps([reference_protocol], index_date=INDEX)
 
 
 def reference_population() -> tuple[Cdm, set[int]]:
@@ -189,10 +188,22 @@ def test_every_criterion_is_in_the_query_file(reference_protocol: Protocol, nkx_
         assert f"-- {criterion.id} [" in nkx_sql
 
 
+def test_without_codes_the_query_still_runs_and_holds_every_criterion(
+    reference_protocol: Protocol,
+) -> None:
+    """A rule file written without codes: every criterion is a comment, and the query selects
+    whom the age and the observation period let through."""
+    sql = EXPORTERS["omop-sql"].dumps([without_codes(reference_protocol)], index_date=INDEX)
+    for _group, criterion, _depth in reference_protocol.iter_criteria():
+        assert f"-- {criterion.id} [text only]" in sql
+    cdm, _ = reference_population()
+    assert run(sql, cdm) == set(range(1, 26)) - {3, 5, 7}
+
+
 def test_the_index_date_moves_the_windows(reference_protocol: Protocol) -> None:
     cdm, _ = reference_population()
     later = EXPORTERS["omop-sql"].dumps(
-        [coded(reference_protocol)], index_date=INDEX + dt.timedelta(days=1)
+        [reference_protocol], index_date=INDEX + dt.timedelta(days=1)
     )
     # a day later, person 8's infarction is 85 days old and person 2 is still 18
     assert {8, 2} <= run(later, cdm)
@@ -293,7 +304,7 @@ def test_the_query_parses_as_postgresql(nkx_sql: str) -> None:
 def _record_sql(name: str) -> str:
     from nlp import parse_file
 
-    return EXPORTERS["omop-sql"].dumps([coded(parse_file(RECORDS / name))], index_date=INDEX)
+    return EXPORTERS["omop-sql"].dumps([parse_file(RECORDS / name)], index_date=INDEX)
 
 
 def test_the_pms_study_query_selects_its_eligible_women() -> None:

@@ -20,6 +20,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from models import Criterion, Group, Mention, Protocol, Quantity, TimeWindow
@@ -112,6 +113,27 @@ def _inside(span: tuple[int, int] | None, outer: tuple[int, int] | None) -> bool
     return span is not None and outer is not None and outer[0] <= span[0] and span[1] <= outer[1]
 
 
+@cache
+def _not_exposure_re() -> re.Pattern[str]:
+    from nlp.rulefiles import interop_rules
+
+    words = "|".join(re.escape(w) for w in interop_rules().not_exposure_cues)
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.I)
+
+
+def not_an_exposure(mention: Mention, text: str, span: tuple[int, int] | None) -> str | None:
+    """The cue when a drug is named as what an allergy is to or as a planned treatment
+    ("allergy to risperidone", "stable to start risperidone"): not a part (rules/interop.json)."""
+    if mention.category != "drug" or mention.span is None or span is None:
+        return None
+    at = mention.span[0] - span[0]
+    if not 0 <= at <= len(text):
+        return None
+    clause = re.split(r"[;.:]", text[:at])[-1]
+    found = _not_exposure_re().search(clause)
+    return found.group(0) if found else None
+
+
 def _names_a_quantity(mention: Mention, quantities: Sequence[Quantity]) -> bool:
     """Whether the mention's words hold a quantity's measure, or the reverse, as whole words
     ("hemoglobin" of "hemoglobin levels"; "EF" is not in "effusion")."""
@@ -152,6 +174,8 @@ def criterion_parts(criterion: Criterion) -> list[Part]:
             continue
         if _names_a_quantity(m, criterion.quantities):
             continue  # "proteinuria ≥ 1.5 g/day": the quantity is the part
+        if not_an_exposure(m, criterion.text, criterion.span):
+            continue
         seen.add(key)
         mentions.append(m)
     items: list[Part] = [Part(quantity=q) for q in criterion.quantities]
@@ -245,4 +269,8 @@ def criterion_losses(criterion: Criterion) -> list[str]:
         for m in criterion.mentions
         if m.assertion == "hypothetical" and standalone(m)
     ]
-    return lost
+    for m in criterion.mentions:
+        cue = not_an_exposure(m, criterion.text, criterion.span)
+        if cue:
+            lost.append(f"{m.text!r} is named after {cue!r}, not as taken: not expressed")
+    return list(dict.fromkeys(lost))
