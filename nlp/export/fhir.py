@@ -361,6 +361,10 @@ def window_fields(w: TimeWindow, tally: CriterionCoverage) -> dict[str, Any]:
     sign = -1 if w.relation == "before" else 1
     if w.relation in ("before", "after"):
         event.update(_offset(w, sign))
+    elif w.relation is not None:
+        tally.lost.append(
+            f"window {w.text!r}: the relation {w.relation!r} is in its description only"
+        )
     if w.whichever:
         event["note"] = [{"text": f"or the alternative window, whichever is {w.whichever}"}]
     return {"timeFromEvent": [event]}
