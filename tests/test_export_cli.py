@@ -88,3 +88,10 @@ def test_the_help_teaches_with_examples(capsys):
         main(["export", "--help"])
     out = capsys.readouterr().out
     assert "eligo export --to fhir rules.yaml" in out and "docs/interop.md" in out
+
+
+def test_without_input_the_reference_trial_is_exported(capsys):
+    assert main(["export", "--to", "omop-sql", "--index-date", "2026-06-01"]) == 0
+    captured = capsys.readouterr()
+    assert "-- Eligo cohort query (OMOP CDM v5.4): NCT06557265" in captured.out
+    assert "omop-sql: 42 criteria:" in captured.err
