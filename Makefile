@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # benchmark: ELIGO_CORPORA if set, else ../shared/corpora when it sits beside the checkout.
 ELIGO_CORPORA ?= $(abspath $(wildcard ../shared/corpora))
 export ELIGO_CORPORA
+# The shared real records (tests/test_export_fhir.py validates the FHIR export of each).
+ELIGO_RECORDS ?= $(abspath $(wildcard ../shared/records))
+export ELIGO_RECORDS
 
 .PHONY: demo test lint bench clean
 

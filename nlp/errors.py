@@ -37,6 +37,7 @@ E_TIMEOUT = "E405"  # a record that took longer than --timeout (batch: stage tim
 E_DUPLICATE = "E406"  # a record whose trial id was already read in this run (batch: duplicate)
 # E5xx: usage
 E_BAD_OPTION = "E501"  # an option value or a combination of options that cannot work
+E_BAD_DATE = "E502"  # a date option that is not a calendar date YYYY-MM-DD (--index-date)
 
 
 class EligoError(Exception):

@@ -300,6 +300,9 @@ def temporal_rules() -> TemporalRules:
 class AnchorEvent(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str
+    study_event: bool = Field(
+        False, description="an event of the study itself, dated when eligibility is judged"
+    )
     forms: list[str]
     abbreviations: list[str] = Field(default_factory=list)
 
@@ -585,6 +588,20 @@ def concept_stoplist() -> ConceptStoplist:
     return _validate(ConceptStoplist, _read_json(name), f"nlp/rules/{name}")
 
 
+# --- interop.json ------------------------------------------------------------------------------
+
+
+class InteropRules(_Doc):
+    """``interop.json``: words the interoperable exports read (:mod:`nlp.export.interop`)."""
+
+    not_exposure_cues: list[str] = Field(min_length=1)
+
+
+@cache
+def interop_rules() -> InteropRules:
+    return _validate(InteropRules, _read_json("interop.json"), "nlp/rules/interop.json")
+
+
 # --- every rule file ---------------------------------------------------------------------------
 
 _SCHEMAS: dict[str, Any] = {
@@ -596,6 +613,7 @@ _SCHEMAS: dict[str, Any] = {
     "comparators.json": ComparatorRules,
     "context_rules.json": ContextRuleFile,
     "headings.json": HeadingRules,
+    "interop.json": InteropRules,
     "logic.json": LogicRules,
     "numbers.json": NumberRules,
     "temporal.json": TemporalRules,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -141,7 +142,7 @@ def test_the_cli_offers_a_registered_exporter(ids_exporter, capsys):
 
     with pytest.raises(SystemExit):
         build_parser().parse_args(["parse", "--help"])
-    assert "ids      the trial ids, one a line" in capsys.readouterr().out
+    assert re.search(r"\n\s+ids +the trial ids, one a line\n", capsys.readouterr().out)
 
 
 def test_every_streaming_format_is_one_eligo_batch_can_resume():

@@ -14,7 +14,7 @@ import sys
 
 from nlp.errors import EligoError
 
-COMMANDS = ["parse", "schema", "audit", "check", "eval", "batch"]
+COMMANDS = ["parse", "export", "schema", "audit", "check", "eval", "batch"]
 
 DESCRIPTION = """\
 Eligo turns the eligibility section of a clinical-trial registry record into a structured,
@@ -24,6 +24,7 @@ spans, quantities with UCUM units, time windows with anchors, assertions and log
 examples:
   eligo parse                          parse the embedded reference trial (NKX019-102)
   eligo parse record.json -o rules.yaml
+  eligo export --to fhir rules.yaml -o trial.fhir.json   a FHIR R5 EvidenceVariable
   eligo check                          score the parser against the gold encodings
   eligo audit --reference record.json --candidate manual.yaml
                                        check a hand-written encoding against the text

@@ -12,7 +12,14 @@ and its help lists their descriptions; ``eligo schema --format`` every format wi
             Schema of a rule file, YAML or JSON
 ``jsonl``   one line per record: key, trial_id, source, protocol (:mod:`nlp.export.jsonl`)
 ``parquet`` one row per criterion (:mod:`nlp.export.parquet`, columns in ``SCHEMA``)
+``fhir``    a FHIR R5 EvidenceVariable per trial, a Bundle for several (:mod:`nlp.export.fhir`)
+``omop-sql`` an OMOP CDM v5.4 cohort query, DuckDB and PostgreSQL (:mod:`nlp.export.omop_sql`)
 ==========  =============================================================================
+
+``fhir`` and ``omop-sql`` are :class:`nlp.export.interop.InteropExporter` s: ``render`` also
+returns their coverage (criteria expressed fully, partly, as text only), which ``eligo export``
+prints; :mod:`nlp.export.interop` holds what they share (docs/interop.md).
+:mod:`nlp.export.convert` is ``eligo export`` as a library call.
 
 ``jsonl`` and ``parquet`` are :class:`StreamExporter` s: a format of one *entry* per record,
 written as records come. ``entry(protocol, key, source)`` is one record's output as plain data
@@ -86,7 +93,7 @@ __all__ = [
     "register",
 ]
 
-_NOT_FORMATS = frozenset({"base", "data"})
+_NOT_FORMATS = frozenset({"base", "convert", "data", "interop"})
 
 
 def _register_builtins() -> None:

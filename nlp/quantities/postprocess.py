@@ -178,6 +178,18 @@ _SCOPE_CONDITION_RE = re.compile(
 )
 
 
+_THOSE_RE = re.compile(r"^(for|in)\s+those\s+(?=\w)", re.I)  # "For those subjects on ..."
+
+
+def leading_scope(text: str) -> str | None:
+    """The population a whole criterion is for, when it opens with one: "For subjects on
+    immunosuppressives ..., all doses must be stable" → ``subjects on immunosuppressives ...``.
+    The exports use it: such a criterion states a consequence for a subgroup, not a condition
+    everyone must meet."""
+    found = _SCOPE_CONDITION_RE.match(_THOSE_RE.sub(r"\1 ", text.lstrip()))
+    return found.group("c").strip() if found else None
+
+
 def _conditions(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Whom or when a limit is for, as printed: "≤ 470 ms (females)", "≤ 5 x ULN for liver
     metastases" (a second limit of the same measure), "≤ 3.0 ULN in participants with
