@@ -1,5 +1,6 @@
 """Review pages rendered in a real headless Chromium (marker ``browser``; CI installs Debian's
-``chromium``). Skipped, saying why, where no Chromium is found (``ELIGO_CHROMIUM`` names one).
+``chromium``). Skipped, saying why, where no Chromium is found (``ELIGO_CHROMIUM`` names one);
+an error instead when ``ELIGO_REQUIRE_BROWSER`` is set, as .ci/run sets it.
 
 What a reviewer relies on is checked in the rendered DOM, against the encoding walked here
 independently of the page's code: every extracted object is marked exactly once, at its span,
@@ -27,6 +28,8 @@ from nlp.export.html import review_page
 pytestmark = pytest.mark.browser
 
 CHROMIUM = find_chromium()
+if CHROMIUM is None and os.environ.get("ELIGO_REQUIRE_BROWSER"):
+    raise RuntimeError("ELIGO_REQUIRE_BROWSER is set (CI) but no Chromium was found")
 if CHROMIUM is None:
     pytest.skip(
         "no Chromium found (install Debian's `chromium`, or set ELIGO_CHROMIUM): "

@@ -12,6 +12,8 @@ and its help lists their descriptions; ``eligo schema --format`` every format wi
             Schema of a rule file, YAML or JSON
 ``jsonl``   one line per record: key, trial_id, source, protocol (:mod:`nlp.export.jsonl`)
 ``parquet`` one row per criterion (:mod:`nlp.export.parquet`, columns in ``SCHEMA``)
+``html``    a review page: the text with every span marked, a card per criterion
+            (:mod:`nlp.export.html`, a package: templates, CSS and script in ``assets/``)
 ==========  =============================================================================
 
 ``jsonl`` and ``parquet`` are :class:`StreamExporter` s: a format of one *entry* per record,
