@@ -12,7 +12,10 @@ blank.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -253,6 +256,128 @@ def test_audit_page_shows_every_planted_disagreement(browser, tmp_path) -> None:
         assert mark.text() == text[start:end]
 
 
+def shown_value(value: object) -> str:
+    """How a value of the report reads on the page."""
+    if value is None:
+        return "(none)"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def page_lines(dom: Element) -> list[tuple[str, str, str, str, str]]:
+    out = []
+    for line in dom.walk():
+        if line.tag == "li" and "diff" in line.classes():
+            values = {dd.attrs["class"]: dd.text() for dd in line.walk() if dd.tag == "dd"}
+            a = line.attrs
+            out.append(
+                (
+                    a["data-family"],
+                    a["data-field"],
+                    a["data-kind"],
+                    values["reference"],
+                    values["candidate"],
+                )
+            )
+    return out
+
+
+def hemoglobin(**quantity: object) -> dict:
+    return {"comparator": "<", "value": 9, "unit": "g/dL", "measure": "hemoglobin", **quantity}
+
+
+def window(**fields: object) -> dict:
+    return {
+        "comparator": "<=",
+        "value": 12,
+        "unit": "wk",
+        "relation": "before",
+        "anchor": "first_dose",
+        **fields,
+    }
+
+
+SARS = {"text": "SARS-CoV-2 test", "category": "test"}
+EXCEPTION = "Basal cell carcinoma, with the exception of treated lesions"
+AUDIT_CASES = {  # the other planted disagreements of tests/test_audit.py, on hand-built criteria
+    "value": ({"quantities": [hemoglobin()]}, {"quantities": [hemoglobin(unit="g/L")]}),
+    "unit-none": ({"quantities": [hemoglobin()]}, {"quantities": [hemoglobin(unit=None)]}),
+    "scale_max": (
+        {"quantities": [{"kind": "score", "comparator": ">=", "value": 4, "scale_max": 24}]},
+        {"quantities": [{"kind": "score", "comparator": ">=", "value": 4}]},
+    ),
+    "missing-and-extra": (
+        {"quantities": [hemoglobin()]},
+        {
+            "quantities": [
+                {"comparator": "<", "value": 100, "unit": "10*9/L", "measure": "platelet count"}
+            ]
+        },
+    ),
+    "anchor": ({"time_windows": [window()]}, {"time_windows": [window(anchor="screening")]}),
+    "assertion-result": (
+        {"text": "Negative SARS-CoV-2 test", "mentions": [{**SARS, "result": "negative"}]},
+        {
+            "text": "Negative SARS-CoV-2 test",
+            "assertion": "negated",
+            "mentions": [{**SARS, "assertion": "negated"}],
+        },
+    ),
+    "logic": (
+        {"text": EXCEPTION, "exceptions": [{"text": "treated lesions"}]},
+        {
+            "text": EXCEPTION,
+            "logic": "any",
+            "exceptions": [{"text": "the exception of treated lesions"}],
+        },
+    ),
+}
+
+
+def one_criterion(fields: dict) -> Protocol:
+    criterion = {"id": "exc.1", "label": "1", "text": "Hemoglobin < 9 g/dL", **fields}
+    return Protocol.model_validate(
+        {"groups": [{"id": "exc", "kind": "exclusion", "criteria": [criterion]}]}
+    )
+
+
+@pytest.mark.parametrize("case", list(AUDIT_CASES))
+def test_audit_page_shows_each_disagreement_with_both_values(browser, tmp_path, case) -> None:
+    """Criteria without a text or spans: the disagreements are on the cards."""
+    reference, candidate = (one_criterion(side) for side in AUDIT_CASES[case])
+    report = audit(reference, candidate)
+    assert report.disagreements, "the case plants a disagreement"
+    dom = rendered(browser, review_page(reference, audit=report), tmp_path / "a.html")
+    assert sorted(page_lines(dom)) == sorted(
+        (d.family, d.field, d.kind, shown_value(d.expected), shown_value(d.actual))
+        for d in report.disagreements
+    )
+
+
+def test_audit_page_lists_demographics_disagreements_at_the_top(browser, tmp_path) -> None:
+    reference = Protocol.model_validate(
+        {"demographics": {"min_age": {"value": 18}, "max_age": {"value": 70}, "sex": "all"}}
+    )
+    candidate = Protocol.model_validate(
+        {
+            "demographics": {
+                "min_age": {"value": 216, "unit": "mo"},
+                "max_age": {"value": 75},
+                "healthy_volunteers": False,
+            }
+        }
+    )
+    dom = rendered(
+        browser, review_page(reference, audit=audit(reference, candidate)), tmp_path / "d.html"
+    )
+    assert sorted(page_lines(dom)) == sorted(
+        [
+            ("demographics", "max_age", "differs", "70 a", "75 a"),
+            ("demographics", "sex", "missing", "all", "(none)"),
+            ("demographics", "healthy_volunteers", "extra", "(none)", "false"),
+        ]
+    )
+
+
 def test_only_disagreements_hides_the_agreeing_rows(browser, tmp_path) -> None:
     reference = load_side(AUDIT / "expected.yaml")
     report = audit(reference, load_side(AUDIT / "manual_with_mistakes.yaml"))
@@ -351,3 +476,32 @@ def test_shared_record_pages(browser, tmp_path) -> None:
     for record in files:
         protocol = parse_file(record)
         check_page(rendered(browser, review_page(protocol), tmp_path / "r.html"), protocol)
+
+
+FIREFOX = shutil.which("firefox") or shutil.which("firefox-esr")
+
+
+@pytest.mark.skipif(FIREFOX is None, reason="no Firefox installed (CI checks in Chromium only)")
+def test_firefox_draws_the_filtered_audit_page(tmp_path) -> None:
+    """Firefox has no DOM dump on its command line: its screenshot is checked not blank."""
+    assert FIREFOX is not None
+    reference = load_side(AUDIT / "expected.yaml")
+    report = audit(reference, load_side(AUDIT / "manual_with_mistakes.yaml"))
+    page, shot = tmp_path / "audit.html", tmp_path / "firefox.png"
+    page.write_text(review_page(reference, audit=report), encoding="utf-8")
+    subprocess.run(
+        [
+            FIREFOX,
+            "--headless",
+            "--screenshot",
+            str(shot),
+            "--window-size=1200,1400",
+            page.as_uri() + "#only-disagreements",
+        ],
+        env={**os.environ, "HOME": str(tmp_path)},
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    share, colours = ink_share(shot.read_bytes())
+    assert share > 0.03 and colours > 20, (share, colours)

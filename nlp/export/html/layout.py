@@ -32,7 +32,7 @@ FAMILIES: dict[str, str] = {
     "quantity": "quantities",
     "time_window": "time windows",
     "concept": "concepts",
-    "cue": "assertion cues",
+    "cue": "cues (of assertions, exceptions, optional parts)",
     "part": "optional parts and exceptions",
     "remark": "remarks",
     "disagreement": "disagreements",
