@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nlp.cli.common import add_command, add_max_chars_argument
+from nlp.cli.common import _non_negative_int, add_command, add_max_chars_argument
 from nlp.errors import E_BAD_OPTION, EligoError
 
 HELP = """\
@@ -66,7 +66,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the page to write (a folder for a batch run)",
     )
     parser.add_argument(
-        "--limit", type=int, metavar="N", help="batch: pages for the first N records only"
+        "--limit",
+        type=_non_negative_int,
+        metavar="N",
+        help="batch: pages for the first N records only",
     )
     add_max_chars_argument(parser)
     parser.set_defaults(func=run)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ FAMILIES: dict[str, str] = {
 }
 """Mark families, in legend order, with their names as the page prints them."""
 
-_LABEL_PREFIX = re.compile(r"[\s\W\dA-Za-z]{0,12}")
+_LABEL = re.compile(r"\s*\S{1,8}\s+")
+"""An item label with its indentation before the item's text: ``  1. ``, ``a) ``, ``• ``."""
 
 
 @dataclass
@@ -280,14 +282,12 @@ def _row_start(text: str, at: int, label: str | None) -> int:
     label and indentation come before it there, else ``at``."""
     line_start = text.rfind("\n", 0, at) + 1
     prefix = text[line_start:at]
-    words = prefix.split()
-    if not words or (
-        len(prefix) <= 16
-        and len(words) == 1
-        and _LABEL_PREFIX.fullmatch(prefix)
-        and (label is None or label in words[0] or not words[0].isalpha())
-    ):
+    if not prefix.strip():
         return line_start
+    if _LABEL.fullmatch(prefix):
+        word = prefix.split()[0]
+        if label is None or label in word or not word.isalpha():
+            return line_start
     return at
 
 
@@ -369,10 +369,24 @@ def _rows(text: str, protocol: Protocol, cards: list[tuple[Criterion, Card]]) ->
 
 
 def _row_of(rows: Sequence[Row], at: int) -> Row | None:
-    for row in rows:
-        if row.start <= at < row.end:
-            return row
+    """The row holding offset ``at`` (the last row for the end of the text)."""
+    i = bisect_right([r.start for r in rows], at) - 1
+    if 0 <= i < len(rows) and rows[i].start <= at < rows[i].end:
+        return rows[i]
     return rows[-1] if rows and at == rows[-1].end else None
+
+
+def _marks_by_row(rows: Sequence[Row], marks: Sequence[Mark]) -> list[list[Mark]]:
+    """The marks overlapping each row (a row only looks at its own marks)."""
+    starts = [r.start for r in rows]
+    out: list[list[Mark]] = [[] for _ in rows]
+    for m in marks:
+        i = max(bisect_right(starts, m.start) - 1, 0)
+        while i < len(rows) and rows[i].start < m.end:
+            if rows[i].end > m.start:
+                out[i].append(m)
+            i += 1
+    return out
 
 
 # the page -------------------------------------------------------------------------------------
@@ -443,6 +457,7 @@ def build_page(
         if warned_card is not None:
             warned_card.warnings.append(w)
     unplaced: list[AuditLine] = []
+    line_keys = {id(line): f"audit/{i}" for i, line in enumerate(audit or [])}
     if audit is not None:
         for i, line in enumerate(audit):
             line.anchor = objs.add(
@@ -465,13 +480,20 @@ def build_page(
             else:
                 unplaced.append(line)
     marks = [_mark(o, i) for i, o in enumerate(objs.objs)]
-    for row in rows:
-        row.html = mark_up(text, marks, row.start, row.end) if row.end > row.start else Markup("")
-        row.diff_count = len(row.card.disagreements) if row.card else 0
-        row.diff_count += sum(
-            1 for o in objs.objs if o.family == "disagreement" and row.start <= o.span[0] < row.end
-        )
-        row.warning_count = len(row.card.warnings) if row.card else 0
+    diffs_at: dict[int, set[str]] = {}  # row index -> the disagreements it shows
+    for o in objs.objs:
+        if o.family == "disagreement":
+            row = _row_of(rows, o.span[0])
+            if row is not None:
+                diffs_at.setdefault(id(row), set()).add(o.key)
+    for row, row_marks in zip(rows, _marks_by_row(rows, marks), strict=True):
+        if row.end > row.start:
+            row.html = mark_up(text, row_marks, row.start, row.end)
+        shown = diffs_at.get(id(row), set())
+        if row.card is not None:
+            shown |= {line_keys[id(line)] for line in row.card.disagreements}
+            row.warning_count = len(row.card.warnings)
+        row.diff_count = len(shown)
     split = [(w, a) for w, a in warned if w.code in SPLIT_WARNINGS]
     other = [(w, a) for w, a in warned if w.code not in SPLIT_WARNINGS]
     return Page(
