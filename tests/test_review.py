@@ -162,3 +162,70 @@ def test_help_has_examples(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["review", "--help"])
     assert "eligo review --reference record.txt --candidate manual.yaml" in capsys.readouterr().out
+
+
+def test_an_item_going_on_below_its_sub_items_gets_a_continuation_row() -> None:
+    from nlp.export.html.layout import build_page
+
+    text = (
+        "Inclusion Criteria:\n1. Tumor types:\n   a. Melanoma\n   b. Sarcoma\n"
+        "   For Phase 2, only melanoma is allowed.\n2. Age >= 18 years\n"
+    )
+
+    def span(words: str, end: str | None = None) -> list[int]:
+        start = text.index(words)
+        return [start, text.index(end) + len(end) if end else start + len(words)]
+
+    protocol = Protocol.model_validate(
+        {
+            "eligibility_text": text,
+            "groups": [
+                {
+                    "id": "inc",
+                    "kind": "inclusion",
+                    "label": "Inclusion Criteria",
+                    "span": [0, len(text)],
+                    "criteria": [
+                        {
+                            "id": "inc.1",
+                            "label": "1",
+                            "text": "Tumor types: For Phase 2, only melanoma is allowed.",
+                            "span": span("Tumor types:", "is allowed."),
+                            "children": [
+                                {
+                                    "id": "inc.1.a",
+                                    "label": "a",
+                                    "text": "Melanoma",
+                                    "span": span("Melanoma"),
+                                },
+                                {
+                                    "id": "inc.1.b",
+                                    "label": "b",
+                                    "text": "Sarcoma",
+                                    "span": span("Sarcoma"),
+                                },
+                            ],
+                        },
+                        {
+                            "id": "inc.2",
+                            "label": "2",
+                            "text": "Age >= 18 years",
+                            "span": span("Age >= 18 years"),
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    rows = build_page(protocol).rows
+    shown = [
+        (text[r.start : r.end], r.card.criterion_id if r.card else None, r.continues) for r in rows
+    ]
+    assert shown == [
+        ("Inclusion Criteria:\n", None, None),
+        ("1. Tumor types:\n", "inc.1", None),
+        ("   a. Melanoma\n", "inc.1.a", None),
+        ("   b. Sarcoma\n", "inc.1.b", None),
+        ("   For Phase 2, only melanoma is allowed.\n", None, "c0"),
+        ("2. Age >= 18 years\n", "inc.2", None),
+    ]
