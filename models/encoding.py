@@ -11,9 +11,10 @@ continuation lines joined by a single space.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.3"
 """1.1: optional parts and exceptions carry their trigger as ``cue``. 1.2: ``remarks`` on groups
@@ -22,11 +23,31 @@ quantities, quantity kind ``stage``. 1.3: ``codes`` on mentions and quantities, 
 ``biomarker`` with ``gene`` and a ``result`` of its own."""
 SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 
-Comparator = Literal["<", "<=", ">", ">=", "=", "range"]
-"""How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive)."""
+# Forms a person types by hand, read as the canonical value (what Eligo writes back). They are
+# the contract's own vocabulary, not a lexicon: the symbols on a keyboard or in a protocol.
+COMPARATOR_FORMS = {"≤": "<=", "⩽": "<=", "=<": "<=", "≥": ">=", "⩾": ">=", "=>": ">=", "==": "="}
+LOGIC_FORMS = {"or": "any", "and": "all"}
+
+
+def _canonical(forms: dict[str, str]) -> Any:
+    """A before-validator mapping a hand-typed form (``≤``, ``or``) to the canonical value."""
+
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            typed = value.strip()
+            return forms.get(typed.casefold(), forms.get(typed, typed))
+        return value
+
+    return BeforeValidator(read)
+
+
+Comparator = Annotated[Literal["<", "<=", ">", ">=", "=", "range"], _canonical(COMPARATOR_FORMS)]
+"""How a value limits a measure. ``range`` uses ``low`` and ``high`` (both inclusive).
+``≤``, ``=<``, ``≥``, ``=>`` are read as ``<=`` and ``>=``."""
 
 Assertion = Literal["present", "negated", "historical", "hypothetical"]
-Logic = Literal["all", "any"]
+Logic = Annotated[Literal["all", "any"], _canonical(LOGIC_FORMS)]
+"""``any`` (or), ``all`` (and); ``or`` and ``and`` are read as these."""
 Relation = Literal["before", "after", "at", "during", "around"]
 GroupKind = Literal["inclusion", "exclusion"]
 QuantityKind = Literal["value", "count", "score", "titre", "class", "grade", "stage", "age"]
@@ -247,10 +268,38 @@ class Group(Model):
     notes: str | None = None
 
 
+AGE_UNITS = {
+    "a": "a", "y": "a", "yr": "a", "yrs": "a", "year": "a", "years": "a",
+    "mo": "mo", "month": "mo", "months": "mo",
+    "wk": "wk", "week": "wk", "weeks": "wk",
+    "d": "d", "day": "d", "days": "d",
+    "h": "h", "hour": "h", "hours": "h",
+}  # fmt: skip
+"""Age units as typed → UCUM. The ages of a record are only ever in these units."""
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
+
+
 class AgeLimit(Model):
+    """An age limit. By hand, ``min_age: 18`` and ``min_age: 40 years`` are accepted too."""
+
     value: float
     unit: str = Field("a", description="UCUM: a (years), mo, wk, d, h")
     text: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_by_hand(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            return data  # not an age: let validation say so
+        if isinstance(data, int | float):
+            return {"value": data}
+        if isinstance(data, str):
+            m = _AGE.match(data)
+            unit = AGE_UNITS.get(m.group(2).casefold() or "a") if m else None
+            if m is None or unit is None:
+                raise ValueError(f"{data!r} is not an age: write e.g. '18 years' or '6 months'")
+            return {"value": float(m.group(1)), "unit": unit, "text": data.strip()}
+        return data
 
 
 class Demographics(Model):

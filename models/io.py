@@ -5,13 +5,15 @@ Writing them is an output format like the others: :mod:`nlp.export` (``yaml``, `
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from models.encoding import Protocol
 
@@ -77,19 +79,75 @@ def load_data(path: Path) -> Any:
         ) from None
 
 
+SHOWN_ERRORS = 3
+"""Validation errors named in the one-line message (the count of the rest follows)."""
+
+
 def protocol_from_data(data: Any, origin: str) -> Protocol:
-    """Validate plain data as a Protocol; errors list each bad field by its path."""
+    """Validate plain data as a Protocol; errors list the first bad fields by their path.
+
+    An unknown key is named with the nearest known one (``gruops: unknown key (did you mean
+    'groups'?)``); a file that is not a mapping at all says what it holds instead.
+    """
+    if not isinstance(data, dict):
+        held = "nothing" if data is None else f"a {_json_type(data)}"
+        raise EncodingFileError(
+            f"{origin}: not an Eligo encoding: the file holds {held}, not a mapping of "
+            "schema_version, trial_id, demographics, groups",
+            E_ENCODING_INVALID,
+        )
     try:
         return Protocol.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()[:10]
-        )
-        more = "" if exc.error_count() <= 10 else f" (+{exc.error_count() - 10} more)"
+        errors = exc.errors()
+        problems = "; ".join(_problem(err) for err in errors[:SHOWN_ERRORS])
+        more = "" if len(errors) <= SHOWN_ERRORS else f" (+{len(errors) - SHOWN_ERRORS} more)"
         raise EncodingFileError(
             f"{origin}: not a valid Eligo encoding: {problems}{more}", E_ENCODING_INVALID
         ) from None
+
+
+def _json_type(data: Any) -> str:
+    if isinstance(data, list):
+        return "list"
+    if isinstance(data, str):
+        return "text"
+    return "number" if isinstance(data, int | float) else type(data).__name__
+
+
+def _problem(err: ErrorDetails) -> str:
+    path = ".".join(str(p) for p in err["loc"]) or "(top)"
+    if err["type"] != "extra_forbidden":
+        return f"{path}: {err['msg']}"
+    known = _fields_at(err["loc"][:-1])
+    near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else f" (known here: {', '.join(known)})"
+    return f"{path}: unknown key{hint}"
+
+
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The field names a mapping at ``loc`` (a validation path into a Protocol) may hold."""
+    model: type[BaseModel] = Protocol
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step)
+        inner = _model_in(field.annotation) if field is not None else None
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``list[X]``, ``X | None``, ``X``; None when there is none."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def load_protocol(path: str | Path) -> Protocol:

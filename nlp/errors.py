@@ -90,3 +90,6 @@ SPLIT_WARNINGS = frozenset(
 silently: ``eligo parse`` prints them on the terminal, batch summaries count them."""
 # W2xx: the record's structured fields (beside the eligibility text)
 W_UNREAD_FIELD = "W201"  # a sex, age or healthy-volunteers field not understood: ignored
+# W3xx: an audit (AuditReport.warnings)
+W_OTHER_TRIAL = "W301"  # the reference and the candidate name different trials
+W_INVENTED_CRITERION = "W302"  # a candidate criterion whose words are not in the reference text

@@ -19,10 +19,11 @@ concept ("non-smoker").
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from models import Mention, TextSpan
 from nlp.assertion import NON_MODIFYING, _span_assertion, result_of
+from nlp.concepts.biomarkers import Biomarker
 from nlp.pipeline.docs import doc_text
 from nlp.rulefiles import MENTION_CATEGORIES
 
@@ -39,7 +40,11 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
     previous_result: str | None = None
     previous_end: int | None = None
     text = doc_text(doc)
+    biomarkers = doc._.biomarkers or {}
     for ent in doc.ents:
+        if ent.label_ == "biomarker":
+            out.extend(_biomarker_mentions(ent, biomarkers.get((ent.start_char, ent.end_char))))
+            continue
         result = result_of(ent)
         assertion, cue = _span_assertion(ent, result is not None)
         if result is None and previous_result and _coordinated(doc, previous_end, ent.start):
@@ -57,6 +62,28 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
         )
     out.extend(_fallback_mentions(doc))
     out.sort(key=lambda m: m.span or (0, 0))  # every mention has a span
+    return out
+
+
+def _biomarker_mentions(ent: Span, found: list[Biomarker] | None) -> list[Mention]:
+    """One mention per gene of a biomarker entity ("BRCA1/2 mutation": BRCA1 and BRCA2)."""
+    text = doc_text(ent.doc)
+    out = []
+    readings: list[Biomarker | None] = list(found) if found else [None]
+    for b in readings:
+        result = b.result if b else None
+        assertion, cue = _span_assertion(ent, result is not None)
+        out.append(
+            Mention(
+                text=ent.text,
+                category="biomarker",
+                span=(ent.start_char, ent.end_char),
+                assertion=assertion,
+                cue=TextSpan(text=text[cue[0] : cue[1]], span=cue) if cue else None,
+                result=result,
+                gene=b.gene if b else None,
+            )
+        )
     return out
 
 

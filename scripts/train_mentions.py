@@ -66,7 +66,11 @@ SPLIT_FILE = HERE / "split.json"
 CONFIG_FILE = HERE / "config.cfg"
 MODEL_DIR = ROOT / "nlp" / "data" / "mentions_model"
 
-LABELS = ("CONDITION", "DRUG", "PROCEDURE", "MEASUREMENT", "OBSERVATION", "DEVICE")
+# the scoring eligo eval uses (sys.path above makes the checkout importable)
+from nlp.evaluate.mentions import LABELS, Pred, predicted_mentions, score  # noqa: E402
+from nlp.evaluate.mentions import GoldMention as Gold  # noqa: E402
+from nlp.evaluate.mentions import gold_mentions as gold_spans  # noqa: E402
+
 CORPORA = ("lct", "chia")
 
 # --- the split ---------------------------------------------------------------------------------
@@ -160,59 +164,7 @@ def check_split(root: Path, split: dict) -> None:
                 sys.exit(f"{corpus} {nct}: not in {SPLIT_FILE.name} on its side: run `split`")
 
 
-# --- gold spans --------------------------------------------------------------------------------
-
-LCT_TYPES = {"Condition": "CONDITION", "Drug": "DRUG", "Procedure": "PROCEDURE"}
-LCT_MEASUREMENT_TYPES = {"lab", "vital", "measurement", "clinical-score", "survey-or-questionnaire"}
-CHIA_TYPES = {
-    "Condition": "CONDITION",
-    "Drug": "DRUG",
-    "Procedure": "PROCEDURE",
-    "Measurement": "MEASUREMENT",
-    "Observation": "OBSERVATION",
-    "Device": "DEVICE",
-}
-
-
-@dataclass
-class Gold:
-    fragments: list[tuple[int, int]]
-    label: str
-    text: str
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
-
-
-def gold_spans(brat, corpus: str) -> list[Gold]:
-    """The document's spans of the six categories, in document offsets, sorted."""
-    out: list[Gold] = []
-    if corpus == "lct":
-        observation_type = {
-            brat.events[e].trigger: v
-            for (e, name), v in brat.attributes.items()
-            if name == "Observation-Type-Value" and e in brat.events
-        }
-        for span in brat.spans.values():
-            if span.type == "Observation":
-                kind = observation_type.get(span.id)
-                label = "MEASUREMENT" if kind in LCT_MEASUREMENT_TYPES else "OBSERVATION"
-            else:
-                label = LCT_TYPES.get(span.type)
-            if label:
-                out.append(Gold(sorted(span.fragments), label, span.text))
-    else:
-        for span in brat.spans.values():
-            label = CHIA_TYPES.get(span.type)
-            if label:
-                out.append(Gold(sorted(span.fragments), label, span.text))
-    out.sort(key=lambda g: (g.start, g.end, LABELS.index(g.label)))
-    return out
+# --- gold spans (nlp/evaluate/mentions.py) --------------------------------------------------------
 
 
 def read_docs(root: Path, corpus: str, trials: set[str] | None = None):
@@ -573,115 +525,7 @@ def note_first_run(out: Path, first: dict) -> None:
 
 # --- scoring -----------------------------------------------------------------------------------
 
-Pred = tuple[int, int, str]  # document offsets, label
-
-
-def _chars(fragments) -> set[int]:
-    return {i for s, e in fragments for i in range(s, e)}
-
-
-def match(golds: list[Gold], preds: list[Pred], typed: bool, exact: bool) -> list[tuple]:
-    """One-to-one (gold index, pred index) pairs.
-
-    overlap: any shared character (a discontinuous gold counts only its fragments), pairs
-    taken best first by Jaccard of the character sets, then nearer starts; exact: the
-    prediction is the gold span (a discontinuous gold: one of its fragments). ``typed``: the
-    labels must agree.
-    """
-    candidates = []
-    for gi, g in enumerate(golds):
-        gchars = _chars(g.fragments)
-        for pi, (s, e, label) in enumerate(preds):
-            if typed and label != g.label:
-                continue
-            if exact:
-                if (s, e) in g.fragments:
-                    candidates.append((0.0, 0, gi, pi))
-                continue
-            if e <= g.start or g.end <= s:
-                continue
-            pchars = set(range(s, e))
-            shared = len(gchars & pchars)
-            if shared:
-                candidates.append((-shared / len(gchars | pchars), abs(s - g.start), gi, pi))
-    candidates.sort()
-    used_g, used_p, pairs = set(), set(), []
-    for _, _, gi, pi in candidates:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            pairs.append((gi, pi))
-    return pairs
-
-
-def untyped_golds(golds: list[Gold]) -> list[Gold]:
-    """One gold per distinct span (the same span annotated with two types counts once)."""
-    seen, out = set(), []
-    for g in golds:
-        key = tuple(g.fragments)
-        if key not in seen:
-            seen.add(key)
-            out.append(g)
-    return out
-
-
-def prf(tp_r: int, gold: int, tp_p: int, pred: int) -> dict:
-    p = tp_p / pred if pred else 0.0
-    r = tp_r / gold if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "gold": gold, "pred": pred}
-
-
-def score(docs: list[tuple[list[Gold], list[Pred]]]) -> dict:
-    """Overlap and exact P/R/F1: overall with labels ignored, per category and micro typed."""
-    out: dict = {}
-    for mode in ("overlap", "exact"):
-        exact = mode == "exact"
-        c: Counter = Counter()
-        for golds, preds in docs:
-            ug = untyped_golds(golds)
-            pairs = match(ug, preds, typed=False, exact=exact)
-            c["any_tp"] += len(pairs)
-            c["any_gold"] += len(ug)
-            c["any_pred"] += len(preds)
-            for gi, _ in pairs:
-                c[f"any_tp_gold_{ug[gi].label}"] += 1
-            for g in ug:
-                c[f"any_gold_{g.label}"] += 1
-            pairs = match(golds, preds, typed=True, exact=exact)
-            for gi, _ in pairs:
-                c[f"tp_{golds[gi].label}"] += 1
-            for g in golds:
-                c[f"gold_{g.label}"] += 1
-            for *_, label in preds:
-                c[f"pred_{label}"] += 1
-        res = {"untyped": prf(c["any_tp"], c["any_gold"], c["any_tp"], c["any_pred"])}
-        tp = sum(c[f"tp_{lab}"] for lab in LABELS)
-        gold = sum(c[f"gold_{lab}"] for lab in LABELS)
-        pred = sum(c[f"pred_{lab}"] for lab in LABELS)
-        res["typed"] = prf(tp, gold, tp, pred)
-        for lab in LABELS:
-            res[lab] = prf(c[f"tp_{lab}"], c[f"gold_{lab}"], c[f"tp_{lab}"], c[f"pred_{lab}"])
-            # recall of the category's gold spans by a mention of any label
-            res[lab]["r_any_label"] = round(
-                c[f"any_tp_gold_{lab}"] / c[f"any_gold_{lab}"] if c[f"any_gold_{lab}"] else 0.0,
-                4,
-            )
-        out[mode] = res
-    return out
-
-
 # --- predictions -------------------------------------------------------------------------------
-
-LEXICON_LABELS = {
-    "condition": "CONDITION",
-    "drug": "DRUG",
-    "procedure": "PROCEDURE",
-    "measurement": "MEASUREMENT",
-    "test": "MEASUREMENT",
-    "observation": "OBSERVATION",
-    "device": "DEVICE",
-}  # "other" (ConText's fallback for a negated finding) and anything else: not a mention here
 
 # A variant of model + lexicon that leaves the lexicon's OBSERVATION mentions out: on the dev
 # trials (`evaluate --part dev`) the ones it adds are mostly not annotated ("informed
@@ -707,21 +551,26 @@ def model_predictions(nlp, docs: list[tuple[str, str, list[Gold]]]) -> list[list
 
 
 def lexicon_predictions(parser, docs) -> list[list[Pred]]:
-    """Mentions of the Eligo parser (lexicon target matcher), each distinct span once."""
+    """Mentions of an Eligo parser, each distinct span once (nlp.evaluate.mentions)."""
     from nlp.ingest import record_from_text
 
     out = []
     for doc_id, text, _ in docs:
         protocol = parser.parse_record(record_from_text(text, doc_id))
         assert protocol.eligibility_text == text
-        found = {}
-        for _group, criterion, _depth in protocol.iter_criteria():
-            for m in criterion.mentions:
-                label = LEXICON_LABELS.get(m.category)
-                if label and m.span is not None:
-                    found.setdefault(tuple(m.span), label)
-        out.append(sorted((s, e, lab) for (s, e), lab in found.items()))
+        out.append(predicted_mentions(protocol))
     return out
+
+
+MODEL_PIPES = ("eligo_mention_model", "eligo_drug_names")
+
+
+def lexicon_only(nlp):
+    """The pipeline without the model and the drug vocabulary: the lexicon's mentions alone."""
+    for name in MODEL_PIPES:
+        if name in nlp.pipe_names:
+            nlp.remove_pipe(name)
+    return nlp
 
 
 def combine(model: list[Pred], lexicon: list[Pred]) -> list[Pred]:
@@ -737,10 +586,12 @@ def train_only_parser(root: Path, split: dict):
     import tempfile
 
     sys.path.insert(0, str(ROOT / "scripts"))
+    import csv
+
     import build_lexicon
 
-    import nlp.pipeline as pipeline
     from nlp.parser import Parser
+    from nlp.pipeline import build_nlp, pipeline_config
 
     with tempfile.TemporaryDirectory() as tmp:
         for corpus in CORPORA:
@@ -750,13 +601,16 @@ def train_only_parser(root: Path, split: dict):
                 if trial_of(path.stem) in keep:
                     (Path(tmp) / corpus / path.name).symlink_to(path)
         rows = build_lexicon.build(Path(tmp))
-    lexicon = [pipeline.LexiconRow.model_validate(row) for row in rows]
-    shipped = pipeline.load_lexicon
-    pipeline.load_lexicon = lambda: lexicon
-    try:
-        return Parser(pipeline.build_nlp()), len(lexicon)
-    finally:
-        pipeline.load_lexicon = shipped
+        csv_path = Path(tmp) / "mentions.csv"
+        with csv_path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(
+                fh, fieldnames=["literal", "category", "source", "docs", "pattern"]
+            )
+            writer.writeheader()
+            writer.writerows(rows)
+        config = pipeline_config()
+        config["components"]["eligo_concepts"]["lexicon"] = str(csv_path)
+        return Parser(lexicon_only(build_nlp(config=config))), len(rows)
 
 
 # --- speed -------------------------------------------------------------------------------------
@@ -850,7 +704,9 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     out = Path(args.out)
     part = args.part
     nlp = spacy.load(out)
-    parsers = {"lexicon": Parser()}
+    from nlp.pipeline import build_nlp
+
+    parsers = {"lexicon": Parser(lexicon_only(build_nlp()))}
     parsers["lexicon_train_only"], n_rows = train_only_parser(root, split)
     results: dict = {"part": part, "split": {c: len(split[c][part]) for c in CORPORA}}
     speed_texts: list[str] = []

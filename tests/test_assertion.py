@@ -93,7 +93,8 @@ def test_a_criterion_whose_history_cue_covers_only_some_alternatives_is_present(
 @pytest.mark.parametrize(
     ("text", "concept"),
     [
-        ("Functional disorders (fibromyalgia, non-epileptic seizures)", "seizures"),  # LCT
+        # LCT; the mention model reads the whole concept
+        ("Functional disorders (fibromyalgia, non-epileptic seizures)", "non-epileptic seizures"),
         ("Patient undergoing non-emergent cardiac surgery", "cardiac surgery"),  # LCT
         (
             "Severe co-morbidities (severe epilepsy, non-correctable visual impairment)",

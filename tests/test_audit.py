@@ -24,6 +24,7 @@ from nlp.errors import EligoError
 FIXTURES = Path(__file__).parent / "fixtures" / "audit"
 EXPECTED = FIXTURES / "expected.yaml"
 MISTAKES = FIXTURES / "manual_with_mistakes.yaml"
+ROLES = ["--reference", str(EXPECTED), "--candidate", str(MISTAKES)]
 
 
 def facts(report: AuditReport) -> Counter[tuple[str, str | None, str, str]]:
@@ -58,7 +59,7 @@ def test_fixture_mistakes_are_reported_exactly() -> None:
     assert facts(report) == Counter(
         {
             ("quantities", "exc.8.5", "comparator", "differs"): 1,
-            ("time_windows", "exc.8.2", "time_window", "missing"): 1,
+            ("time_windows", "exc.8.2", "time_window", "not_stated"): 1,
             ("time_windows", "exc.17", "anchor", "differs"): 2,
             ("structure", "exc.7", "group", "differs"): 1,
         }
@@ -83,8 +84,15 @@ def test_fixture_mistakes_scores() -> None:
     q = report.family("quantities")
     assert (q.tp, q.fp, q.fn) == (8, 1, 1)
     t = report.family("time_windows")
-    assert (t.tp, t.fp, t.fn) == (3, 2, 3)  # one missing, two pairs with swapped anchors
-    assert t.f1 == pytest.approx(2 * 3 / (2 * 3 + 2 + 3))
+    assert (t.tp, t.fp, t.fn) == (3, 2, 2)  # two pairs with swapped anchors; one not stated
+    assert t.f1 == pytest.approx(2 * 3 / (2 * 3 + 2 + 2))
+
+
+def test_strict_counts_what_the_candidate_leaves_out() -> None:
+    report = audit(load_side(EXPECTED), load_side(MISTAKES), strict=True)
+    t = report.family("time_windows")
+    assert (t.tp, t.fp, t.fn) == (3, 2, 3)  # the window left out of exc.8.2 is now an FN
+    assert [d.kind for d in report.disagreements if d.criterion_id == "exc.8.2"] == ["not_stated"]
     for name in ("assertions", "logic", "demographics"):
         assert report.family(name).f1 == 1.0
 
@@ -101,17 +109,21 @@ def test_render_text_groups_disagreements_by_criterion() -> None:
     report = audit(
         load_side(EXPECTED),
         load_side(MISTAKES),
-        expected_source="expected.yaml",
-        actual_source="manual.yaml",
+        reference_source="expected.yaml",
+        candidate_source="manual.yaml",
     )
     text = render_text(report)
-    assert text.startswith("Audit of manual.yaml against expected.yaml (NCT06557265)")
-    assert "exc.8.5 (actual: E-8-5)" in text
-    assert "comparator: expected '>', actual '>='" in text
-    assert "time_window missing on the actual side" in text
-    assert "group: expected 'exclusion (exc)', actual 'inclusion (I)'" in text
-    # text order: exc.7 comes before exc.8.2, exc.8.5 and exc.17
-    order = [text.index(k) for k in ("exc.7 ", "exc.8.2 ", "exc.8.5 ", "exc.17 ")]
+    assert text.startswith(
+        "Audit of candidate manual.yaml against reference expected.yaml (NCT06557265)"
+    )
+    assert "exc.8.5 (candidate: E-8-5)" in text
+    assert "comparator: reference '>', candidate '>='" in text
+    assert "group: reference 'exclusion (exc)', candidate 'inclusion (I)'" in text
+    errors, silences = text.split("Not stated in the candidate (1), not counted")
+    assert "time_window not stated; the reference has 'within 12 weeks" in silences
+    assert "exc.8.2" not in errors
+    # text order: exc.7 comes before exc.8.5 and exc.17
+    order = [errors.index(k) for k in ("exc.7 ", "exc.8.5 ", "exc.17 ")]
     assert order == sorted(order)
 
 
@@ -153,13 +165,15 @@ def test_quantities_equal_semantically(expected: dict, actual: dict) -> None:
 @pytest.mark.parametrize(
     ("expected", "actual", "diff"),
     [
-        (q("<", 9, "g/dL"), q("<", 9, "g/L"), ("value", "9 g/dL", "9 g/L")),
+        (q("<", 9, "g/dL"), q("<", 9, "g/L"), ("unit", "g/dL", "g/L")),
+        (q("<", 9, "g/dL"), q("<", 8, "g/dL"), ("value", "9 g/dL", "8 g/dL")),
+        (q("<", 9, "g/dL"), q("<", 80, "g/L"), ("value", "9 g/dL", "80 g/L")),
         (q("<", 9, "g/dL"), q("<", 9, "%"), ("unit", "g/dL", "%")),
         (q("<", 9, "g/dL"), q("<", 9, None), ("unit", "g/dL", None)),
         (
             q("<", 9, "g/dL", measure="hemoglobin"),
-            q("<", 9, "g/dL"),
-            ("measure", "hemoglobin", None),
+            q("<", 9, "g/dL", measure="platelets"),
+            ("measure", "hemoglobin", "platelets"),
         ),
         (
             q("<", 9, "g/dL", kind="value"),
@@ -168,11 +182,20 @@ def test_quantities_equal_semantically(expected: dict, actual: dict) -> None:
         ),
         (
             q(">=", 4, None, kind="score", scale_max=24),
-            q(">=", 4, None, kind="score"),
-            ("scale_max", 24.0, None),
+            q(">=", 4, None, kind="score", scale_max=12),
+            ("scale_max", 24.0, 12.0),
         ),
     ],
-    ids=["9g/dL!=9g/L", "unit", "unit-none", "measure-none", "kind", "scale_max"],
+    ids=[
+        "9g/dL!=9g/L",
+        "8g/dL",
+        "80g/L",
+        "unit",
+        "unit-none",
+        "measure",
+        "kind",
+        "scale_max",
+    ],
 )
 def test_quantities_differ(expected: dict, actual: dict, diff: tuple) -> None:
     report = audit(one_criterion(quantities=[expected]), one_criterion(quantities=[actual]))
@@ -315,11 +338,11 @@ def test_demographics() -> None:
     report = audit(exp, act)
     assert {(d.field, d.kind, d.expected, d.actual) for d in report.disagreements} == {
         ("max_age", "differs", "70 a", "75 a"),
-        ("sex", "missing", "all", None),
+        ("sex", "not_stated", "all", None),
         ("healthy_volunteers", "extra", None, False),
     }
     d = report.family("demographics")
-    assert (d.tp, d.fp, d.fn) == (1, 2, 2)
+    assert (d.tp, d.fp, d.fn) == (1, 2, 1)
 
 
 # alignment and structure ------------------------------------------------------------------------
@@ -503,19 +526,19 @@ def test_unknown_field_names_the_file_and_the_field(tmp_path: Path) -> None:
 
 
 def test_cli_min_f1_sets_the_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["audit", str(EXPECTED), str(MISTAKES), "--min-f1", "0.5"]) == 0
-    assert main(["audit", str(EXPECTED), str(MISTAKES), "--min-f1", "0.9"]) == 1
+    assert main(["audit", *ROLES, "--min-f1", "0.5"]) == 0
+    assert main(["audit", *ROLES, "--min-f1", "0.9"]) == 1
     err = capsys.readouterr().err
-    assert "time_windows 0.545" in err
-    assert main(["audit", str(EXPECTED), str(EXPECTED), "--min-f1", "1"]) == 0
+    assert "time_windows 0.600" in err
+    assert main(["audit", "-r", str(EXPECTED), "-c", str(EXPECTED), "--min-f1", "1"]) == 0
 
 
 def test_cli_json_output_parses(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["audit", str(EXPECTED), str(MISTAKES), "--format", "json"]) == 0
+    assert main(["audit", *ROLES, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     report = AuditReport.model_validate(data)
     assert report.family("quantities").fn == 1
-    assert {d["family"] for d in data["disagreements"]} == {
+    assert {d["family"] for d in data["disagreements"] if d["kind"] != "not_stated"} == {
         "quantities",
         "time_windows",
         "structure",
@@ -523,7 +546,8 @@ def test_cli_json_output_parses(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["audit", str(tmp_path / "nope.yaml"), str(MISTAKES)]) == 2
+    nope = str(tmp_path / "nope.yaml")
+    assert main(["audit", "--reference", nope, "--candidate", str(MISTAKES)]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"eligo audit: error E101: {tmp_path / 'nope.yaml'}: no such file"
 
@@ -532,7 +556,8 @@ def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["audit", "--help"])
     out = capsys.readouterr().out
-    assert "examples:" in out and "eligo audit manual.yaml record.txt" in out
+    assert "examples:" in out
+    assert "eligo audit --reference record.json --candidate manual.yaml" in out
 
 
 def test_kind_words_do_not_separate_names_of_one_scale():
@@ -540,3 +565,46 @@ def test_kind_words_do_not_separate_names_of_one_scale():
 
     assert same_name("NYHA class", "New York Heart Association")
     assert not same_name("NYHA class", "ECOG")
+
+
+# by meaning: synonyms and spelled-out scale points ------------------------------------------
+
+
+def test_an_abbreviation_names_the_same_measure() -> None:
+    exp = one_criterion(quantities=[q("<", 30, "mL/min", measure="creatinine clearance")])
+    act = one_criterion(quantities=[q("<", 30, "mL/min", measure="CrCl")])
+    assert audit(exp, act).disagreements == []
+
+
+def test_a_limit_on_an_integer_scale_equals_its_points_spelled_out() -> None:
+    text = "ECOG performance status 0 or 1"
+    exp = one_criterion(text, quantities=[q("<=", 1, None, kind="score", measure="ECOG")])
+    act = one_criterion(
+        text,
+        quantities=[
+            q("=", 0, None, kind="score", measure="ECOG performance status"),
+            q("=", 1, None, kind="score", measure="ECOG performance status"),
+        ],
+    )
+    report = audit(exp, act)
+    assert report.disagreements == [] and report.family("quantities").tp == 1
+
+
+def test_other_points_of_the_scale_are_not_equal() -> None:
+    text = "ECOG performance status 0 or 1"
+    exp = one_criterion(text, quantities=[q("<=", 1, None, kind="score", measure="ECOG")])
+    act = one_criterion(
+        text,
+        quantities=[q("=", 1, None, measure="ECOG"), q("=", 2, None, measure="ECOG")],
+    )
+    assert audit(exp, act).family("quantities").fn == 1
+
+
+def test_an_omitted_kind_is_not_stated_not_wrong() -> None:
+    exp = one_criterion(quantities=[q(">=", 3, None, kind="class", measure="NYHA")])
+    act = one_criterion(quantities=[{"measure": "NYHA", "comparator": "≥", "value": 3}])
+    report = audit(exp, act)
+    assert report.errors() == []
+    assert [(d.field, d.kind, d.expected) for d in report.disagreements] == [
+        ("kind", "not_stated", "class")
+    ]

@@ -573,7 +573,7 @@ def test_a_rule_file_json_error_is_whole_with_its_column(tmp_path) -> None:
 def test_a_rule_file_nested_too_deeply_is_one_line_from_eligo_audit(tmp_path, capsys) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    assert main(["audit", str(path), str(path)]) == 2
+    assert main(["audit", "--reference", str(path), "--candidate", str(path)]) == 2
     assert "deep.json: nested too deeply" in one_line_error(capsys)
 
 

@@ -108,7 +108,6 @@ def test_not_achieving_a_remission_negates_it():
 @pytest.mark.parametrize(
     ("text", "words", "cue"),
     [
-        ("No evidence of frobnicosis", "frobnicosis", "No evidence of"),
         ("Not fluent in English", "fluent in English", "Not"),
         ("Patients who are not cooperative, or agitated", "cooperative", "are not"),
     ],
@@ -118,6 +117,11 @@ def test_a_negation_cue_without_a_lexicon_concept_gives_a_fallback_mention(text,
     assert (m.category, m.assertion, m.cue.text) == ("other", "negated", cue)
     assert text[m.span[0] : m.span[1]] == words
     assert text[m.cue.span[0] : m.cue.span[1]] == cue
+
+
+def test_the_mention_model_finds_a_condition_the_lexicon_lacks_and_context_negates_it():
+    m = mentions("No evidence of frobnicosis")["frobnicosis"]  # a made-up disease
+    assert (m.category, m.assertion, m.cue.text) == ("condition", "negated", "No evidence of")
 
 
 def test_no_fallback_mention_when_the_cue_has_a_target_or_only_stop_words_follow():

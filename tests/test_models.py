@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from models import Criterion, Protocol, Quantity, TimeWindow
+from models import Criterion, Demographics, Protocol, Quantity, TimeWindow
 from models.io import EncodingFileError, load_protocol
 from nlp.export import dump_protocol
 
@@ -29,7 +29,39 @@ def test_a_bounded_quantity_needs_a_value():
 
 def test_an_unknown_comparator_is_rejected():
     with pytest.raises(ValidationError):
-        Quantity(measure="QTc", comparator="≥", value=480)
+        Quantity(measure="QTc", comparator="≈", value=480)
+
+
+@pytest.mark.parametrize(("typed", "read"), [("≥", ">="), ("=>", ">="), ("≤", "<="), ("=<", "<=")])
+def test_comparators_typed_by_hand_read_as_the_canonical_ones(typed: str, read: str):
+    assert Quantity(measure="QTc", comparator=typed, value=480).comparator == read
+
+
+def test_logic_or_and_read_as_any_all():
+    assert Criterion(id="c", text="A or B", logic="or").logic == "any"
+    assert Criterion(id="c", text="A and B", logic="AND").logic == "all"
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "unit"),
+    [
+        ("40 years", 40, "a"),
+        ("18", 18, "a"),
+        (18, 18, "a"),
+        ("6 months", 6, "mo"),
+        ("2 wk", 2, "wk"),
+    ],
+)
+def test_ages_typed_by_hand(typed: object, value: float, unit: str):
+    age = Demographics.model_validate({"min_age": typed}).min_age
+    assert age is not None and (age.value, age.unit) == (value, unit)
+
+
+def test_an_age_in_words_is_refused_with_the_way_to_write_it():
+    with pytest.raises(
+        ValidationError, match=r"'forty years' is not an age: write e\.g\. '18 years'"
+    ):
+        Demographics.model_validate({"min_age": "forty years"})
 
 
 def _sample() -> Protocol:

@@ -11,14 +11,25 @@ def test_pipeline_runs_sentencizer_medspacy_matcher_and_context_then_eligo_stage
     assert get_nlp().pipe_names == [
         "sentencizer",
         "eligo_concepts",
+        "eligo_mention_model",
+        "eligo_drug_names",
+        "eligo_biomarkers",
         "eligo_context",
         "eligo_quantities",
         "eligo_time_windows",
         "eligo_logic",
         "eligo_mentions",
         "eligo_assertion",
+        "eligo_codes",
         "eligo_number_checks",
     ]
+
+
+def lexicon_ents(text: str, nlp=None) -> list[tuple[str, str]]:
+    """The entities of the lexicon's target matcher alone (``eligo_concepts``)."""
+    nlp = nlp or get_nlp()
+    with nlp.select_pipes(enable=["sentencizer", "eligo_concepts"]):
+        return [(e.text, e.label_) for e in nlp(text).ents]
 
 
 def test_every_component_finds_what_it_requires_from_an_earlier_one():
@@ -59,8 +70,10 @@ def test_a_lexicon_named_in_the_config_replaces_the_packaged_one(tmp_path):
 
     config = pipeline_config()
     config["components"]["eligo_concepts"]["lexicon"] = str(lexicon)
-    (doc,) = build_nlp(config=config).pipe(["Prior zorblax or pregnancy"])
-    assert [(m.text, m.category) for m in doc._.mentions] == [("zorblax", "drug")]
+    nlp = build_nlp(config=config)
+    assert lexicon_ents("Prior zorblax or pregnancy", nlp) == [("zorblax", "drug")]
+    (doc,) = nlp.pipe(["Prior zorblax or pregnancy"])
+    assert ("zorblax", "drug") in [(m.text, m.category) for m in doc._.mentions]
 
 
 def test_a_lexicon_row_with_an_unknown_category_names_the_file_and_line(tmp_path):
@@ -99,8 +112,7 @@ def test_context_rule_with_unknown_key_is_rejected():
 
 
 def test_matching_is_case_insensitive():
-    (doc,) = annotate(["PREGNANCY or BREAST FEEDING"])
-    assert [(e.text, e.label_) for e in doc.ents] == [
+    assert lexicon_ents("PREGNANCY or BREAST FEEDING") == [
         ("PREGNANCY", "condition"),
         ("BREAST FEEDING", "condition"),
     ]
@@ -127,7 +139,7 @@ def test_quantities_component_stores_the_extractor_result():
 
     text = "platelet count < 100,000/mm^3"
     (doc,) = annotate([text])
-    assert doc._.quantities == find_quantities(text)
+    assert [q.model_copy(update={"codes": []}) for q in doc._.quantities] == find_quantities(text)
     assert [(q.measure, q.comparator, q.value) for q in doc._.quantities] == [
         ("platelet count", "<", 100000.0)
     ]
@@ -141,10 +153,9 @@ def test_number_checks_store_a_lost_superscript_warning_in_doc_offsets():
 
 
 def test_who_matches_only_as_the_capitalised_acronym():
-    from nlp.pipeline import annotate
 
-    (doc,) = annotate(["Patients who have a WHO performance status of 0-1"])
-    assert [e.text for e in doc.ents if e.text.lower() == "who"] == ["WHO"]
+    found = lexicon_ents("Patients who have a WHO performance status of 0-1")
+    assert [t for t, _ in found if t.lower() == "who"] == ["WHO"]
 
 
 def _context_facts(doc) -> list[tuple]:

@@ -9,7 +9,12 @@ amounts and units (``1.50 mg/day`` = ``1.5 mg/d``, ``9 g/dL`` = ``90 g/L``) are
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
+from models.encoding import Code
+from nlp.concepts.codes import code_measure
+from nlp.concepts.normalize import key
+from nlp.rulefiles import MeasureRow, measure_code_rules, measure_rules
 from nlp.textutil import unescape_markdown
 
 _STOPWORDS = frozenset({"of", "the", "and", "for", "a", "an", "to", "in", "on", "by", "or"})
@@ -126,3 +131,100 @@ def norm_anchor(anchor: str | None) -> str | None:
     if anchor is None:
         return None
     return "_".join(tokens(anchor)) or None
+
+
+# measures by meaning ------------------------------------------------------------------------
+
+
+@cache
+def _measure_names() -> dict[str, str]:
+    """Every name of a known measure (folded key, or abbreviation as written) → its row id.
+
+    Read from the two measure rule files: the lab and vital lexicon (``measure_codes.json``:
+    "creatinine clearance", ``CrCl``) and the named scales (``quantity_measures.json``:
+    "Eastern Cooperative Oncology Group", ``ECOG``). A name both files know keeps the
+    lexicon's id; nothing is restated here.
+    """
+    names: dict[str, str] = {}
+    for scale in measure_rules():
+        for alias in scale.aliases:
+            names.setdefault(key(alias), f"scale:{scale.id}")
+    for row in measure_code_rules():
+        for alias in row.aliases:
+            names[key(alias)] = row.id
+        for abbreviation in row.abbreviations:
+            names[abbreviation] = row.id
+    return names
+
+
+_PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
+HEAD_WORDS = frozenset({"count", "counts", "level", "levels", "value", "values", "concentration"})
+"""Generic words written after a measure's abbreviation ("PLT count"): the measure is the
+abbreviation."""
+
+
+@lru_cache(maxsize=4096)
+def measure_identity(name: str | None) -> str | None:
+    """The known measure a name denotes (a rule row id), or None for a name no rule knows.
+
+    "CrCl", "creatinine clearance" and "estimated creatinine clearance" are one measure; so
+    are "ECOG", "ECOG PS" and "Eastern Cooperative Oncology Group"; so is "absolute neutrophil
+    count (ANC)" with "ANC" (the name outside the brackets, else inside, when they agree).
+    """
+    if not name or not name.strip():
+        return None
+    names = _measure_names()
+    found = names.get(name.strip()) or names.get(key(name))
+    if found is None:  # "hemoglobin levels", "platelet count value": the kind words dropped
+        found = names.get(" ".join(_content(tokens(name))))
+    words = name.split()
+    if found is None and len(words) > 1 and words[-1].casefold() in HEAD_WORDS:
+        found = measure_identity(" ".join(words[:-1]))  # "PLT count", "Hb level": PLT, Hb
+    if found or not _PARENS.search(name):
+        return found
+    outside = measure_identity(_PARENS.sub(" ", name).strip())
+    inside = measure_identity(_PARENS.search(name).group(1))  # type: ignore[union-attr]
+    if outside and inside and outside != inside:
+        return None
+    return outside or inside
+
+
+def measure_codes(measure: str | None, codes: list[Code]) -> set[tuple[str, str]]:
+    """The (system, code) pairs of a measure: its own codes, else the lexicon's for its name."""
+    if codes:
+        return {(c.system, c.code) for c in codes}
+    return {(c.system, c.code) for c in code_measure(measure)} if measure else set()
+
+
+def same_measure(
+    name_a: str | None, codes_a: list[Code], name_b: str | None, codes_b: list[Code]
+) -> bool:
+    """Two measures are one by meaning: a shared code, the same known measure (one rule row:
+    ``CrCl`` = "creatinine clearance"), or names :func:`same_name` calls equal."""
+    if name_a is None or name_b is None:
+        return name_a is None and name_b is None and not codes_a and not codes_b
+    if measure_codes(name_a, codes_a) & measure_codes(name_b, codes_b):
+        return True
+    ident_a, ident_b = measure_identity(name_a), measure_identity(name_b)
+    if ident_a is not None and ident_a == ident_b:
+        return True
+    return same_name(name_a, name_b)
+
+
+@lru_cache(maxsize=4096)
+def scale_of(name: str | None) -> MeasureRow | None:
+    """The named integer scale without unit (ECOG 0-5, NYHA I-IV) a measure name denotes, if
+    any: not ages, BMI or Karnofsky's percentages, which are amounts."""
+    ident = measure_identity(name)
+    if ident is None or not ident.startswith("scale:"):
+        return None
+    for scale in measure_rules():
+        if f"scale:{scale.id}" != ident or scale.low is None or scale.high is None:
+            continue
+        if scale.letters or scale.unit or scale.kind not in INTEGER_SCALE_KINDS:
+            return None
+        return scale
+    return None
+
+
+INTEGER_SCALE_KINDS = frozenset({"score", "class", "grade", "stage"})

@@ -4,6 +4,12 @@ Each ``score_*`` function walks the aligned criteria and records into a :class:`
 fact stated alike on both sides is a TP; a fact on one side only is a ``missing`` (FN) or
 ``extra`` (FP) disagreement; a paired fact that differs counts one FN and one FP and lists one
 ``differs`` disagreement per differing field, with both values.
+
+What the candidate does not state is not held against it: a field (or a whole list: a
+criterion written without ``mentions:``) absent from the candidate's file is ``not_stated``,
+listed apart and not counted, unless the audit is ``strict``, when it counts as the old
+strict audit counted it (a differing field, a missing item). Which fields a candidate file
+states is pydantic's ``model_fields_set``; a parsed candidate states everything.
 """
 
 from __future__ import annotations
@@ -12,16 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from models.audit import FAMILIES, Disagreement, DisagreementKind, FamilyName, FamilyScore
-from models.encoding import AgeLimit, Criterion, Mention, Quantity, TextSpan, TimeWindow
+from models.encoding import AgeLimit, Mention, Quantity, TextSpan, TimeWindow
 from nlp.audit.align import CriterionAlignment, Entry, shifted
 from nlp.audit.compare import (
     contains_text,
     name_overlap,
     norm_anchor,
-    norm_label,
+    same_measure,
     same_name,
     same_text,
+    scale_of,
     show_amount,
     span_iou,
     text_similarity,
@@ -53,13 +62,25 @@ class Where:
 
 @dataclass
 class Tally:
+    """Counts and disagreements of one audit, and how the candidate is read.
+
+    ``everything_stated``: the candidate is the parser's output (or strictness asks it), so a
+    field it leaves empty is a claim, not a silence. ``strict``: not-stated facts count.
+    """
+
     counts: dict[FamilyName, Counts] = field(
         default_factory=lambda: {f: Counts() for f in FAMILIES}
     )
     disagreements: list[Disagreement] = field(default_factory=list)
+    everything_stated: bool = False
+    strict: bool = False
 
     def scores(self) -> list[FamilyScore]:
         return [family_score(f, self.counts[f]) for f in FAMILIES]
+
+    def said(self, model: BaseModel | None, name: str) -> bool:
+        """Whether the candidate states ``name`` on ``model`` (its file has the key)."""
+        return model is None or self.everything_stated or name in model.model_fields_set
 
     def _add(self, family: FamilyName, kind: DisagreementKind, where: Where, **kw: Any) -> None:
         self.disagreements.append(
@@ -85,9 +106,28 @@ class Tally:
         self.counts[family].fp += 1
         self._add(family, "extra", where, field=fld, actual=value, **kw)
 
-    def judge(self, family: FamilyName, where: Where, diffs: list[Diff], **kw: Any) -> None:
-        """One paired fact: TP when ``diffs`` is empty, else FN + FP and one line per field."""
-        if not diffs:
+    def not_stated(self, family: FamilyName, where: Where, fld: str, value: Any, **kw: Any) -> None:
+        """A reference fact the candidate is silent on: listed apart; an FN only if strict."""
+        if self.strict:
+            self.counts[family].fn += 1
+        self._add(family, "not_stated", where, field=fld, expected=value, **kw)
+
+    def judge(
+        self,
+        family: FamilyName,
+        where: Where,
+        diffs: list[Diff],
+        unstated: list[tuple[str, Any]] | None = None,
+        **kw: Any,
+    ) -> None:
+        """One paired fact: TP when ``diffs`` is empty, else FN + FP and one line per field.
+
+        ``unstated`` are the reference's values of fields the candidate leaves out: a line
+        each, apart; under ``strict`` they make the pair differ.
+        """
+        for fld, exp in unstated or []:
+            self._add(family, "not_stated", where, field=fld, expected=exp, **dict(kw))
+        if not diffs and not (self.strict and unstated):
             self.tp(family)
             return
         self.counts[family].fp += 1
@@ -95,16 +135,30 @@ class Tally:
         for fld, exp, act in diffs:
             self._add(family, "differs", where, field=fld, expected=exp, actual=act, **dict(kw))
 
-    def optional_fact(self, family: FamilyName, where: Where, fld: str, exp: Any, act: Any) -> None:
-        """A field that may be null: nothing when both are, else missing / extra / judged."""
+    def optional_fact(
+        self,
+        family: FamilyName,
+        where: Where,
+        fld: str,
+        exp: Any,
+        act: Any,
+        stated: bool = True,
+        **kw: Any,
+    ) -> None:
+        """A field that may be null: nothing when both are, else missing / extra / judged;
+        ``not_stated`` when the reference has a value the candidate does not state."""
         if exp is None and act is None:
             return
+        if not stated:
+            if exp is not None:
+                self.not_stated(family, where, fld, exp, **kw)
+            return
         if act is None:
-            self.missing(family, where, fld, exp)
+            self.missing(family, where, fld, exp, **kw)
         elif exp is None:
-            self.extra(family, where, fld, act)
+            self.extra(family, where, fld, act, **kw)
         else:
-            self.judge(family, where, [] if exp == act else [(fld, exp, act)])
+            self.judge(family, where, [] if exp == act else [(fld, exp, act)], **kw)
 
 
 def _where(e: Entry | None, a: Entry | None, al: CriterionAlignment) -> Where:
@@ -152,8 +206,7 @@ def score_structure(
             diffs.append(
                 ("parent", ep.criterion.id if ep else None, ap.criterion.id if ap else None)
             )
-        if norm_label(e.criterion.label) != norm_label(a.criterion.label):
-            diffs.append(("label", e.criterion.label, a.criterion.label))
+        # labels (the numbering or bullet glyph as printed), ids and spans are presentation
         if e.depth != a.depth:
             diffs.append(("depth", e.depth, a.depth))
         if not same_text(e.criterion.text, a.criterion.text):
@@ -171,13 +224,14 @@ def score_structure(
         diffs = []
         if group.kind != other.kind:
             diffs.append(("group.kind", group.kind, other.kind))
-        if not same_text(group.label, other.label) or (group.label is None) != (
-            other.label is None
-        ):
-            diffs.append(("group.label", group.label, other.label))
-        if not same_name(group.cohort, other.cohort):
+        # the heading as printed (label) is presentation; the cohort is a claim
+        unstated: list[tuple[str, Any]] = []
+        if not tally.said(other, "cohort"):
+            if group.cohort is not None:
+                unstated.append(("group.cohort", group.cohort))
+        elif not same_name(group.cohort, other.cohort):
             diffs.append(("group.cohort", group.cohort, other.cohort))
-        tally.judge(fam, where, diffs)
+        tally.judge(fam, where, diffs, unstated)
     for j, other in enumerate(act_groups):
         if j not in al.groups.values():
             where = Where(None, other.id, shifted(other.span, al.shift), other.label)
@@ -211,51 +265,132 @@ def _describe_window(w: TimeWindow) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _amount_diffs(e: Quantity | TimeWindow, a: Quantity | TimeWindow, rel_tol: float) -> list[Diff]:
+Unstated = list[tuple[str, Any]]
+Judged = tuple[list[Diff], Unstated]
+
+
+def _amount_diffs(
+    e: Quantity | TimeWindow, a: Quantity | TimeWindow, rel_tol: float, tally: Tally
+) -> Judged:
+    """Unit and amounts. A unit that converts but is another unit, with the same numbers as
+    written (``9 g/dL`` against ``9 g/L``), is a ``unit`` disagreement, not three values."""
     diffs: list[Diff] = []
-    if not units_compatible(e.unit, a.unit):
+    unstated: Unstated = []
+    unit_said = tally.said(a, "unit")
+    if not unit_said:
+        if e.unit is not None:
+            unstated.append(("unit", e.unit))
+    elif not units_compatible(e.unit, a.unit):
         diffs.append(("unit", e.unit, a.unit))
-    for name in ("value", "low", "high"):
-        ev, av = getattr(e, name), getattr(a, name)
-        if not same_value(ev, e.unit, av, a.unit, rel_tol):
-            diffs.append((name, show_amount(ev, e.unit), show_amount(av, a.unit)))
-    return diffs
+    names = ("value", "low", "high")
+    amounts = [(n, getattr(e, n), getattr(a, n)) for n in names]
+    as_written = all(
+        (ev is None) == (av is None) and (ev is None or same_value(ev, None, av, None))
+        for _, ev, av in amounts
+    )
+    other_unit = (
+        unit_said and units_compatible(e.unit, a.unit) and not same_value(1, e.unit, 1, a.unit)
+    )
+    if other_unit and as_written:
+        return [*diffs, ("unit", e.unit, a.unit)], unstated
+    unit_b = a.unit if unit_said else e.unit
+    for name, ev, av in amounts:
+        if not same_value(ev, e.unit, av, unit_b, rel_tol):
+            diffs.append((name, show_amount(ev, e.unit), show_amount(av, unit_b)))
+    return diffs, unstated
 
 
 def _amounts_agree(e: Quantity | TimeWindow, a: Quantity | TimeWindow, rel_tol: float) -> bool:
-    return (e.value, e.low, e.high) != (None, None, None) and not _amount_diffs(e, a, rel_tol)
+    if (e.value, e.low, e.high) == (None, None, None):
+        return False
+    return all(
+        same_value(getattr(e, n), e.unit, getattr(a, n), a.unit or e.unit, rel_tol)
+        for n in ("value", "low", "high")
+    )
 
 
-def quantity_diffs(e: Quantity, a: Quantity) -> list[Diff]:
-    """Fields of two paired quantities that disagree, each with both values."""
+def _field_diff(
+    tally: Tally,
+    a: BaseModel,
+    name: str,
+    exp: Any,
+    act: Any,
+    same: Callable[[Any, Any], bool],
+    diffs: list[Diff],
+    unstated: Unstated,
+    default: Any = None,
+) -> None:
+    """Judge one field: a diff when stated and not ``same``; not stated when the candidate
+    leaves it out and the reference's value is not the field's default."""
+    if not tally.said(a, name):
+        if exp is not None and exp != default:
+            unstated.append((name, exp))
+    elif not same(exp, act):
+        diffs.append((name, exp, act))
+
+
+def _equal(x: Any, y: Any) -> bool:
+    return bool(x == y)
+
+
+def quantity_diffs(e: Quantity, a: Quantity, tally: Tally | None = None) -> Judged:
+    """Fields of two paired quantities that disagree (each with both values), and the
+    reference's values of the fields the candidate does not state."""
+    tally = tally or Tally(everything_stated=True)
     diffs: list[Diff] = []
-    if e.kind != a.kind:
-        diffs.append(("kind", e.kind, a.kind))
-    if not same_name(e.measure, a.measure):
-        diffs.append(("measure", e.measure, a.measure))
+    unstated: Unstated = []
+    _field_diff(tally, a, "kind", e.kind, a.kind, _equal, diffs, unstated, default="value")
+    _field_diff(
+        tally,
+        a,
+        "measure",
+        e.measure,
+        a.measure,
+        lambda x, y: same_measure(x, e.codes, y, a.codes),
+        diffs,
+        unstated,
+    )
     if e.comparator != a.comparator:
         diffs.append(("comparator", e.comparator, a.comparator))
-    diffs += _amount_diffs(e, a, QUANTITY_REL_TOL)
-    if not same_name(e.relative_to, a.relative_to):
-        diffs.append(("relative_to", e.relative_to, a.relative_to))
-    if not same_value(e.scale_max, None, a.scale_max, None):
-        diffs.append(("scale_max", e.scale_max, a.scale_max))
-    return diffs
+    more_diffs, more_unstated = _amount_diffs(e, a, QUANTITY_REL_TOL, tally)
+    diffs += more_diffs
+    unstated += more_unstated
+    _field_diff(tally, a, "relative_to", e.relative_to, a.relative_to, same_name, diffs, unstated)
+    _field_diff(
+        tally,
+        a,
+        "scale_max",
+        e.scale_max,
+        a.scale_max,
+        lambda x, y: same_value(x, None, y, None),
+        diffs,
+        unstated,
+    )
+    return diffs, unstated
 
 
-def window_diffs(e: TimeWindow, a: TimeWindow) -> list[Diff]:
-    """Fields of two paired time windows that disagree, each with both values."""
+def window_diffs(e: TimeWindow, a: TimeWindow, tally: Tally | None = None) -> Judged:
+    """Fields of two paired time windows that disagree, and those the candidate leaves out."""
+    tally = tally or Tally(everything_stated=True)
     diffs: list[Diff] = []
-    if e.comparator != a.comparator:
-        diffs.append(("comparator", e.comparator, a.comparator))
-    diffs += _amount_diffs(e, a, TIME_REL_TOL)
-    if e.relation != a.relation:
-        diffs.append(("relation", e.relation, a.relation))
-    if norm_anchor(e.anchor) != norm_anchor(a.anchor):
-        diffs.append(("anchor", e.anchor, a.anchor))
-    if e.whichever != a.whichever:
-        diffs.append(("whichever", e.whichever, a.whichever))
-    return diffs
+    unstated: Unstated = []
+    _field_diff(tally, a, "comparator", e.comparator, a.comparator, _equal, diffs, unstated)
+    more_diffs, more_unstated = _amount_diffs(e, a, TIME_REL_TOL, tally)
+    diffs += more_diffs
+    unstated += more_unstated
+    _field_diff(tally, a, "relation", e.relation, a.relation, _equal, diffs, unstated)
+    _field_diff(
+        tally,
+        a,
+        "anchor",
+        e.anchor,
+        a.anchor,
+        lambda x, y: norm_anchor(x) == norm_anchor(y),
+        diffs,
+        unstated,
+    )
+    _field_diff(tally, a, "whichever", e.whichever, a.whichever, _equal, diffs, unstated)
+    return diffs, unstated
 
 
 def _item_evidence(
@@ -266,26 +401,45 @@ def _item_evidence(
     return max(span_iou(e.span, shifted(a.span, shift)), text_similarity(e.text, a.text))
 
 
+Merge = Callable[[list[Any], list[Any]], tuple[list[Any], list[Any], int]]
+
+
 def _score_items(
     al: CriterionAlignment,
     tally: Tally,
     fam: FamilyName,
-    items: Callable[[Criterion], list[Any]],
+    list_name: str,
     score: Callable[[Any, Any], float | None],
-    diffs: Callable[[Any, Any], list[Diff]],
+    diffs: Callable[[Any, Any], Judged],
     describe: Callable[[Any], str],
     noun: str,
+    merge: Merge | None = None,
 ) -> None:
-    """Pair the items of each aligned criterion, then judge pairs and count the leftovers."""
+    """Pair the items of each aligned criterion, then judge pairs and count the leftovers.
+
+    A candidate criterion written without the list (no ``quantities:`` key) states nothing
+    about it: the reference's items are not stated. ``merge`` takes out, first, groups of
+    items that state one fact together (ECOG ``<= 1`` against ``= 0`` and ``= 1``).
+    """
     shown = noun.replace("_", " ")
     for e, a in _criterion_pairs(al):
         where = _where(e, a, al)
-        exp_items = items(e.criterion) if e else []
-        act_items = items(a.criterion) if a else []
+        exp_items = list(getattr(e.criterion, list_name)) if e else []
+        act_items = list(getattr(a.criterion, list_name)) if a else []
+        if a is not None and e is not None and not tally.said(a.criterion, list_name):
+            for x in exp_items:
+                item = f"{shown} '{describe(x)}'"
+                tally.not_stated(fam, where, noun, describe(x), item=item, span=x.span)
+            continue
+        if merge is not None:
+            exp_items, act_items, merged = merge(exp_items, act_items)
+            for _ in range(merged):
+                tally.tp(fam)
         paired = pairing.pair_best_first(exp_items, act_items, score, in_order=True)
         for x, y in paired.pairs:
             item = f"{shown} '{describe(x)}'"
-            tally.judge(fam, where, diffs(x, y), item=item, span=x.span or where.span)
+            found, unstated = diffs(x, y)
+            tally.judge(fam, where, found, unstated, item=item, span=x.span or where.span)
         for x in paired.missing:
             item = f"{shown} '{describe(x)}'"
             tally.missing(fam, where, noun, describe(x), item=item, span=x.span)
@@ -303,26 +457,85 @@ def _compatible(e: Quantity | TimeWindow, a: Quantity | TimeWindow, shift: int |
     return not (e.text and a.text and text_similarity(e.text, a.text) == 0)
 
 
+def scale_values(q: Quantity) -> frozenset[int] | None:
+    """The points of an integer scale a limit allows: ECOG ``<= 1`` → {0, 1}; None when the
+    measure is no known integer scale (its range is in ``quantity_measures.json``)."""
+    scale = scale_of(q.measure)
+    if scale is None or scale.low is None or scale.high is None:
+        return None
+    low, high = int(scale.low), int(scale.high)
+    numbers = [x for x in (q.value, q.low, q.high) if x is not None]
+    if not numbers or any(x != int(x) for x in numbers):
+        return None
+    if q.comparator == "range":
+        assert q.low is not None and q.high is not None
+        points = range(int(q.low), int(q.high) + 1)
+    else:
+        v = int(q.value or 0)
+        points = {
+            "=": range(v, v + 1),
+            "<=": range(low, v + 1),
+            "<": range(low, v),
+            ">=": range(v, high + 1),
+            ">": range(v + 1, high + 1),
+        }[q.comparator]
+    return frozenset(p for p in points if low <= p <= high)
+
+
+def merge_scale_points(
+    exp_items: list[Quantity], act_items: list[Quantity]
+) -> tuple[list[Quantity], list[Quantity], int]:
+    """Take out limits on one integer scale that allow the same points on both sides, when
+    one side spells them out: ``<= 1`` is ``= 0`` or ``= 1`` (one fact, a TP)."""
+    merged = 0
+    scales = {scale_of(q.measure).id for q in exp_items if scale_of(q.measure)}  # type: ignore[union-attr]
+    for scale in sorted(scales):
+
+        def on(items: list[Quantity], scale: str = scale) -> list[Quantity]:
+            return [q for q in items if (s := scale_of(q.measure)) and s.id == scale]
+
+        exp_q, act_q = on(exp_items), on(act_items)
+        if len(exp_q) == len(act_q) or not exp_q or not act_q:
+            continue  # one limit each: ordinary pairing compares them field by field
+        exp_sets, act_sets = [scale_values(q) for q in exp_q], [scale_values(q) for q in act_q]
+        if None in exp_sets or None in act_sets:
+            continue
+        if frozenset().union(*exp_sets) == frozenset().union(*act_sets):  # type: ignore[arg-type]
+            exp_items = [q for q in exp_items if q not in exp_q]
+            act_items = [q for q in act_items if q not in act_q]
+            merged += 1
+    return exp_items, act_items, merged
+
+
 def score_quantities(al: CriterionAlignment, tally: Tally) -> None:
+    def measures(e: Quantity, a: Quantity) -> float:
+        if not tally.said(a, "measure") or a.measure is None:
+            return 0.5 * units_compatible(e.unit, a.unit)  # a limit the person left unnamed
+        if same_measure(e.measure, e.codes, a.measure, a.codes):
+            return 1.0
+        return name_overlap(e.measure, a.measure)
+
     def score(e: Quantity, a: Quantity) -> float | None:
-        evidence = max(_item_evidence(e, a, al.shift), name_overlap(e.measure, a.measure))
+        named = measures(e, a)
+        evidence = max(_item_evidence(e, a, al.shift), named)
         agree = _amounts_agree(e, a, QUANTITY_REL_TOL)
         if evidence < PAIR_EVIDENCE and not agree:
-            if not (same_name(e.measure, a.measure) and _compatible(e, a, al.shift)):
+            if not (named >= PAIR_EVIDENCE and _compatible(e, a, al.shift)):
                 return None
             evidence = 0.1  # two anonymous quantities: paired only when nothing else fits
-        names = 0.3 * name_overlap(e.measure, a.measure)  # same span, several measures
+        names = 0.3 * named  # same span, several measures
         return evidence + names + 0.5 * agree + 0.1 * (e.comparator == a.comparator)
 
     _score_items(
         al,
         tally,
         "quantities",
-        lambda c: c.quantities,
+        "quantities",
         score,
-        quantity_diffs,
+        lambda e, a: quantity_diffs(e, a, tally),
         _describe_quantity,
         "quantity",
+        merge=merge_scale_points,
     )
 
 
@@ -341,9 +554,9 @@ def score_time_windows(al: CriterionAlignment, tally: Tally) -> None:
         al,
         tally,
         "time_windows",
-        lambda c: c.time_windows,
+        "time_windows",
         score,
-        window_diffs,
+        lambda e, a: window_diffs(e, a, tally),
         _describe_window,
         "time_window",
     )
@@ -363,7 +576,8 @@ def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
     def score(e: Mention, a: Mention) -> float | None:
         iou = span_iou(e.span, shifted(a.span, al.shift))
         name = name_overlap(e.text, a.text)
-        if iou <= 0 and name < PAIR_EVIDENCE and not contains_text(e.text, a.text):
+        coded = bool({(c.system, c.code) for c in e.codes} & {(c.system, c.code) for c in a.codes})
+        if iou <= 0 and name < PAIR_EVIDENCE and not coded and not contains_text(e.text, a.text):
             return None
         return max(iou, name, 0.5) + 0.2 * _asserted(a) + 0.1 * (e.assertion == a.assertion)
 
@@ -371,21 +585,42 @@ def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
         where = _where(e, a, al)
         if e and a:
             ec, ac = e.criterion.assertion, a.criterion.assertion
-            tally.judge(fam, where, [] if ec == ac else [("assertion", ec, ac)])
+            if not tally.said(a.criterion, "assertion"):
+                if ec != "present":
+                    tally.not_stated(fam, where, "assertion", ec)
+                else:
+                    tally.tp(fam)
+            else:
+                tally.judge(fam, where, [] if ec == ac else [("assertion", ec, ac)])
         elif e:
             tally.missing(fam, where, "assertion", e.criterion.assertion)
-        elif a:
+        elif a and tally.said(a.criterion, "assertion"):
             tally.extra(fam, where, "assertion", a.criterion.assertion)
         exp_m = [m for m in e.criterion.mentions if _asserted(m)] if e else []
+        if e and a and not tally.said(a.criterion, "mentions"):
+            for x in exp_m:
+                item = f"mention '{x.text}'"
+                tally.not_stated(fam, where, "mention", _mention_value(x), item=item, span=x.span)
+            continue
         act_m = list(a.criterion.mentions) if a else []
         paired = pairing.pair_best_first(exp_m, act_m, score, in_order=True)
         for x, y in paired.pairs:
             diffs: list[Diff] = []
-            if x.assertion != y.assertion:
-                diffs.append(("mention.assertion", x.assertion, y.assertion))
-            if x.result != y.result:
-                diffs.append(("mention.result", x.result, y.result))
-            tally.judge(fam, where, diffs, item=f"mention '{x.text}'", span=x.span)
+            unstated: Unstated = []
+            _field_diff(tally, y, "assertion", x.assertion, y.assertion, _equal, diffs, unstated)
+            _field_diff(tally, y, "result", x.result, y.result, _equal, diffs, unstated)
+            tally.judge(
+                fam,
+                where,
+                [(f"mention.{f}", ex, ac) for f, ex, ac in diffs],
+                [
+                    (f"mention.{f}", ex)
+                    for f, ex in unstated
+                    if not (f == "assertion" and ex == "present")
+                ],
+                item=f"mention '{x.text}'",
+                span=x.span,
+            )
         for x in paired.missing:
             value = _mention_value(x)
             tally.missing(fam, where, "mention", value, item=f"mention '{x.text}'", span=x.span)
@@ -420,10 +655,19 @@ def score_logic(al: CriterionAlignment, tally: Tally) -> None:
     for e, a in _criterion_pairs(al):
         where = _where(e, a, al)
         tally.optional_fact(
-            fam, where, "logic", e.criterion.logic if e else None, a.criterion.logic if a else None
+            fam,
+            where,
+            "logic",
+            e.criterion.logic if e else None,
+            a.criterion.logic if a else None,
+            stated=tally.said(a.criterion if a else None, "logic"),
         )
         for part in ("optional", "exceptions"):
             exp_parts = getattr(e.criterion, part) if e else []
+            if e and a and not tally.said(a.criterion, part):
+                for x in exp_parts:
+                    tally.not_stated(fam, where, part, x.text, span=x.span)
+                continue
             act_parts = getattr(a.criterion, part) if a else []
             paired = pairing.pair_best_first(exp_parts, act_parts, score)
             for _ in paired.pairs:
@@ -441,17 +685,23 @@ def _age(limit: AgeLimit | None) -> str | None:
     return None if limit is None else show_amount(limit.value, limit.unit)
 
 
-def score_demographics(expected: Any, actual: Any, tally: Tally) -> None:
+def score_demographics(expected: Any, actual: Any, tally: Tally, candidate: Any = None) -> None:
+    """``candidate`` is the candidate Protocol: a file without ``demographics:`` states none."""
     fam: FamilyName = "demographics"
     where = Where()
+    written = candidate is None or tally.said(candidate, "demographics")
     for name in ("min_age", "max_age"):
         e, a = getattr(expected, name), getattr(actual, name)
+        stated = written and tally.said(actual, name)
         if e is not None and a is not None:
             same = units_compatible(e.unit, a.unit) and same_value(
                 e.value, e.unit, a.value, a.unit, QUANTITY_REL_TOL
             )
             tally.judge(fam, where, [] if same else [(name, _age(e), _age(a))], text=e.text)
         else:
-            tally.optional_fact(fam, where, name, _age(e), _age(a))
+            tally.optional_fact(fam, where, name, _age(e), _age(a), stated=stated)
     for name in ("sex", "healthy_volunteers"):
-        tally.optional_fact(fam, where, name, getattr(expected, name), getattr(actual, name))
+        stated = written and tally.said(actual, name)
+        tally.optional_fact(
+            fam, where, name, getattr(expected, name), getattr(actual, name), stated=stated
+        )

@@ -62,14 +62,16 @@ def _clip(text: str | None, width: int = TEXT_WIDTH) -> str:
 
 def _line(d: Disagreement) -> str:
     if d.kind == "differs":
-        what = f"{d.field}: expected {_show(d.expected)}, actual {_show(d.actual)}"
+        what = f"{d.field}: reference {_show(d.expected)}, candidate {_show(d.actual)}"
     elif d.kind == "missing":
-        what = f"{d.field} missing on the actual side: {_show(d.expected)}"
+        what = f"{d.field} missing from the candidate: {_show(d.expected)}"
+    elif d.kind == "not_stated":
+        what = f"{d.field} not stated; the reference has {_show(d.expected)}"
     else:
-        what = f"{d.field} extra on the actual side: {_show(d.actual)}"
-    item = f"  in {_clip(d.item, 60)}" if d.item and d.kind == "differs" else ""
+        what = f"{d.field} not in the reference: {_show(d.actual)}"
+    item = f"  in {_clip(d.item, 60)}" if d.item and d.kind != "missing" else ""
     span = f"  @{d.span[0]}:{d.span[1]}" if d.span else ""
-    return f"  {d.family:<13} {d.kind:<8} {what}{item}{span}"
+    return f"  {d.family:<13} {d.kind:<10} {what}{item}{span}"
 
 
 def _heading(group: list[Disagreement]) -> str:
@@ -77,9 +79,9 @@ def _heading(group: list[Disagreement]) -> str:
     if first.family == "demographics" and first.criterion_id is None and first.actual_id is None:
         return "demographics"
     if first.criterion_id is None:
-        name = f"(only on the actual side) {first.actual_id}"
+        name = f"(only in the candidate) {first.actual_id}"
     elif first.actual_id and first.actual_id != first.criterion_id:
-        name = f"{first.criterion_id} (actual: {first.actual_id})"
+        name = f"{first.criterion_id} (candidate: {first.actual_id})"
     else:
         name = first.criterion_id
     return f"{name}  {_clip(first.text)!r}" if first.text else name
@@ -101,29 +103,54 @@ def group_by_criterion(disagreements: list[Disagreement]) -> list[list[Disagreem
     return sorted(groups.values(), key=order)
 
 
-def render_text(report: AuditReport) -> str:
-    """The score table, then every disagreement grouped by criterion."""
+def title_of(report: AuditReport) -> str:
+    """``Audit of candidate B against reference A (the parser's reading of A) (NCT…)``."""
     title = "Audit"
     if report.actual_source or report.expected_source:
-        title += f" of {report.actual_source or '(actual)'}"
-        title += f" against {report.expected_source or '(expected)'}"
+        title += f" of candidate {report.actual_source or '(candidate)'}"
+        title += f" against reference {report.expected_source or '(reference)'}"
+        if report.reference_kind == "parsed":
+            title += " (the parser's reading of it)"
     if report.trial_id:
         title += f" ({report.trial_id})"
+    return title
+
+
+def render_text(report: AuditReport) -> str:
+    """The score table, warnings, every error grouped by criterion, then what the candidate
+    does not state (not counted unless strict)."""
     rows = list(report.families) + ([report.overall] if report.overall else [])
-    out = [title, "", render_table(rows), ""]
+    out = [title_of(report), "", render_table(rows), ""]
+    if report.reference_kind == "parsed":
+        out += [
+            "The reference is the parser's reading of the text: where a line is wrong about the",
+            "text, the parser is (it records no confidence to weigh its reading by).",
+            "",
+        ]
     methods: dict[str, int] = {}
     for pair in report.alignment:
         methods[pair.method] = methods.get(pair.method, 0) + 1
     if methods:
         how = ", ".join(f"{n} by {m}" for m, n in methods.items())
         out += [f"Aligned criteria: {len(report.alignment)} ({how})", ""]
-    if not report.disagreements:
+    for w in report.warnings:
+        out.append(f"warning {w.code}: {w.message}")
+    if report.warnings:
+        out.append("")
+    errors, silent = report.errors(), report.not_stated()
+    if not errors:
         out.append("No disagreements.")
-        return "\n".join(out) + "\n"
-    out.append(f"Disagreements ({len(report.disagreements)}), by criterion:")
-    for group in group_by_criterion(report.disagreements):
-        out += ["", _heading(group)]
-        out += [_line(d) for d in group]
+    else:
+        out.append(f"Disagreements ({len(errors)}), by criterion:")
+        for group in group_by_criterion(errors):
+            out += ["", _heading(group)]
+            out += [_line(d) for d in group]
+    if silent:
+        counted = "counted (--strict)" if report.strict else "not counted (--strict counts them)"
+        out += ["", f"Not stated in the candidate ({len(silent)}), {counted}:"]
+        for group in group_by_criterion(silent):
+            out += ["", _heading(group)]
+            out += [_line(d) for d in group]
     return "\n".join(out) + "\n"
 
 

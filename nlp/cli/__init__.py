@@ -25,7 +25,8 @@ examples:
   eligo parse                          parse the embedded reference trial (NKX019-102)
   eligo parse record.json -o rules.yaml
   eligo check                          score the parser against the gold encodings
-  eligo audit manual.yaml record.json  compare a hand-made encoding with the text
+  eligo audit --reference record.json --candidate manual.yaml
+                                       check a hand-written encoding against the text
   eligo batch studies/ -o out.jsonl    parse thousands of records, resumable
 """
 

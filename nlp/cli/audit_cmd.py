@@ -1,4 +1,4 @@
-"""``eligo audit EXPECTED ACTUAL``: compare two encodings of one trial, family by family."""
+"""``eligo audit --reference A --candidate B``: check an encoding against a reference."""
 
 from __future__ import annotations
 
@@ -9,26 +9,33 @@ from nlp.audit.report import add_min_f1_argument
 from nlp.cli.common import add_command
 
 HELP = """\
-Compare ACTUAL (a rule file under review) with EXPECTED (the reference) and report, for each
-field family (structure, quantities, time_windows, assertions, logic, demographics), the
-true positives, false positives and false negatives, precision, recall and F1, then every
-disagreement grouped by criterion, with the expected criterion id, the span in the
-eligibility text and both values.
+Check the CANDIDATE (what is checked: a rule file written by hand, or any encoding) against
+the REFERENCE (what is trusted: the record's text, read by the parser, or a gold or reviewed
+encoding), and report for each field family (structure, quantities, time_windows,
+assertions, logic, demographics) true positives, false positives, false negatives,
+precision, recall and F1, then every disagreement by criterion, with the reference's id,
+the span in the eligibility text and both values, then what the candidate does not state.
 
-Each side is an encoding (.yaml/.yml/.json with `groups` or `schema_version`) or a source
-record (registry page text, ClinicalTrials.gov JSON or XML), which is parsed first.
-Criteria are aligned by id, else by text, else by span, so a hand-made file may use its own
-ids. Values are compared semantically: 1.5 g/g = 1.50 g/g, mg/day = mg/d, 9 g/dL = 90 g/L,
-6 mo = 26 wk; "QTc" names the same measure as "QT interval corrected for heart rate (QTc)".
-See docs/audit.md.
+Each side is detected by its content. A .yaml/.yml file, or a .json file that is not a
+ClinicalTrials.gov study, is an encoding and must validate: a misspelt key or a file that
+is no encoding stops the audit (exit 2, the key named). Anything else (registry page text,
+ClinicalTrials.gov JSON or XML, plain criteria text) is a record, parsed first.
+
+Only what the candidate states is judged: a field or list left out of its file is "not
+stated" (listed apart, counted only with --strict). Ids, labels (numbering, bullet glyphs),
+headings and spans are presentation and never scored. Criteria are aligned by id, else by
+text, else by span. Values compare by meaning: 9 g/dL = 90 g/L, 6 mo = 26 wk, CrCl =
+creatinine clearance, ECOG <= 1 = (ECOG = 0 or = 1). See docs/audit.md.
 
 exit status: 0 done, 1 a family's F1 is below --min-f1, 2 an input could not be read.
 
 examples:
-  eligo audit manual.yaml record.txt             check a hand-typed rule file against the text
-  eligo audit gold/NCT06557265/encoding.yaml gold/NCT06557265/source.txt
-  eligo audit expected.yaml actual.yaml --format json > audit.json
-  eligo audit expected.yaml actual.yaml --min-f1 0.9     fail (exit 1) below F1 0.9
+  eligo audit --reference record.json --candidate manual.yaml   a hand-written file against the text
+  eligo audit --reference gold/NCT06557265/encoding.yaml --candidate manual.yaml
+  eligo audit --reference gold.yaml --candidate manual.yaml --strict    silences count as errors
+  eligo audit --reference gold.yaml --candidate manual.yaml --format json > audit.json
+  eligo audit --reference gold.yaml --candidate manual.yaml --min-f1 0.9   exit 1 below F1 0.9
+  eligo schema --template > manual.yaml                          a commented file to start from
 """
 
 
@@ -36,11 +43,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = add_command(
         subparsers,
         "audit",
-        "compare a rule file with a reference: scores per field family and every diff",
+        "check a rule file against a reference (the text or an encoding), field by field",
         HELP,
     )
-    parser.add_argument("expected", metavar="EXPECTED", help="reference encoding or record")
-    parser.add_argument("actual", metavar="ACTUAL", help="encoding or record under review")
+    parser.add_argument(
+        "--reference",
+        "-r",
+        required=True,
+        metavar="FILE",
+        help="what is trusted: a record (its text, parsed) or an encoding",
+    )
+    parser.add_argument(
+        "--candidate",
+        "-c",
+        required=True,
+        metavar="FILE",
+        help="what is checked: an encoding (or a record, parsed)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="count what the candidate does not state as errors",
+    )
     parser.add_argument(
         "--format", choices=["text", "json"], default="text", help="report format (text)"
     )
@@ -49,13 +73,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.audit import audit, load_side, render_text
+    from nlp.audit import audit, read_side, render_text
     from nlp.audit.report import exit_for_min_f1
 
-    expected = load_side(args.expected)
-    actual = load_side(args.actual)
+    reference = read_side(args.reference)
+    candidate = read_side(args.candidate)
     report = audit(
-        expected, actual, expected_source=str(args.expected), actual_source=str(args.actual)
+        reference.protocol,
+        candidate.protocol,
+        reference_source=str(args.reference),
+        candidate_source=str(args.candidate),
+        reference_kind="parsed" if reference.parsed else "encoding",
+        candidate_parsed=candidate.parsed,
+        strict=args.strict,
     )
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")

@@ -12,9 +12,9 @@ from nlp.errors import E_BAD_OPTION, E_NO_GOLD, InputError
 
 HELP = """\
 For every trial folder GOLD_DIR/<ID>/ holding a source record (source.txt, .json or .xml)
-and a hand-curated encoding (encoding.yaml), parse the source and audit the result against
-the encoding (see `eligo audit`): a score table per trial, then the table summed over all
-trials. Folders without both files are listed as skipped.
+and a hand-curated encoding (encoding.yaml), parse the source and audit the result (the
+candidate) against the encoding (the reference; see `eligo audit`): a score table per trial,
+then the table summed over all trials. Folders without both files are listed as skipped.
 
 GOLD_DIR (or --gold) defaults to ./gold if it exists, else to the gold/ folder of the Eligo
 source tree (an editable install).
@@ -100,8 +100,8 @@ def run(args: argparse.Namespace) -> int:
         audit,
         combine,
         load_encoding,
-        load_side,
         overall_of,
+        read_side,
         render_table,
         render_text,
     )
@@ -119,9 +119,15 @@ def run(args: argparse.Namespace) -> int:
 
     reports = []
     for trial_id, source, encoding in trials:
-        expected = load_encoding(encoding)
-        actual = load_side(source)
-        report = audit(expected, actual, expected_source=str(encoding), actual_source=str(source))
+        gold_encoding = load_encoding(encoding)
+        parsed = read_side(source)
+        report = audit(
+            gold_encoding,
+            parsed.protocol,
+            reference_source=str(encoding),
+            candidate_source=str(source),
+            candidate_parsed=parsed.parsed,
+        )
         if report.trial_id is None:
             report.trial_id = trial_id
         reports.append(report)

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nlp.evaluate.mentions import GoldMention, gold_mentions
 from nlp.evaluate.numbers import parse_chia_value, parse_number
 
 CORPORA_ENV = "ELIGO_CORPORA"
@@ -157,6 +158,7 @@ class GoldDoc:
     text: str
     items: list[GoldItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    mentions: list[GoldMention] = field(default_factory=list)
 
     @property
     def usable(self) -> bool:
@@ -397,7 +399,9 @@ def read_lct(directory: str | Path, limit: int | None = None) -> Iterator[GoldDo
     """LCT documents in id order: one whole eligibility text each."""
     for path in _txt_files(Path(directory), limit):
         brat = load_brat(path)
-        yield GoldDoc(brat.doc_id, brat.text, lct_items(brat), brat.problems)
+        yield GoldDoc(
+            brat.doc_id, brat.text, lct_items(brat), brat.problems, gold_mentions(brat, "lct")
+        )
 
 
 # --- Chia -------------------------------------------------------------------------------------
@@ -445,7 +449,9 @@ def read_chia(directory: str | Path, limit: int | None = None) -> Iterator[GoldD
         files = [p for p in files if p.stem.rsplit("_", 1)[0] in keep]
     for path in files:
         brat = load_brat(path)
-        yield GoldDoc(brat.doc_id, brat.text, chia_items(brat), brat.problems)
+        yield GoldDoc(
+            brat.doc_id, brat.text, chia_items(brat), brat.problems, gold_mentions(brat, "chia")
+        )
 
 
 READERS = {"lct": read_lct, "chia": read_chia}

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from nlp.evaluate.mentions import LABELS as MENTION_LABELS
 from nlp.evaluate.metrics import level_dict
 from nlp.evaluate.run import ErrorCase, EvalResult
 
@@ -178,12 +179,36 @@ def as_json(result: EvalResult, top: int) -> dict[str, Any]:
             }
             for name, fs in result.families.items()
         },
+        "mentions": result.mentions.scores(),
         "errors_total": len(result.errors),
         "error_patterns": error_patterns(result, top),
         "problems": [
             {"doc": p.doc_id, "kind": p.kind, "detail": p.detail} for p in result.problems
         ],
     }
+
+
+def mention_lines(scores: dict) -> list[str]:
+    """The mentions table: overlap and exact, untyped, typed and per category; coded shares."""
+    lines = [
+        "",
+        "mentions (concept spans: nlp/evaluate/mentions.py)",
+        f"{'category':<16} {'match':<9} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'pred':>6}",
+    ]
+    for row in ("untyped", "typed", *MENTION_LABELS):
+        for mode in ("overlap", "exact"):
+            s = scores[mode][row]
+            if row in MENTION_LABELS and not s["gold"] and not s["pred"]:
+                continue
+            lines.append(
+                f"{row.lower():<16} {mode:<9} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f} "
+                f"{s['gold']:6d} {s['pred']:6d}"
+            )
+    for category, c in scores.get("coded", {}).items():
+        lines.append(
+            f"coded {category:<10} {c['coded']} of {c['mentions']} mentions ({c['share']:.1%})"
+        )
+    return lines
 
 
 def as_text(result: EvalResult, top: int) -> str:
@@ -217,6 +242,7 @@ def as_text(result: EvalResult, top: int) -> str:
             )
     lines.append(f"\npairs scored in the gold's family, predicted in the other: "
                  f"{result.cross_family}")  # fmt: skip
+    lines += mention_lines(result.mentions.scores())
     patterns = error_patterns(result, top)
     if patterns:
         lines += ["", f"top {len(patterns)} error patterns (of {len(result.errors)} errors):"]

@@ -16,6 +16,7 @@ from models import Protocol
 from nlp.errors import E_PARSER_BUILD
 from nlp.evaluate.align import Alignment, PredItem, align, predictions
 from nlp.evaluate.corpora import READERS, GoldDoc, GoldItem, Problem
+from nlp.evaluate.mentions import MentionTally, predicted_mentions
 from nlp.evaluate.metrics import LEVELS, FamilyLevels, first_failure, merge, score
 
 # family → levels measured, per corpus; "*_all" families are span recall over every annotation
@@ -58,6 +59,7 @@ class EvalResult:
     documents: int = 0
     scored: int = 0
     cross_family: int = 0  # pairs whose prediction came from the other numeric family
+    mentions: MentionTally = field(default_factory=MentionTally)
 
 
 def _split(alignment: Alignment, family: str, pred_families: set[str]) -> Alignment:
@@ -72,6 +74,8 @@ def _split(alignment: Alignment, family: str, pred_families: set[str]) -> Alignm
 
 def evaluate_doc(doc: GoldDoc, protocol: Protocol, corpus: str, result: EvalResult) -> None:
     """Score one document's protocol into ``result``."""
+    result.mentions.add(doc.mentions, predicted_mentions(protocol))
+    result.mentions.add_codes(protocol)
     preds = predictions(protocol, corpus)
     main = [g for g in doc.items if not g.family.endswith("_text")]
     alignment = align(main, preds, corpus)

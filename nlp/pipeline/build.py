@@ -16,12 +16,16 @@ from nlp.pipeline.docs import item_doc
 PIPELINE = (
     "sentencizer",
     "eligo_concepts",
+    "eligo_mention_model",
+    "eligo_drug_names",
+    "eligo_biomarkers",
     "eligo_context",
     "eligo_quantities",
     "eligo_time_windows",
     "eligo_logic",
     "eligo_mentions",
     "eligo_assertion",
+    "eligo_codes",
     "eligo_number_checks",
 )
 """The components in order; each is named after its factory."""
@@ -32,7 +36,7 @@ def _register() -> None:
     from loguru import logger
 
     logger.disable("PyRuSH")  # imported with medspaCy, logs at import
-    for module in ("components", "medspacy_components", "tokenizer"):
+    for module in ("components", "concept_components", "medspacy_components", "tokenizer"):
         importlib.import_module(f"nlp.pipeline.{module}")
 
 

@@ -1,0 +1,283 @@
+"""What a criterion is about, as spaCy components: the trained mention model, biomarkers, codes.
+
+=========================  ==================================  ================================
+component                  writes                              from
+=========================  ==================================  ================================
+``eligo_mention_model``    ``doc.ents`` (model + lexicon)      :mod:`nlp.mention_model`
+``eligo_biomarkers``       ``doc.ents``, ``doc._.biomarkers``  :mod:`nlp.concepts.biomarkers`
+``eligo_codes``            ``codes`` of mentions, quantities   :mod:`nlp.concepts.codes`
+=========================  ==================================  ================================
+
+**How the model's mentions and the lexicon's combine** (``eligo_mention_model``). The model
+(``nlp/data/mentions_model``, trained on the development corpora) finds conditions, drugs,
+procedures, measurements, observations and devices; ``eligo_concepts`` has already put the
+lexicon's (``rules/mentions.csv``) in ``doc.ents``. The model's spans are laid over the doc's
+tokens (widened to whole tokens); a lexicon entity is kept where no model span overlaps it,
+and a lexicon entity of a category the corpora do not annotate (``lexicon_first``: tests) wins
+over the model spans it overlaps, since its result ("negative pregnancy test") depends on it.
+Lexicon ``observation`` entities are dropped (``drop_lexicon``): measured on the dev trials of
+the model's split, most of them are no finding ("informed consent", "willing").
+
+**Biomarkers** (``eligo_biomarkers``): a gene named with a result or a variant ("EGFR
+mutation", "HER2-negative", "KRAS G12C") is an entity of label ``biomarker`` that replaces
+the entities it overlaps; ``doc._.biomarkers`` maps its char span to the
+:class:`nlp.concepts.biomarkers.Biomarker` read there (one per gene: "BRCA1/2" is two).
+
+**Codes** (``eligo_codes``): each mention is coded from its text and category, each quantity
+from its measure (:func:`nlp.concepts.codes.code_mention`, :func:`code_measure`); the
+vocabularies are read when the pipeline is built, not on the first criterion.
+"""
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.pipeline.docs import doc_text
+from nlp.units import normalise_unit
+
+if not Doc.has_extension("biomarkers"):
+    Doc.set_extension("biomarkers", default=None)
+
+MODEL_LABELS = {
+    "CONDITION": "condition",
+    "DRUG": "drug",
+    "PROCEDURE": "procedure",
+    "MEASUREMENT": "measurement",
+    "OBSERVATION": "observation",
+    "DEVICE": "device",
+}
+"""The model's labels as mention categories."""
+
+
+def _is_unit_after_number(span: Span) -> bool:
+    """A one-word entity that is a unit printed after a number: "470 ms" is no multiple
+    sclerosis, "2 HR" no hazard ratio."""
+    return (
+        len(span) == 1
+        and span.start > 0
+        and span.doc[span.start - 1].like_num
+        and normalise_unit(span.text) is not None
+    )
+
+
+def _wider_than_all(span: Span, others: list[Span]) -> bool:
+    """Whether ``span`` covers every one of ``others`` it overlaps, and is longer than each:
+    the lexicon's "Hepatitis B or C" and "latent TB" over the model's "Hepatitis B", "TB"."""
+    hit = [o for o in others if _overlaps(span, o)]
+    return bool(hit) and all(
+        span.start <= o.start and o.end <= span.end and len(span) > len(o) for o in hit
+    )
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _merge(doc: Doc, preferred: list[Span], others: Iterable[Span]) -> tuple[Span, ...]:
+    """``preferred`` spans, and the ``others`` that overlap none of them, in text order."""
+    taken = [False] * len(doc)
+    for span in preferred:
+        for i in range(span.start, span.end):
+            taken[i] = True
+    kept = [s for s in others if not any(taken[i] for i in range(s.start, s.end))]
+    return tuple(sorted([*preferred, *kept], key=lambda s: s.start))
+
+
+class MentionModelComponent:
+    """The model's mentions and the lexicon's, combined (module docstring) → ``doc.ents``."""
+
+    def __init__(self, lexicon_first: list[str], drop_lexicon: list[str], batch_size: int) -> None:
+        from nlp.mention_model import predict_mentions
+
+        self.predict = predict_mentions
+        self.lexicon_first = frozenset(lexicon_first)
+        self.drop_lexicon = frozenset(drop_lexicon)
+        self.batch_size = batch_size
+        self.predict(["warm up"])  # load the model at build, not on the first criterion
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._combine(doc, self.predict([doc_text(doc)])[0])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        docs = iter(stream)
+        while batch := list(islice(docs, batch_size or self.batch_size)):
+            found = self.predict([doc_text(d) for d in batch], batch_size=self.batch_size)
+            for doc, spans in zip(batch, found, strict=True):
+                self._combine(doc, spans)
+                yield doc
+
+    def _combine(self, doc: Doc, found: list[tuple[int, int, str]]) -> None:
+        model: list[Span] = []
+        for start, end, label in found:
+            span = doc.char_span(start, end, label=MODEL_LABELS[label], alignment_mode="expand")
+            if span is not None and not any(_overlaps(span, m) for m in model):
+                model.append(span)
+        model = [s for s in model if not _is_unit_after_number(s)]
+        lexicon = [
+            e
+            for e in doc.ents
+            if e.label_ not in self.drop_lexicon and not _is_unit_after_number(e)
+        ]
+        first = [e for e in lexicon if e.label_ in self.lexicon_first or _wider_than_all(e, model)]
+        rest = [e for e in lexicon if e not in first]
+        doc.ents = _merge(doc, list(_merge(doc, first, model)), rest)
+
+
+class DrugNamesComponent:
+    """Drug names of the DrugBank vocabulary (``drug-named-entity-recognition``) → ``doc.ents``.
+
+    The model misses brand names and rarer drugs ("Humira", "ezetimibe", "chlorambucil") and
+    sometimes gives them another label. A run of tokens whose key (:func:`nlp.concepts.
+    normalize.key`) is a drug name in the vocabulary becomes a ``drug`` entity, longest first,
+    replacing the entities inside it; an entity that is wider than the name keeps it
+    ("heparin-induced thrombocytopenia" stays a condition). A name of four letters or fewer
+    counts only in capitals ("ACTH", "BCNU"), and a brand or synonym only capitalised
+    ("Luminal" is phenobarbital, "luminal A" a tumour subtype), since such names are often words.
+    """
+
+    MAX_WORDS = 6
+
+    def __init__(self) -> None:
+        from nlp.concepts.normalize import key
+        from nlp.concepts.vocab import drug_index
+
+        self.key = key
+        self.names = drug_index()
+        self.first_words = frozenset(k.split(" ", 1)[0] for k in self.names)
+        self.generic = {k: key(v[0]) for k, v in self.names.items() if v[0]}
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self._find(doc)
+        if found:
+            ents = list(doc.ents)
+            kept = [
+                d for d in found if not any(_overlaps(e, d) and not _within(e, d) for e in ents)
+            ]
+            doc.ents = _merge(doc, kept, ents)
+        return doc
+
+    def _as_written(self, k: str, written: str, starts_sentence: bool) -> bool:
+        """Short names only in capitals; another name than the drug's own (a brand, a
+        synonym: "Luminal" for phenobarbital, not "luminal A") only capitalised, and not
+        as the first word of a sentence, where every word is."""
+        if len(k) <= 4:
+            return written.isupper()
+        if k == self.generic.get(k):
+            return True
+        return written[:1].isupper() and (not starts_sentence or written.isupper())
+
+    def _find(self, doc: Doc) -> list[Span]:
+        text = doc_text(doc)
+        out: list[Span] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            first = tok.lower_
+            if first not in self.first_words and not first.isalpha():
+                first = self.key(tok.text).split(" ", 1)[0]  # "5-FU", "Crohn’s"
+            if tok.is_punct or first not in self.first_words:
+                i += 1
+                continue
+            for j in range(min(n, i + self.MAX_WORDS), i, -1):
+                last = doc[j - 1]
+                written = text[tok.idx : last.idx + len(last.text)]
+                k = self.key(written)
+                if k in self.names and self._as_written(k, written, bool(tok.is_sent_start)):
+                    out.append(Span(doc, i, j, label="drug"))
+                    i = j
+                    break
+            else:
+                i += 1
+        return out
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+class BiomarkersComponent:
+    """Genes named with a result or a variant → ``doc.ents`` (label ``biomarker``) and
+    ``doc._.biomarkers`` (char span → the biomarkers read there)."""
+
+    def __init__(self) -> None:
+        from nlp.concepts.biomarkers import find_biomarkers
+
+        self.find = find_biomarkers
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc_text(doc))
+        by_span: dict[tuple[int, int], list] = {}
+        for b in found:
+            by_span.setdefault(b.span, []).append(b)
+        spans: list[Span] = []
+        for start, end in by_span:
+            span = doc.char_span(start, end, label="biomarker", alignment_mode="expand")
+            if span is not None and not any(_overlaps(span, s) for s in spans):
+                spans.append(span)
+        if spans:
+            doc.ents = _merge(doc, spans, doc.ents)
+        doc._.biomarkers = {
+            (s.start_char, s.end_char): by_span[k] for s, k in _keys(spans, by_span)
+        }
+        return doc
+
+
+def _keys(spans: list[Span], by_span: dict) -> Iterator[tuple[Span, tuple[int, int]]]:
+    """Each entity with the biomarker span it was made from (the entity may be wider)."""
+    for s in spans:
+        for k in by_span:
+            if s.start_char <= k[0] and k[1] <= s.end_char:
+                yield s, k
+                break
+
+
+class CodesComponent:
+    """Codes of every mention (its text and category) and quantity (its measure)."""
+
+    def __init__(self) -> None:
+        from nlp.concepts.codes import code_measure, code_mention, load_vocabularies
+
+        load_vocabularies()
+        self.code_mention = code_mention
+        self.code_measure = code_measure
+
+    def __call__(self, doc: Doc) -> Doc:
+        for mention in doc._.mentions or ():
+            if not mention.codes:
+                mention.codes = self.code_mention(mention.text, mention.category)
+        for quantity in doc._.quantities or ():
+            if quantity.measure and not quantity.codes:
+                quantity.codes = self.code_measure(quantity.measure)
+        return doc
+
+
+@Language.factory(
+    "eligo_mention_model",
+    default_config={"lexicon_first": ["test"], "drop_lexicon": [], "batch_size": 256},
+    requires=["doc.ents"],
+    assigns=["doc.ents"],
+)
+def make_mention_model(
+    nlp: Language, name: str, lexicon_first: list[str], drop_lexicon: list[str], batch_size: int
+) -> MentionModelComponent:
+    return MentionModelComponent(lexicon_first, drop_lexicon, batch_size)
+
+
+@Language.factory("eligo_drug_names", requires=["doc.ents"], assigns=["doc.ents"])
+def make_drug_names(nlp: Language, name: str) -> DrugNamesComponent:
+    return DrugNamesComponent()
+
+
+@Language.factory("eligo_biomarkers", assigns=["doc.ents", "doc._.biomarkers"])
+def make_biomarkers(nlp: Language, name: str) -> BiomarkersComponent:
+    return BiomarkersComponent()
+
+
+@Language.factory(
+    "eligo_codes", requires=["doc._.mentions", "doc._.quantities"], assigns=["doc._.mentions"]
+)
+def make_codes(nlp: Language, name: str) -> CodesComponent:
+    return CodesComponent()

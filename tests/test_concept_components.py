@@ -1,0 +1,92 @@
+"""What a criterion is about: the mention model with the lexicon, drug names, biomarkers, codes.
+
+Each test reads one real criterion (or a sentence of one) and checks the mentions the whole
+pipeline gives it.
+"""
+
+from nlp.pipeline import annotate
+
+
+def mentions(text: str) -> list[tuple]:
+    (doc,) = annotate([text])
+    return [(m.text, m.category, m.assertion, m.result, m.gene) for m in doc._.mentions]
+
+
+def codes(text: str) -> dict[str, list[str]]:
+    (doc,) = annotate([text])
+    return {m.text: [c.code for c in m.codes] for m in doc._.mentions}
+
+
+def test_a_unit_after_a_number_is_no_condition():
+    found = mentions("QTc > 470 ms (males) or > 480 ms (females)")  # "ms" is no multiple sclerosis
+    assert [t for t, *_ in found] == ["QTc"]
+
+
+def test_anti_pd_1_is_a_drug_class_not_parkinsons_disease():
+    found = mentions("Prior treatment with an anti-PD-1, anti-PD-L1 or anti-CTLA-4 antibody")
+    assert not [m for m in found if m[0] == "PD"]
+    assert ("anti-PD-1", "drug", "historical", None, None) in found
+
+
+def test_eligible_is_no_negated_concept():
+    found = mentions("Patients not eligible for autologous stem cell transplantation")
+    assert [(t, a) for t, _, a, *_ in found] == [
+        ("autologous stem cell transplantation", "negated")
+    ]
+
+
+def test_the_model_reads_drugs_the_lexicon_lacks():
+    found = mentions("Treatment with sacubitril/valsartan or GLP-1 receptor agonists")
+    drugs = [t for t, c, *_ in found if c == "drug"]
+    assert drugs == ["sacubitril", "valsartan", "GLP-1 receptor agonists"]
+
+
+def test_a_brand_name_from_the_drug_vocabulary_is_a_drug_with_its_drugbank_id():
+    assert codes("Prior treatment with Humira or ezetimibe")["Humira"] == ["DB00051"]
+
+
+def test_a_brand_name_that_is_a_word_at_the_start_of_a_sentence_is_not_a_drug():
+    found = mentions("Luminal A breast cancer")  # Luminal is a brand of phenobarbital
+    assert [(t, c) for t, c, *_ in found] == [("breast cancer", "condition")]
+
+
+def test_a_wider_lexicon_concept_wins_over_the_model_span_inside_it():
+    found = mentions("Hepatitis B or C positive at screening")  # NCT06557265 exclusion 13
+    assert found == [("Hepatitis B or C", "condition", "present", "positive", None)]
+
+
+def test_a_test_from_the_lexicon_keeps_its_result():
+    found = mentions("Negative serum pregnancy test within 7 days")
+    assert found == [("serum pregnancy test", "test", "present", "negative", None)]
+
+
+def test_a_biomarker_names_its_gene_and_result():
+    found = mentions("KRAS G12C mutation and PD-L1 TPS >= 50%")
+    assert found[0] == ("KRAS G12C mutation", "biomarker", "present", "mutated", "KRAS")
+    assert ("PD-L1", "biomarker", "present", None, "CD274") in found
+
+
+def test_a_biomarker_of_two_genes_is_two_mentions():
+    found = mentions("BRCA1/2 mutation carriers")
+    assert [(g, r) for *_, r, g in found] == [("BRCA1", "mutated"), ("BRCA2", "mutated")]
+
+
+def test_a_biomarker_result_is_not_the_next_concept_s():
+    found = mentions("HER2-negative breast cancer")
+    assert found == [
+        ("HER2-negative", "biomarker", "present", "negative", "ERBB2"),
+        ("breast cancer", "condition", "present", None, None),
+    ]
+
+
+def test_mentions_are_coded_from_their_text_and_category():
+    found = codes("History of type 2 diabetes mellitus treated with pembrolizumab")
+    assert found["type 2 diabetes mellitus"][0] == "E11"
+    assert found["pembrolizumab"] == ["DB09037"]
+
+
+def test_a_quantity_is_coded_from_its_measure():
+    (doc,) = annotate(["Platelets >= 100 x 10^9/L"])
+    assert [(q.measure, [c.code for c in q.codes]) for q in doc._.quantities] == [
+        ("Platelets", ["777-3"])
+    ]
