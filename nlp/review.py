@@ -50,22 +50,28 @@ def review_input(
     return f"wrote {output}: {criteria} criteria, {len(protocol.warnings)} warnings"
 
 
-def review_audit(reference: Path, candidate: Path, output: Path) -> str:
-    """The audit page of ``candidate`` against ``reference``, on the reference's text."""
-    from nlp.audit import audit, load_side
+def review_audit(reference: Path, candidate: Path, output: Path, *, strict: bool = False) -> str:
+    """The audit page of ``candidate`` against ``reference``, on the reference's text, audited
+    as ``eligo audit`` does (``strict``: what the candidate does not state counts too)."""
+    from nlp.audit import audit, read_side
     from nlp.export.html import review_page
 
-    ref = _with_text(load_side(reference), reference)
+    ref_side, cand_side = read_side(reference), read_side(candidate)
+    ref = _with_text(ref_side.protocol, reference)
     report = audit(
-        ref, load_side(candidate), expected_source=str(reference), actual_source=str(candidate)
+        ref,
+        cand_side.protocol,
+        reference_source=str(reference),
+        candidate_source=str(candidate),
+        reference_kind="parsed" if ref_side.parsed else "encoding",
+        candidate_parsed=cand_side.parsed,
+        strict=strict,
     )
-    _write(
-        output,
-        review_page(
-            ref, audit=report, sources={"reference": str(reference), "candidate": str(candidate)}
-        ),
-    )
-    return f"wrote {output}: {len(report.disagreements)} disagreements"
+    roles = {"reference": str(reference), "candidate": str(candidate)}
+    _write(output, review_page(ref, audit=report, sources=roles))
+    silent = len(report.not_stated())
+    note = f", {silent} facts not stated by the candidate" if silent else ""
+    return f"wrote {output}: {len(report.errors())} disagreements{note}"
 
 
 def review_batch(path: Path, out_dir: Path, *, limit: int | None = None) -> str:

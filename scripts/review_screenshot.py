@@ -26,9 +26,13 @@ from nlp.export.html import review_page
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output", type=Path)
-    ap.add_argument("--at", default=".group-banner[data-group=exc]", help="CSS selector of the top")
+    ap.add_argument(
+        "--at",
+        default='.row:has(.card[data-criterion="exc.3"])',
+        help="CSS selector of the element at the top (default: the row of exclusion 3)",
+    )
     ap.add_argument("--width", type=int, default=1100)
-    ap.add_argument("--height", type=int, default=660)
+    ap.add_argument("--height", type=int, default=700)
     args = ap.parse_args()
     exe = find_chromium()
     if exe is None:

@@ -96,8 +96,8 @@ def test_codes_of_a_mention_are_shown_when_present() -> None:
     assert "ICD-10-CM I21 (Acute myocardial infarction)" in page
 
 
-def test_audit_adapter_reads_both_role_names() -> None:
-    old = {
+def test_audit_lines_read_the_report_data_and_tell_silences_apart() -> None:
+    data = {
         "disagreements": [
             {
                 "family": "quantities",
@@ -109,26 +109,20 @@ def test_audit_adapter_reads_both_role_names() -> None:
                 "actual_id": "E1",
                 "span": [4, 9],
                 "text": "x",
-            }
+                "reference": "encoding",
+            },
+            {"family": "demographics", "kind": "not_stated", "field": "sex", "expected": "all"},
         ]
     }
-    new = {
-        "disagreements": [
-            {
-                "family": "quantities",
-                "kind": "differs",
-                "field": "value",
-                "reference": 3,
-                "candidate": 2.5,
-                "reference_id": "exc.1",
-                "candidate_id": "E1",
-                "span": [4, 9],
-                "text": "x",
-            }
-        ]
-    }
-    assert lines_of(old) == lines_of(new)
-    assert (lines_of(old)[0].reference, lines_of(old)[0].candidate) == (3, 2.5)
+    differs, silent = lines_of(data)
+    assert (differs.reference, differs.candidate, differs.reference_id, differs.candidate_id) == (
+        3,
+        2.5,
+        "exc.1",
+        "E1",
+    )
+    assert differs.span == (4, 9) and differs.is_error
+    assert (silent.reference, silent.candidate, silent.is_error) == ("all", None, False)
 
 
 def test_html_is_a_registered_format() -> None:

@@ -125,8 +125,14 @@ def check_page(dom: Element, protocol: Protocol) -> int:
         assert (int(head.attrs["data-start"]), int(head.attrs["data-end"])) == (start, end), key
         shown = head.text() + "".join(p.text() for p in pieces.get(head.attrs["id"], []))
         assert shown == text[start:end], f"{key}: {shown!r} is not {text[start:end]!r}"
-    cards = [e.attrs["data-criterion"] for e in elements if e.tag == "article"]
-    assert cards == [c.id for _g, c, _d in protocol.iter_criteria()]
+    cards = [e for e in elements if e.tag == "article"]
+    assert [e.attrs["data-criterion"] for e in cards] == [
+        c.id for _g, c, _d in protocol.iter_criteria()
+    ]
+    for card, (_g, c, _d) in zip(cards, protocol.iter_criteria(), strict=True):
+        shown_codes = [e.text() for e in card.walk() if e.tag == "span" and "code" in e.classes()]
+        for code in [code for x in [*c.mentions, *c.quantities] for code in x.codes]:
+            assert any(code.code in t for t in shown_codes), f"{c.id}: {code.code} not shown"
     return len(wanted)
 
 
@@ -229,7 +235,8 @@ def test_audit_page_shows_every_planted_disagreement(browser, tmp_path) -> None:
             values["candidate"],
         )
 
-    # the four mistakes typed into manual_with_mistakes.yaml (see tests/test_audit.py)
+    # the mistakes typed into manual_with_mistakes.yaml (see tests/test_audit.py): a window
+    # left out of the candidate's file is "not stated", listed but not marked as an error
     assert sorted(map(shown, lines)) == sorted(
         [
             ("quantities", "exc.8.5", "comparator", "differs", ">", ">="),
@@ -237,7 +244,7 @@ def test_audit_page_shows_every_planted_disagreement(browser, tmp_path) -> None:
                 "time_windows",
                 "exc.8.2",
                 "time_window",
-                "missing",
+                "not_stated",
                 "within 12 weeks prior to the first dose of NKX019",
                 "(none)",
             ),
@@ -250,10 +257,34 @@ def test_audit_page_shows_every_planted_disagreement(browser, tmp_path) -> None:
     marks = [
         e for e in dom.walk() if e.tag == "mark" and e.attrs.get("data-family") == "disagreement"
     ]
-    assert len(marks) == 5
+    assert len(marks) == 4
     for mark in marks:
         start, end = int(mark.attrs["data-start"]), int(mark.attrs["data-end"])
         assert mark.text() == text[start:end]
+
+
+def test_strict_audit_page_marks_the_window_left_out_too(browser, tmp_path) -> None:
+    out = tmp_path / "strict.html"
+    args = [
+        "review",
+        "--reference",
+        str(AUDIT / "expected.yaml"),
+        "--candidate",
+        str(AUDIT / "manual_with_mistakes.yaml"),
+        "--strict",
+        "-o",
+        str(out),
+    ]
+    assert main(args) == 0
+    browser.load(out)
+    dom = parse_dom(browser.dom())
+    marked = sorted(
+        (e.attrs["data-for"], e.text())
+        for e in dom.walk()
+        if e.tag == "mark" and e.attrs.get("data-family") == "disagreement"
+    )
+    assert len(marked) == 5
+    assert "within 12 weeks prior to the first dose of NKX019" in [t for _k, t in marked]
 
 
 def shown_value(value: object) -> str:
@@ -372,7 +403,7 @@ def test_audit_page_lists_demographics_disagreements_at_the_top(browser, tmp_pat
     assert sorted(page_lines(dom)) == sorted(
         [
             ("demographics", "max_age", "differs", "70 a", "75 a"),
-            ("demographics", "sex", "missing", "all", "(none)"),
+            ("demographics", "sex", "not_stated", "all", "(none)"),
             ("demographics", "healthy_volunteers", "extra", "(none)", "false"),
         ]
     )
@@ -388,7 +419,7 @@ def test_only_disagreements_hides_the_agreeing_rows(browser, tmp_path) -> None:
         ".map(r => r.querySelector('.card[id]') ? r.querySelector('.card[id]').dataset.criterion"
         " : '-')"
     )
-    assert sorted(shown) == ["exc.17", "exc.7", "exc.8.2", "exc.8.5"]
+    assert sorted(shown) == ["exc.17", "exc.7", "exc.8.5"]  # exc.8.2 only leaves a window out
     browser.key("n")
     assert browser.evaluate("document.activeElement.dataset.kind") in ("differs", "missing")
 

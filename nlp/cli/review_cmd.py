@@ -24,7 +24,8 @@ eligibility text; without INPUT, the embedded reference trial NKX019-102.
 record, parsed) is compared with the reference (a rule file or the record's text, parsed), as
 eligo audit does; the reference's text is shown with every disagreement marked at its evidence
 span and listed on its criterion's card with the field and both values. "only disagreements"
-(or page.html#only-disagreements) hides the rest.
+(or page.html#only-disagreements) hides the rest. What the candidate's file does not state is
+listed apart on the cards ("not stated"), not counted, unless --strict.
 
 INPUT may also be the JSONL output of eligo batch: -o is then a folder, which gets index.html
 (every record with its warning counts, linking to its page) and one page per record. Run the
@@ -59,6 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--candidate", type=Path, metavar="C", help="audit: the encoding (or record) under review"
     )
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="audit: count what the candidate does not state as disagreements",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -83,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if args.reference is not None:
         if args.input is not None:
             raise EligoError("give INPUT or --reference/--candidate, not both", E_BAD_OPTION)
-        summary = review_audit(args.reference, args.candidate, args.output)
+        summary = review_audit(args.reference, args.candidate, args.output, strict=args.strict)
     elif args.input is not None and is_batch_output(args.input):
         summary = review_batch(args.input, args.output, limit=args.limit)
     else:

@@ -44,6 +44,7 @@ VOCABULARIES = {
     "http://loinc.org": "LOINC",
     "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
     "http://www.drugbank.ca": "DrugBank",
+    "http://human-phenotype-ontology.org": "HPO",
     "http://purl.obolibrary.org/obo/hp.owl": "HPO",
     "http://id.nlm.nih.gov/mesh": "MeSH",
     "http://snomed.info/sct": "SNOMED CT",
@@ -103,15 +104,17 @@ def review_page(
     """The review page of ``protocol``. ``audit``: an audit report of a candidate against this
     protocol as the reference (its spans point into this protocol's text), whose
     disagreements are marked; ``sources`` names the files shown (``{"reference": path}``)."""
-    from nlp.export.html.audit_lines import lines_of, sources_of
+    from nlp.export.html.audit_lines import lines_of, sources_of, warnings_of
     from nlp.export.html.layout import build_page
 
     shown = dict(sources or {})
-    lines = None
+    lines, audit_warnings = None, []
     if audit is not None:
-        lines = lines_of(audit)
+        lines, audit_warnings = lines_of(audit), warnings_of(audit)
         shown = {**sources_of(audit), **shown}
-    page = build_page(protocol, audit=lines, title=title, sources=shown)
+    page = build_page(
+        protocol, audit=lines, audit_warnings=audit_warnings, title=title, sources=shown
+    )
     return environment().get_template("page.html.j2").render(page=page, **_common())
 
 

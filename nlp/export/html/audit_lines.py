@@ -2,10 +2,10 @@
 
 The page needs, of each disagreement, only its family, kind, field, the reference's and the
 candidate's values, the part of the criterion concerned, the criterion ids and the evidence span
-(in the reference's eligibility text). :func:`lines_of` reads them from an audit report's plain
-data (``report.model_dump()``), accepting the present names (``expected``/``actual``,
-``criterion_id``/``actual_id``) and the reference/candidate names the audit is moving to, so the
-page does not depend on the report's model beyond these fields.
+(in the reference's eligibility text); of the report, its sources and warnings (W3xx). They are
+read from the report's plain data (``report.model_dump()``, the JSON of ``eligo audit --format
+json``), where the reference's value is ``expected`` and the candidate's ``actual``, so the page
+depends on the report's data, not on its model.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+NOT_STATED = "not_stated"
+"""The kind of a reference fact the candidate's file does not state: listed apart and not an
+error, unless the audit is strict (``eligo review --strict``)."""
 
 
 @dataclass
@@ -30,6 +34,8 @@ class AuditLine:
     item: str | None
     span: tuple[int, int] | None
     evidence: str | None
+    counted: bool = True
+    """Whether the audit counts it: every claim that disagrees, and a silence in a strict audit."""
     anchor: str | None = None
     """The id of its mark on the page, once placed (None: not located in the text)."""
 
@@ -41,6 +47,11 @@ class AuditLine:
     def candidate_shown(self) -> str:
         return show_value(self.candidate)
 
+    @property
+    def is_error(self) -> bool:
+        """Shown as a disagreement (marked in the text): what the audit counts."""
+        return self.counted
+
 
 def show_value(value: Any) -> str:
     """A value as a reviewer reads it: ``(none)`` for a missing one, strings as they are."""
@@ -51,17 +62,15 @@ def show_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _first(row: Mapping[str, Any], *names: str) -> Any:
-    for name in names:
-        if row.get(name) is not None:
-            return row[name]
-    return None
+def _data(report: Any) -> Mapping[str, Any]:
+    return report.model_dump(mode="json") if hasattr(report, "model_dump") else report
 
 
 def lines_of(report: Any) -> list[AuditLine]:
-    """The disagreements of an audit report (a pydantic model or its ``model_dump()``)."""
-    data: Mapping[str, Any] = report.model_dump() if hasattr(report, "model_dump") else report
+    """The disagreements of an audit report (a pydantic model or its plain data)."""
+    data = _data(report)
     rows: Sequence[Mapping[str, Any]] = data.get("disagreements") or []
+    strict = bool(data.get("strict"))
     out: list[AuditLine] = []
     for row in rows:
         span = row.get("span")
@@ -70,23 +79,26 @@ def lines_of(report: Any) -> list[AuditLine]:
                 family=str(row["family"]),
                 kind=str(row["kind"]),
                 field=str(row["field"]),
-                reference=_first(row, "reference", "expected"),
-                candidate=_first(row, "candidate", "actual"),
-                reference_id=_first(row, "reference_id", "criterion_id"),
-                candidate_id=_first(row, "candidate_id", "actual_id"),
+                reference=row.get("expected"),
+                candidate=row.get("actual"),
+                reference_id=row.get("criterion_id"),
+                candidate_id=row.get("actual_id"),
                 item=row.get("item"),
                 span=(int(span[0]), int(span[1])) if span else None,
                 evidence=row.get("text"),
+                counted=strict or row["kind"] != NOT_STATED,
             )
         )
     return out
 
 
 def sources_of(report: Any) -> dict[str, str]:
-    """The report's two sources by role (``reference``, ``candidate``), where it names them."""
-    data: Mapping[str, Any] = report.model_dump() if hasattr(report, "model_dump") else report
-    found = {
-        "reference": _first(data, "reference_source", "expected_source"),
-        "candidate": _first(data, "candidate_source", "actual_source"),
-    }
+    """The report's two files by role (``reference``, ``candidate``), where it names them."""
+    data = _data(report)
+    found = {"reference": data.get("expected_source"), "candidate": data.get("actual_source")}
     return {role: str(src) for role, src in found.items() if src}
+
+
+def warnings_of(report: Any) -> list[tuple[str, str]]:
+    """``(code, message)`` of the audit's own warnings (W301 other trial, W302 invented)."""
+    return [(str(w["code"]), str(w["message"])) for w in _data(report).get("warnings") or []]

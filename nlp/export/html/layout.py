@@ -85,6 +85,8 @@ class Card:
     items: list[Item] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     disagreements: list[AuditLine] = field(default_factory=list)
+    not_stated: list[AuditLine] = field(default_factory=list)
+    """Reference facts the candidate's file does not state (an audit that is not strict)."""
 
 
 @dataclass
@@ -118,6 +120,7 @@ class Page:
     has_text: bool
     audit: list[AuditLine] | None = None
     unplaced: list[AuditLine] = field(default_factory=list)
+    audit_warnings: list[tuple[str, str]] = field(default_factory=list)
     audit_counts: list[tuple[str, str, int]] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     objects: int = 0
@@ -403,6 +406,7 @@ def build_page(
     protocol: Protocol,
     *,
     audit: Sequence[AuditLine] | None = None,
+    audit_warnings: Sequence[tuple[str, str]] = (),
     title: str | None = None,
     sources: dict[str, str] | None = None,
 ) -> Page:
@@ -460,13 +464,14 @@ def build_page(
     line_keys = {id(line): f"audit/{i}" for i, line in enumerate(audit or [])}
     if audit is not None:
         for i, line in enumerate(audit):
-            line.anchor = objs.add(
-                f"audit/{i}",
-                "disagreement",
-                f"diff-{line.kind}",
-                line.span,
-                f"{line.family} {line.kind}: {line.field}",
-            )
+            if line.is_error:  # a silence of the candidate is listed, not marked
+                line.anchor = objs.add(
+                    f"audit/{i}",
+                    "disagreement",
+                    f"diff-{line.kind}",
+                    line.span,
+                    f"{line.family} {line.kind}: {line.field}",
+                )
             if line.span is not None and line.span[1] <= len(text):
                 line.evidence = text[line.span[0] : line.span[1]]
             home = by_id.get(line.reference_id) if line.reference_id else None
@@ -476,7 +481,7 @@ def build_page(
                 if home is None and row and row.continues:
                     home = next((c for _x, c in cards if c.anchor == row.continues), None)
             if home is not None:
-                home.disagreements.append(line)
+                (home.disagreements if line.is_error else home.not_stated).append(line)
             else:
                 unplaced.append(line)
     marks = [_mark(o, i) for i, o in enumerate(objs.objs)]
@@ -507,6 +512,7 @@ def build_page(
         has_text=bool(text),
         audit=list(audit) if audit is not None else None,
         unplaced=unplaced,
+        audit_warnings=list(audit_warnings),
         audit_counts=_audit_counts(audit or []),
         sources=dict(sources or {}),
         objects=len(objs.objs),
@@ -546,13 +552,17 @@ def _counts(protocol: Protocol, objs: list[Obj], n_criteria: int) -> list[tuple[
         o.classes.split("cat-")[1].split()[0] for o in objs if o.family == "concept"
     )
     cues = Counter(o.classes.split()[-1].split("-", 1)[1] for o in objs if o.family == "cue")
-    coded = sum(1 for _g, c, _d in protocol.iter_criteria() for m in c.mentions if m.codes)
+    criteria = protocol.iter_criteria()
+    coded = sum(1 for _g, c, _d in criteria for m in c.mentions if m.codes)
+    coded_quantities = sum(1 for _g, c, _d in criteria for q in c.quantities if q.codes)
     rows: list[tuple[str, str, int]] = [("criterion", "criteria", n_criteria)]
     for fam, name in FAMILIES.items():
         if fam == "disagreement":
             continue
         rows.append((fam, name, by_family.get(fam, 0)))
-        if fam == "concept":
+        if fam == "quantity":
+            rows.append(("quantity", "  with codes", coded_quantities))
+        elif fam == "concept":
             rows += [("concept", f"  {cat}", n) for cat, n in sorted(categories.items())]
             rows.append(("concept", "  with codes", coded))
         elif fam == "cue":
@@ -562,5 +572,5 @@ def _counts(protocol: Protocol, objs: list[Obj], n_criteria: int) -> list[tuple[
 
 
 def _audit_counts(lines: Sequence[AuditLine]) -> list[tuple[str, str, int]]:
-    counts = Counter((line.family, line.kind) for line in lines)
+    counts = Counter((line.family, line.kind.replace("_", " ")) for line in lines)
     return [(fam, kind, n) for (fam, kind), n in sorted(counts.items())]

@@ -67,7 +67,7 @@
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     var target = event.target;
     if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) { return; }
-    var keys = { j: [".card[id]", true], k: [".card[id]", false], n: [".diff", true], p: [".diff", false] };
+    var keys = { j: [".card[id]", true], k: [".card[id]", false], n: [".diff:not(.silent)", true], p: [".diff:not(.silent)", false] };
     var what = keys[event.key];
     if (!what) { return; }
     event.preventDefault();
