@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.encoding import ParseWarning, Span
 
 FamilyName = Literal[
-    "structure", "quantities", "time_windows", "assertions", "logic", "demographics"
+    "structure", "quantities", "time_windows", "assertions", "logic", "demographics", "concepts"
 ]
 FAMILIES: tuple[FamilyName, ...] = (
     "structure",
@@ -34,6 +34,7 @@ FAMILIES: tuple[FamilyName, ...] = (
     "assertions",
     "logic",
     "demographics",
+    "concepts",
 )
 DisagreementKind = Literal["missing", "extra", "differs", "not_stated"]
 ReferenceKind = Literal["encoding", "parsed"]

@@ -68,6 +68,7 @@ from nlp.audit.compare import tokens
 from nlp.audit.families import (
     Tally,
     score_assertions,
+    score_concepts,
     score_demographics,
     score_logic,
     score_quantities,
@@ -116,6 +117,14 @@ class Side:
     parsed: bool = False
 
 
+def _has_codes(protocol: Protocol) -> bool:
+    """Whether any mention or quantity of the encoding carries a code."""
+    return any(
+        any(m.codes for m in criterion.mentions) or any(q.codes for q in criterion.quantities)
+        for _group, criterion, _depth in protocol.iter_criteria()
+    )
+
+
 def audit(
     reference: Protocol,
     candidate: Protocol,
@@ -140,6 +149,7 @@ def audit(
     score_time_windows(alignment, tally)
     score_assertions(alignment, tally)
     score_logic(alignment, tally)
+    score_concepts(alignment, tally, coded_reference=_has_codes(reference))
     score_demographics(reference.demographics, candidate.demographics, tally, candidate)
     for d in tally.disagreements:
         d.reference = reference_kind

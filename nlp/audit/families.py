@@ -636,6 +636,92 @@ def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
                 )
 
 
+# concepts -------------------------------------------------------------------------------------
+
+
+def _code_set(codes: list) -> dict[str, str]:
+    return {c.system: c.code for c in codes}
+
+
+def _show_codes(codes: dict[str, str]) -> str | None:
+    return ", ".join(f"{s.rsplit('/', 1)[-1]} {c}" for s, c in sorted(codes.items())) or None
+
+
+def score_concepts(al: CriterionAlignment, tally: Tally, coded_reference: bool) -> None:
+    """The codes of mentions and quantities, where the reference gives codes.
+
+    A reference mention or quantity with codes is one fact: right when the candidate's paired
+    item has the same code in each of those systems (a code in another system is not judged),
+    missing when it has no code or, for a mention, when none pairs (a quantity that does not
+    pair is already the quantities family's miss). In a reference that codes anything
+    (``coded_reference``), an item left uncoded means "no exact code", so a candidate code on
+    it is extra: a wrong code is worse than none. Elsewhere uncoded items are not judged.
+    """
+    fam: FamilyName = "concepts"
+
+    def mention_score(e: Mention, a: Mention) -> float | None:
+        iou = span_iou(e.span, shifted(a.span, al.shift))
+        name = name_overlap(e.text, a.text)
+        if iou <= 0 and name < PAIR_EVIDENCE and not contains_text(e.text, a.text):
+            return None
+        return max(iou, name) + 0.1 * (e.category == a.category)
+
+    def quantity_score(e: Quantity, a: Quantity) -> float | None:
+        iou = span_iou(e.span, shifted(a.span, al.shift))
+        named = same_measure(e.measure, e.codes, a.measure, a.codes)
+        if iou <= 0 and not named:
+            return None
+        return iou + named
+
+    def judge(e_codes: list, other: Any, item: str, span: Any, where: Where) -> None:
+        """``other``: the candidate's paired mention or quantity, or None when none pairs."""
+        exp = _code_set(e_codes)
+        if other is not None and not tally.said(other, "codes"):
+            if exp:
+                tally.not_stated(fam, where, "codes", _show_codes(exp), item=item, span=span)
+            return
+        a_codes = other.codes if other is not None else None
+        act = _code_set(a_codes or [])
+        if not exp:
+            if coded_reference and act:
+                tally.extra(fam, where, "codes", _show_codes(act), item=item, span=span)
+            return
+        if a_codes is None or not act:
+            tally.missing(fam, where, "codes", _show_codes(exp), item=item, span=span)
+            return
+        wrong = {s: c for s, c in exp.items() if act.get(s) != c}
+        shown = {s: act[s] for s in wrong if s in act}
+        diffs = [("codes", _show_codes(wrong), _show_codes(shown))] if wrong else []
+        tally.judge(fam, where, diffs, item=item, span=span)
+
+    for e, a in _criterion_pairs(al):
+        if e is None:
+            continue
+        where = _where(e, a, al)
+        for name, score in (("mentions", mention_score), ("quantities", quantity_score)):
+            ref_items = list(getattr(e.criterion, name))
+            if a is not None and not tally.said(a.criterion, name):
+                for x in ref_items:  # the candidate lists none of them
+                    if x.codes:
+                        item = _concept_item(x)
+                        tally.not_stated(fam, where, "codes", _show_codes(_code_set(x.codes)),
+                                         item=item, span=x.span)  # fmt: skip
+                continue
+            cand_items = list(getattr(a.criterion, name)) if a else []
+            paired = pairing.pair_best_first(ref_items, cand_items, score, in_order=True)
+            for x, y in paired.pairs:
+                judge(x.codes, y, _concept_item(x), x.span, where)
+            if name == "mentions":  # a quantity not found is the quantities family's miss
+                for x in paired.missing:
+                    judge(x.codes, None, _concept_item(x), x.span, where)
+
+
+def _concept_item(item: Mention | Quantity) -> str:
+    if isinstance(item, Mention):
+        return f"mention '{item.text}'"
+    return f"quantity '{item.measure}'"
+
+
 def _mention_value(m: Mention) -> str:
     return f"{m.text}: {m.assertion}" + (f", result {m.result}" if m.result else "")
 
