@@ -1,5 +1,6 @@
-# Quick start: `make demo` parses the reference trial and checks it against its gold;
-# `make test` runs the test suite. Both create .venv and install Eligo on first use.
+# Quick start: `make demo` parses the reference trial, checks it against its gold and writes
+# its review page (build/demo/NKX019-102.html); `make test` runs the test suite. Both create
+# .venv and install Eligo on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,9 +9,10 @@ STAMP := $(VENV)/.installed
 # benchmark: ELIGO_CORPORA if set, else ../shared/corpora when it sits beside the checkout.
 ELIGO_CORPORA ?= $(abspath $(wildcard ../shared/corpora))
 export ELIGO_CORPORA
-# The shared real records (tests/test_export_fhir.py validates the FHIR export of each).
+# Registry records for the review pages' browser sweep: ELIGO_RECORDS, else ../shared/records.
 ELIGO_RECORDS ?= $(abspath $(wildcard ../shared/records))
 export ELIGO_RECORDS
+DEMO := build/demo
 
 .PHONY: demo test lint bench clean
 
@@ -21,8 +23,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/eligo parse --no-text
+	@mkdir -p $(DEMO)
+	$(BIN)/eligo parse -o $(DEMO)/NKX019-102.yaml
 	$(BIN)/eligo check
+	$(BIN)/eligo review -o $(DEMO)/NKX019-102.html
+	@echo "Open the review page of NKX019-102: file://$(abspath $(DEMO))/NKX019-102.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

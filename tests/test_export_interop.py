@@ -85,3 +85,15 @@ def test_a_drug_named_as_a_planned_treatment_is_not_a_part():
         "Patient is medically stable to start either form of risperidone.", "Inclusion"
     )
     assert criterion_parts(inc_5) == []
+
+
+def test_a_lower_and_an_upper_bound_of_one_measure_are_one_range():
+    from models import Quantity
+    from nlp.export.interop import bounded
+
+    # NCT06557265 inc2.3: "UPCR ≥ 1.5 g/g ... and ≤ 7 g/day by either measure"
+    low = Quantity(measure="UPCR", comparator=">=", value=1.5, unit="g/g")
+    high = Quantity(measure="UPCR", comparator="<=", value=7, unit="g/g")
+    other = Quantity(measure="proteinuria", comparator=">=", value=1.5, unit="g/d")
+    (joined, rest) = bounded([low, other, high])
+    assert (joined.comparator, joined.low, joined.high, rest) == ("range", 1.5, 7, other)

@@ -70,7 +70,10 @@ def reference_population() -> tuple[Cdm, set[int]]:
     )
     wbc = c("LOINC", "6690-2", "Leukocytes [#/volume] in Blood by Automated count", "Measurement")
     ast = c("LOINC", "1920-8", "Aspartate aminotransferase", "Measurement")
-    qtc = c("LOINC", "8636-3", "Q-T interval corrected", "Measurement")
+    # the text asks for QTc by Fridericia's formula: a database that records QTcF
+    qtc = c("LOINC", "76634-5", "Q-T interval corrected based on Fridericia formula", "Measurement")
+    upcr = c("LOINC", "2890-2", "Protein/Creatinine [Mass ratio] in Urine", "Measurement")
+    g_g = c("UCUM", "g/g", "gram per gram", "Unit")
     sbp = c("LOINC", "8480-6", "Systolic blood pressure", "Measurement")
     dbp = c("LOINC", "8462-4", "Diastolic blood pressure", "Measurement")
     g9l = c("UCUM", "10*9/L", "billion per liter", "Unit")
@@ -89,15 +92,20 @@ def reference_population() -> tuple[Cdm, set[int]]:
         *,
         sex: int = FEMALE,
         observed: tuple[dt.date, dt.date] = OBSERVED,
+        ratio: float | None = 4.0,
         eligible: bool,
     ) -> int:
+        """A person with, unless ``ratio`` is None, a recent UPCR of ``ratio`` g/g: inc2.3
+        ("UPCR ≥ 1.5 g/g or proteinuria ≥1.5 g/day") is a condition everyone must meet."""
         cdm.person(pid, born, sex, observed)
+        if ratio is not None:
+            cdm.measurement(pid, upcr, days_before(7), ratio, g_g)
         if eligible:
             selected.add(pid)
         return pid
 
     # Demographics (record: 18 to 70 years, all sexes); "70 Years" includes age 70.
-    person(1, eligible=True)  # 46 years old, nothing recorded: no expressed criterion excludes
+    person(1, eligible=True)  # 46 years old, only the UPCR recorded: nothing excludes
     person(2, dt.date(2008, 6, 1), eligible=True)  # 18th birthday on the index date
     person(3, dt.date(2008, 6, 2), eligible=False)  # turns 18 the day after: 17
     person(4, dt.date(1955, 6, 2), eligible=True)  # 70, turns 71 the day after
@@ -142,6 +150,13 @@ def reference_population() -> tuple[Cdm, set[int]]:
     # exc.6 "... asthma requiring daily oral steroids ...": the steroids are not expressed (no
     # code), so asthma alone excludes: the documented loss of a criterion expressed partly
     cdm.condition(person(25, eligible=False), asthma, dt.date(2010, 5, 1), asthma_icd)
+    # inc2.3 "UPCR ≥ 1.5 g/g ... and ≤ 7 g/day by either measure": at both bounds, outside
+    # them, and not measured
+    person(26, ratio=1.5, eligible=True)
+    person(27, ratio=1.4, eligible=False)
+    person(28, ratio=None, eligible=False)
+    person(29, ratio=7.0, eligible=True)
+    person(30, ratio=7.1, eligible=False)
     return cdm, selected
 
 
@@ -197,7 +212,7 @@ def test_without_codes_the_query_still_runs_and_holds_every_criterion(
     for _group, criterion, _depth in reference_protocol.iter_criteria():
         assert f"-- {criterion.id} [text only]" in sql
     cdm, _ = reference_population()
-    assert run(sql, cdm) == set(range(1, 26)) - {3, 5, 7}
+    assert run(sql, cdm) == set(range(1, 31)) - {3, 5, 7}
 
 
 def test_the_index_date_moves_the_windows(reference_protocol: Protocol) -> None:

@@ -14,7 +14,7 @@ import sys
 
 from nlp.errors import EligoError
 
-COMMANDS = ["parse", "export", "schema", "audit", "check", "eval", "batch"]
+COMMANDS = ["parse", "export", "schema", "audit", "check", "eval", "batch", "review"]
 
 DESCRIPTION = """\
 Eligo turns the eligibility section of a clinical-trial registry record into a structured,

@@ -14,6 +14,8 @@ and its help lists their descriptions; ``eligo schema --format`` every format wi
 ``parquet`` one row per criterion (:mod:`nlp.export.parquet`, columns in ``SCHEMA``)
 ``fhir``    a FHIR R5 EvidenceVariable per trial, a Bundle for several (:mod:`nlp.export.fhir`)
 ``omop-sql`` an OMOP CDM v5.4 cohort query, DuckDB and PostgreSQL (:mod:`nlp.export.omop_sql`)
+``html``    a review page: the text with every span marked, a card per criterion
+            (:mod:`nlp.export.html`, a package: templates, CSS and script in ``assets/``)
 ==========  =============================================================================
 
 ``fhir`` and ``omop-sql`` are :class:`nlp.export.interop.InteropExporter` s: ``render`` also

@@ -178,7 +178,7 @@ def criterion_parts(criterion: Criterion) -> list[Part]:
             continue
         seen.add(key)
         mentions.append(m)
-    items: list[Part] = [Part(quantity=q) for q in criterion.quantities]
+    items: list[Part] = [Part(quantity=q) for q in bounded(criterion.quantities)]
     items += [Part(mention=m) for m in mentions]
     windows = _distinct_windows(criterion.time_windows)
     if not windows:
@@ -187,6 +187,42 @@ def criterion_parts(criterion: Criterion) -> list[Part]:
         Part(quantity=p.quantity, mention=p.mention, window=_window_for(p, windows))
         for p in _in_text_order(items)
     ]
+
+
+def _same_measure(a: Quantity, b: Quantity) -> bool:
+    if a.codes and b.codes:
+        return {(c.system, c.code) for c in a.codes} == {(c.system, c.code) for c in b.codes}
+    return bool(a.measure) and (a.measure or "").casefold() == (b.measure or "").casefold()
+
+
+def bounded(quantities: Sequence[Quantity]) -> list[Quantity]:
+    """The quantities, a lower and an upper limit of one measure in one unit joined as a range.
+
+    "UPCR ≥ 1.5 g/g ... and ≤ 7 g/g" is one condition, 1.5 to 7: read as two parts of an
+    "any" criterion, the two bounds would let every value through. Only inclusive bounds
+    (``>=`` with ``<=``) join, since a range includes both ends.
+    """
+    out = list(quantities)
+    for i, low in enumerate(out):
+        if low.comparator != ">=" or low.value is None:
+            continue
+        for j in range(i + 1, len(out)):
+            high = out[j]
+            if (
+                high.comparator == "<="
+                and high.value is not None
+                and high.unit == low.unit
+                and high.relative_to == low.relative_to
+                and _same_measure(low, high)
+                and low.value <= high.value
+            ):
+                out[i] = low.model_copy(
+                    update={"comparator": "range", "value": None, "low": low.value,
+                            "high": high.value}
+                )  # fmt: skip
+                del out[j]
+                break
+    return out
 
 
 def _distinct_windows(windows: Sequence[TimeWindow]) -> list[TimeWindow]:
