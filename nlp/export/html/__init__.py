@@ -45,7 +45,6 @@ VOCABULARIES = {
     "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
     "http://www.drugbank.ca": "DrugBank",
     "http://human-phenotype-ontology.org": "HPO",
-    "http://purl.obolibrary.org/obo/hp.owl": "HPO",
     "http://id.nlm.nih.gov/mesh": "MeSH",
     "http://snomed.info/sct": "SNOMED CT",
     "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
