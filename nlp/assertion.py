@@ -107,7 +107,7 @@ def result_of(span: Span) -> str | None:
     sent_start, sent_end = _sentence_near(span, RESULT_WINDOW)
     for i in range(span.start - 1, max(sent_start, span.start - RESULT_WINDOW) - 1, -1):
         tok = doc[i]
-        if tok.is_punct or tok.ent_iob_ in ("B", "I"):
+        if tok.is_punct or tok.ent_type_ == "biomarker":
             break  # "HER2-negative breast cancer": the result is the biomarker's
         if tok.lower_ in RESULT_WORDS:
             return RESULT_WORDS[tok.lower_]

@@ -109,7 +109,12 @@ def test_proteinuria_in_grams_per_day_is_a_24_hour_urine_protein():
 
 
 def test_proteinuria_without_a_mass_per_time_unit_is_not_coded():
-    assert all(not codes for _, codes in quantity_codes("proteinuria > 1.0 g/g"))
+    assert quantity_codes("proteinuria > 1.0 g/g") == [("proteinuria", [])]
+
+
+def test_a_word_of_another_clause_does_not_refine_a_code():
+    found = quantity_codes("SpO2 >= 92% and resting heart rate < 100 bpm")
+    assert found[0] == ("SpO2", ["59408-5"])  # not the resting code
 
 
 def test_oxygen_saturation_is_coded_only_with_its_method():

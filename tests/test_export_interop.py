@@ -97,3 +97,5 @@ def test_a_lower_and_an_upper_bound_of_one_measure_are_one_range():
     other = Quantity(measure="proteinuria", comparator=">=", value=1.5, unit="g/d")
     (joined, rest) = bounded([low, other, high])
     assert (joined.comparator, joined.low, joined.high, rest) == ("range", 1.5, 7, other)
+    (joined,) = bounded([high, low])  # printed upper bound first
+    assert (joined.comparator, joined.low, joined.high) == ("range", 1.5, 7)

@@ -11,9 +11,9 @@ def test_pipeline_runs_sentencizer_medspacy_matcher_and_context_then_eligo_stage
     assert get_nlp().pipe_names == [
         "sentencizer",
         "eligo_concepts",
+        "eligo_biomarkers",
         "eligo_mention_model",
         "eligo_drug_names",
-        "eligo_biomarkers",
         "eligo_context",
         "eligo_quantities",
         "eligo_time_windows",

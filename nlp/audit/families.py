@@ -639,12 +639,16 @@ def score_assertions(al: CriterionAlignment, tally: Tally) -> None:
 # concepts -------------------------------------------------------------------------------------
 
 
-def _code_set(codes: list) -> dict[str, str]:
-    return {c.system: c.code for c in codes}
+def _code_set(codes: list) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for c in codes:
+        out.setdefault(c.system, set()).add(c.code)
+    return {s: frozenset(v) for s, v in out.items()}
 
 
-def _show_codes(codes: dict[str, str]) -> str | None:
-    return ", ".join(f"{s.rsplit('/', 1)[-1]} {c}" for s, c in sorted(codes.items())) or None
+def _show_codes(codes: dict[str, frozenset[str]]) -> str | None:
+    shown = [f"{s.rsplit('/', 1)[-1]} {c}" for s, cs in sorted(codes.items()) for c in sorted(cs)]
+    return ", ".join(shown) or None
 
 
 def score_concepts(al: CriterionAlignment, tally: Tally, coded_reference: bool) -> None:
@@ -689,7 +693,7 @@ def score_concepts(al: CriterionAlignment, tally: Tally, coded_reference: bool) 
         if a_codes is None or not act:
             tally.missing(fam, where, "codes", _show_codes(exp), item=item, span=span)
             return
-        wrong = {s: c for s, c in exp.items() if act.get(s) != c}
+        wrong = {s: c for s, c in exp.items() if not c <= act.get(s, frozenset())}
         shown = {s: act[s] for s in wrong if s in act}
         diffs = [("codes", _show_codes(wrong), _show_codes(shown))] if wrong else []
         tally.judge(fam, where, diffs, item=item, span=span)

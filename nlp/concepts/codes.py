@@ -135,11 +135,48 @@ def _quantity_tables() -> tuple[
     return by_unit, refined, coding
 
 
+def _has_word(text: str, words: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(words)}(?![a-z])", text) is not None
+
+
+_CLAUSE_END = re.compile(r"[;,]|\band\b|\bor\b|\.\s")
+
+
+def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -> str:
+    """The words around a quantity that still belong to it: up to ``reach`` characters either
+    side of ``span``, cut at the nearest comma, semicolon, "and", "or" or sentence end.
+
+    >>> t = "SpO2 >= 92% and resting heart rate < 100 bpm"
+    >>> quantity_context(t, (0, 11))
+    'SpO2 >= 92% '
+    """
+    if span is None:
+        return text
+    start, end = span
+    before = text[max(0, start - reach) : start]
+    cuts = list(_CLAUSE_END.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end() :]
+    after = text[end : end + reach]
+    cut = _CLAUSE_END.search(after)
+    if cut:
+        after = after[: cut.start()]
+    return before + text[start:end] + after
+
+
 def _row_id(measure: str) -> str | None:
     """The id of the measure_codes.json row that names ``measure``, if one does."""
     table = _row_ids()
-    stripped = _TRAILING_WORD.sub("", measure.strip())
-    return table[0].get(stripped) or table[1].get(key(stripped))
+
+    def look(name: str) -> str | None:
+        stripped = _TRAILING_WORD.sub("", name.strip())
+        return table[0].get(stripped) or table[1].get(key(stripped))
+
+    found = look(measure)
+    m = _PARENS.search(measure)
+    if found is None and m:  # "corrected QT interval (QTc)": as _code_measure reads it
+        found = look(_PARENS.sub(" ", measure)) or look(m.group(1))
+    return found
 
 
 @cache
@@ -154,10 +191,12 @@ def _row_ids() -> tuple[dict[str, str], dict[str, str]]:
     return exact, folded
 
 
-def code_quantity(measure: str, unit: str | None, criterion_text: str) -> list[Code]:
+def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
     """LOINC codes of a quantity: its measure's (:func:`code_measure`), made more specific by a
-    word of the criterion (``refined_by``: QTc with "Fridericia" is the QTcF), or read from a
-    name that means the measure only in its unit (``measured_as``: proteinuria in g/day).
+    whole word of ``context`` (``refined_by``: QTc with "Fridericia" is the QTcF), or read from
+    a name that means the measure only in its unit (``measured_as``: proteinuria in g/day).
+    ``context`` is the quantity's own clause (:func:`quantity_context`), not the criterion:
+    "SpO2 ≥ 92% and resting heart rate < 100" does not make the SpO2 a resting one.
 
     >>> [c.code for c in code_quantity("proteinuria", "g/d", "proteinuria ≥ 1.5 g/day")]
     ['2889-4']
@@ -169,9 +208,11 @@ def code_quantity(measure: str, unit: str | None, criterion_text: str) -> list[C
     codings = _code_measure(measure)
     by_unit, refined, coding_of = _quantity_tables()
     row_id = _row_id(measure)
-    low = criterion_text.lower()
+    low = context.lower()
     for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
-        finer = next((t for w, t in refined.get(row_id or "", {}).items() if w in low), None)
+        finer = next(
+            (t for w, t in refined.get(row_id or "", {}).items() if _has_word(low, w)), None
+        )
         if finer is None:
             break
         row_id = finer

@@ -200,16 +200,18 @@ def bounded(quantities: Sequence[Quantity]) -> list[Quantity]:
 
     "UPCR ≥ 1.5 g/g ... and ≤ 7 g/g" is one condition, 1.5 to 7: read as two parts of an
     "any" criterion, the two bounds would let every value through. Only inclusive bounds
-    (``>=`` with ``<=``) join, since a range includes both ends.
+    (``>=`` with ``<=``, in either order) join, since a range includes both ends; exclusive
+    ones (``>`` with ``<``) stay two parts.
     """
     out = list(quantities)
     for i, low in enumerate(out):
         if low.comparator != ">=" or low.value is None:
             continue
-        for j in range(i + 1, len(out)):
+        for j in range(len(out)):
             high = out[j]
             if (
-                high.comparator == "<="
+                j != i
+                and high.comparator == "<="
                 and high.value is not None
                 and high.unit == low.unit
                 and high.relative_to == low.relative_to
@@ -221,7 +223,7 @@ def bounded(quantities: Sequence[Quantity]) -> list[Quantity]:
                             "high": high.value}
                 )  # fmt: skip
                 del out[j]
-                break
+                return bounded(out)  # one pair at a time: the indices moved
     return out
 
 

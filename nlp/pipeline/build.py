@@ -16,9 +16,9 @@ from nlp.pipeline.docs import item_doc
 PIPELINE = (
     "sentencizer",
     "eligo_concepts",
+    "eligo_biomarkers",
     "eligo_mention_model",
     "eligo_drug_names",
-    "eligo_biomarkers",
     "eligo_context",
     "eligo_quantities",
     "eligo_time_windows",
