@@ -123,3 +123,8 @@ def test_oxygen_saturation_is_coded_only_with_its_method():
     assert [c for _, c in quantity_codes(text)] == [["59417-6"]]
     text = "oxygen saturation < 92% by pulse oximetry"
     assert [c for _, c in quantity_codes(text)] == [["59408-5"]]
+
+
+def test_a_biomarker_glued_to_a_disease_keeps_the_disease():
+    found = mentions("EGFR-mutant NSCLC")
+    assert [(t, c) for t, c, *_ in found] == [("EGFR-mutant", "biomarker"), ("NSCLC", "condition")]
