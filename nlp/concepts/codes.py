@@ -50,44 +50,44 @@ _PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
 
 
 @cache
-def _measure_tables() -> tuple[dict[str, _Coding | None], dict[str, _Coding | None]]:
-    """(abbreviation as written → coding, alias key → coding); None for a row without code."""
-    exact: dict[str, _Coding | None] = {}
-    folded: dict[str, _Coding | None] = {}
+def _codings() -> dict[str, _Coding]:
+    """Row id → its LOINC coding, for the rows of ``measure_codes.json`` that have one."""
+    return {r.id: (LOINC, r.loinc, r.loinc_name) for r in measure_code_rules() if r.loinc}
+
+
+@cache
+def _measure_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(abbreviation as written → row id, alias key → row id)."""
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
     for row in measure_code_rules():
-        coding = (LOINC, row.loinc, row.loinc_name) if row.loinc else None
         for a in row.abbreviations:
-            _put(exact, a, coding, row.id)
+            _put(exact, a, row.id)
         for a in row.aliases:
-            _put(folded, key(a), coding, row.id)
+            _put(folded, key(a), row.id)
     return exact, folded
 
 
-def _put(table: dict, name: str, coding: _Coding | None, row_id: str) -> None:
-    if name in table and table[name] != coding:
+def _put(table: dict[str, str], name: str, row_id: str) -> None:
+    codings = _codings()
+    if name in table and codings.get(table[name]) != codings.get(row_id):
         raise ValueError(f"measure name {name!r} of {row_id} already names another measure")
-    table[name] = coding
+    table.setdefault(name, row_id)
 
 
-def _measure(text: str) -> tuple[_Coding, ...] | None:
-    """The LOINC coding of a measure name; () for a known measure without code; None unknown."""
+def _measure(text: str) -> str | None:
+    """The row id of a measure name as written, or None for an unknown name."""
     exact, folded = _measure_tables()
     stripped = text.strip()
-    if stripped in exact:
-        found = exact[stripped]
-        return (found,) if found else ()
-    k = key(stripped)
-    if k in folded:
-        found = folded[k]
-        return (found,) if found else ()
-    return None
+    return exact.get(stripped) or folded.get(key(stripped))
 
 
 _TRAILING_WORD = re.compile(r"\s+(?:levels?|values?|concentrations?)$", re.I)
 
 
 @lru_cache(maxsize=65536)
-def _code_measure(measure: str) -> tuple[_Coding, ...]:
+def _row_id(measure: str) -> str | None:
+    """The row of ``measure_codes.json`` that a measure, as the quantity reader writes it, names."""
     found = _measure(measure)
     if found is None and _TRAILING_WORD.search(measure):
         found = _measure(_TRAILING_WORD.sub("", measure))  # "hemoglobin levels"
@@ -96,13 +96,19 @@ def _code_measure(measure: str) -> tuple[_Coding, ...]:
     # "absolute neutrophil count (ANC)", "ANC (absolute neutrophil count)": the parts agree
     m = _PARENS.search(measure)
     if m:
+        codings = _codings()
         outside = _measure(_PARENS.sub(" ", measure))
         inside = _measure(m.group(1))
-        if outside is not None and (inside is None or inside == outside):
+        if outside is not None and (inside is None or codings.get(inside) == codings.get(outside)):
             return outside
         if inside is not None and outside is None and not _PARENS.sub(" ", measure).strip():
             return inside
-    return ()
+    return None
+
+
+def _code_measure(measure: str) -> tuple[_Coding, ...]:
+    coding = _codings().get(_row_id(measure) or "")
+    return (coding,) if coding else ()
 
 
 def code_measure(measure: str) -> list[Code]:
@@ -123,7 +129,7 @@ def _quantity_tables() -> tuple[
     """(name → (unit, coding)) of ``measured_as``; (row id → {word: finer row id}); (row id →
     coding)."""
     by_id = {r.id: r for r in measure_code_rules()}
-    coding = {r.id: (LOINC, r.loinc, r.loinc_name) for r in by_id.values() if r.loinc}
+    coding = _codings()
     by_unit: dict[str, tuple[str, _Coding]] = {}
     refined: dict[str, dict[str, str]] = {}
     for row in by_id.values():
@@ -162,33 +168,6 @@ def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -
     if cut:
         after = after[: cut.start()]
     return before + text[start:end] + after
-
-
-def _row_id(measure: str) -> str | None:
-    """The id of the measure_codes.json row that names ``measure``, if one does."""
-    table = _row_ids()
-
-    def look(name: str) -> str | None:
-        stripped = _TRAILING_WORD.sub("", name.strip())
-        return table[0].get(stripped) or table[1].get(key(stripped))
-
-    found = look(measure)
-    m = _PARENS.search(measure)
-    if found is None and m:  # "corrected QT interval (QTc)": as _code_measure reads it
-        found = look(_PARENS.sub(" ", measure)) or look(m.group(1))
-    return found
-
-
-@cache
-def _row_ids() -> tuple[dict[str, str], dict[str, str]]:
-    exact: dict[str, str] = {}
-    folded: dict[str, str] = {}
-    for row in measure_code_rules():
-        for a in row.abbreviations:
-            exact[a] = row.id
-        for a in row.aliases:
-            folded[key(a)] = row.id
-    return exact, folded
 
 
 def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
