@@ -38,7 +38,9 @@ from its measure, unit and the words around it (:func:`nlp.concepts.codes.code_m
 built, not on the first criterion.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import islice
 
 from spacy.language import Language
@@ -175,8 +177,9 @@ class DrugNamesComponent:
         from nlp.concepts.normalize import key
         from nlp.concepts.vocab import drug_index
 
-        self.key = key
+        self.key = lru_cache(maxsize=1 << 16)(key)  # the same words recur in every record
         self.names = drug_index()
+        self.sorted_names = sorted(self.names)
         self.first_words = frozenset(k.split(" ", 1)[0] for k in self.names)
         self.generic = {k: key(v[0]) for k, v in self.names.items() if v[0]}
 
@@ -212,17 +215,33 @@ class DrugNamesComponent:
             if tok.is_punct or first not in self.first_words:
                 i += 1
                 continue
-            for j in range(min(n, i + self.MAX_WORDS), i, -1):
-                last = doc[j - 1]
-                written = text[tok.idx : last.idx + len(last.text)]
-                k = self.key(written)
-                if k in self.names and self._as_written(k, written, bool(tok.is_sent_start)):
-                    out.append(Span(doc, i, j, label="drug"))
-                    i = j
-                    break
+            end = self._longest_name(doc, text, i, min(n, i + self.MAX_WORDS))
+            if end:
+                out.append(Span(doc, i, end, label="drug"))
+                i = end
             else:
                 i += 1
         return out
+
+    def _longest_name(self, doc: Doc, text: str, i: int, limit: int) -> int:
+        """The end of the longest run of tokens from ``i`` (up to ``limit``) that is a drug name
+        as written, or 0.
+
+        A longer run's key extends a shorter one's (the key only folds characters and strips
+        the ends), so once no name starts with a run's key no longer run can be a name, and the
+        search stops there instead of keying every run up to ``MAX_WORDS``."""
+        tok = doc[i]
+        found = 0
+        for j in range(i + 1, limit + 1):
+            last = doc[j - 1]
+            written = text[tok.idx : last.idx + len(last.text)]
+            k = self.key(written)
+            if k in self.names and self._as_written(k, written, bool(tok.is_sent_start)):
+                found = j
+            at = bisect_left(self.sorted_names, k)
+            if at == len(self.sorted_names) or not self.sorted_names[at].startswith(k):
+                break
+        return found
 
 
 def _within(inner: Span, outer: Span) -> bool:
