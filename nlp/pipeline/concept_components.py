@@ -114,6 +114,23 @@ def _merge(doc: Doc, preferred: list[Span], others: Iterable[Span]) -> tuple[Spa
     return tuple(sorted([*preferred, *kept], key=lambda s: s.start))
 
 
+def _merge_in_turn(doc: Doc, preferred: list[Span], groups: list[list[Span]]) -> list[Span]:
+    """``preferred`` spans, then each group's spans that overlap none kept before that group,
+    in text order: :func:`_merge` applied group after group, with one pass over the tokens.
+    The spans of one group never overlap each other."""
+    taken = bytearray(len(doc))
+    kept = list(preferred)
+    for span in preferred:
+        taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+    for group in groups:
+        fresh = [s for s in group if not any(taken[s.start : s.end])]
+        for span in fresh:
+            taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+        kept.extend(fresh)
+    kept.sort(key=lambda s: s.start)
+    return kept
+
+
 class MentionModelComponent:
     """The model's mentions and the lexicon's, combined (module docstring) → ``doc.ents``."""
 
@@ -146,17 +163,18 @@ class MentionModelComponent:
                 continue
             if not any(_overlaps(span, m) for m in model):
                 model.append(span)
-        lexicon = [
-            e
-            for e in doc.ents
-            if e.label_ not in self.drop_lexicon and not _is_unit_after_number(e)
-        ]
-        first = [e for e in lexicon if e.label_ in self.lexicon_first or _wider_than_all(e, model)]
-        rest = [e for e in lexicon if e not in first]
-        kept = list(_merge(doc, first, model))
-        kept = list(_merge(doc, kept, rest))
+        first: list[Span] = []
+        rest: list[Span] = []
+        for e in doc.ents:
+            if e.label_ in self.drop_lexicon or _is_unit_after_number(e):
+                continue
+            if e.label_ in self.lexicon_first or _wider_than_all(e, model):
+                first.append(e)
+            else:
+                rest.append(e)
         # a model span cut by a biomarker keeps its part outside it ("EGFR-mutant NSCLC")
-        doc.ents = _merge(doc, kept, _outside(model, [e for e in first if e.label_ == "biomarker"]))
+        outside = _outside(model, [e for e in first if e.label_ == "biomarker"]) if first else []
+        doc.ents = _merge_in_turn(doc, first, [model, rest, outside])
 
 
 class DrugNamesComponent:
