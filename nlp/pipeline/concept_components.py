@@ -223,17 +223,18 @@ class DrugNamesComponent:
 
     def _find(self, doc: Doc) -> list[Span]:
         text = doc_text(doc)
+        starts = [t.idx for t in doc]
+        ends = [start + len(t) for start, t in zip(starts, doc, strict=True)]
         out: list[Span] = []
         i, n = 0, len(doc)
         while i < n:
-            tok = doc[i]
-            first = tok.lower_
+            first = text[starts[i] : ends[i]].lower()
             if first not in self.first_words and not first.isalpha():
-                first = self.key(tok.text).split(" ", 1)[0]  # "5-FU", "Crohn’s"
-            if tok.is_punct or first not in self.first_words:
+                first = self.key(text[starts[i] : ends[i]]).split(" ", 1)[0]  # "5-FU", "Crohn’s"
+            if first not in self.first_words or doc[i].is_punct:
                 i += 1
                 continue
-            end = self._longest_name(doc, text, i, min(n, i + self.MAX_WORDS))
+            end = self._longest_name(doc, text, starts, ends, i)
             if end:
                 out.append(Span(doc, i, end, label="drug"))
                 i = end
@@ -241,20 +242,18 @@ class DrugNamesComponent:
                 i += 1
         return out
 
-    def _longest_name(self, doc: Doc, text: str, i: int, limit: int) -> int:
-        """The end of the longest run of tokens from ``i`` (up to ``limit``) that is a drug name
-        as written, or 0.
+    def _longest_name(self, doc: Doc, text: str, starts: list[int], ends: list[int], i: int) -> int:
+        """The end of the longest run of tokens from ``i`` (at most ``MAX_WORDS``) that is a
+        drug name as written, or 0.
 
         A longer run's key extends a shorter one's (the key only folds characters and strips
         the ends), so once no name starts with a run's key no longer run can be a name, and the
         search stops there instead of keying every run up to ``MAX_WORDS``."""
-        tok = doc[i]
         found = 0
-        for j in range(i + 1, limit + 1):
-            last = doc[j - 1]
-            written = text[tok.idx : last.idx + len(last.text)]
+        for j in range(i + 1, min(len(starts), i + self.MAX_WORDS) + 1):
+            written = text[starts[i] : ends[j - 1]]
             k = self.key(written)
-            if k in self.names and self._as_written(k, written, bool(tok.is_sent_start)):
+            if k in self.names and self._as_written(k, written, bool(doc[i].is_sent_start)):
                 found = j
             at = bisect_left(self.sorted_names, k)
             if at == len(self.sorted_names) or not self.sorted_names[at].startswith(k):

@@ -116,8 +116,12 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
     first = [*words, *tens.split("|"), *ones.split("|"), "a", "an", "single", "between", "from"]
     first += [*tables["cmp_before"], *rules.duration_cues, *rules.lookback]
     first += [*rules.lookahead, *rules.first, *"0123456789"]
+    letters = [f for f in first if f[0].isalpha()]
+    others = [f for f in first if not f[0].isalpha()]
+    # a window starts at a number or a symbol, or at the start of a word ("a", "from" and the
+    # number words are not words inside "Tuesday", "therefrom")
     core = rf"""
-        {starts(first, edge=False)}
+        (?:{starts(letters)}|{starts(others, edge=False)})
         (?P<pre>
           (?:(?P<dur>{dur})\s+(?:a\s+|the\s+)?)?
           (?:(?P<cmp>{cmp_before})\s*(?:the\s+)?)?
@@ -129,7 +133,10 @@ def compiled_patterns() -> dict[str, re.Pattern[str]]:
         )
         (?P<sep>\s*-?\s*)(?:(?:{adjective})\s+)?(?P<unit>{unit})(?![\w-]|-old)
     """
+    look_first = [*tables["cmp_before"], "in", "during", "over", "for"]
+    look_first += [*rules.lookback, *rules.lookahead, *rules.first]
     bare_look = rf"""
+        {starts(look_first)}
         (?P<pre>
           (?:(?P<cmp>{cmp_before}|in|during|over|for)\s+(?:the\s+)?)?
           (?P<look>{look})[\s-]+
