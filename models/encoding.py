@@ -198,7 +198,8 @@ class Mention(Model):
     mention of the test with result ``negative``, not a negated criterion. A ``biomarker``
     ("EGFR mutation", "HER2-positive", "KRAS G12C") names its ``gene`` and its ``result``
     (``positive``, ``negative``, ``mutated``, ``wild_type``, ``amplified``, ``rearranged``,
-    ``high``, ``low``, ``deficient``, ``proficient``) where printed.
+    ``high``, ``low``, ``deficient``, ``proficient``) where printed, and the ``variant`` where
+    one is named ("KRAS G12C": gene KRAS, variant G12C, result mutated).
     """
 
     text: str
@@ -210,6 +211,9 @@ class Mention(Model):
     )
     result: MentionResult | None = None
     gene: str | None = Field(None, description="the gene or protein of a biomarker: EGFR, HER2")
+    variant: str | None = Field(
+        None, description="the variant of a biomarker's gene as printed: G12C, V600E, exon 19"
+    )
     codes: list[Code] = Field(
         default_factory=list,
         description="the concept in standard vocabularies: ICD-10-CM, HPO, DrugBank, LOINC",

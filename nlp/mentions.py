@@ -82,6 +82,7 @@ def _biomarker_mentions(ent: Span, found: list[Biomarker] | None) -> list[Mentio
                 cue=TextSpan(text=text[cue[0] : cue[1]], span=cue) if cue else None,
                 result=result,
                 gene=b.gene if b else None,
+                variant=b.variant if b else None,
             )
         )
     return out

@@ -362,6 +362,23 @@ def measure_rules() -> tuple[MeasureRow, ...]:
     )
 
 
+# --- measure_methods.json --------------------------------------------------------------------
+
+
+class MeasureMethodRules(_Doc):
+    methods: list[str] = Field(min_length=1)
+    method_words: list[str]
+
+
+@cache
+def measure_method_rules() -> MeasureMethodRules:
+    """``measure_methods.json``: methods printed in brackets between a measure and its limit."""
+    rules: MeasureMethodRules = _validate(
+        MeasureMethodRules, _read_json("measure_methods.json"), "nlp/rules/measure_methods.json"
+    )
+    return rules
+
+
 # --- headings.json ---------------------------------------------------------------------------
 
 
@@ -449,6 +466,11 @@ class MeasureCodeRow(_Strict):
         default_factory=dict,
         description="a word of the criterion → the id of a more specific measure it names: "
         "QTc with 'Fridericia' is the QTcF",
+    )
+    kept_with: list[str] = Field(
+        default_factory=list,
+        description="words that keep the measure as it is even where a ``refined_by`` word is "
+        "printed: QTc 'by Fridericia or Bazett' may be either correction",
     )
 
     @model_validator(mode="after")
@@ -610,6 +632,7 @@ _SCHEMAS: dict[str, Any] = {
     "concept_stoplist.json": ConceptStoplist,
     "condition_codes.json": list[ConditionCodeRow],
     "measure_codes.json": list[MeasureCodeRow],
+    "measure_methods.json": MeasureMethodRules,
     "comparators.json": ComparatorRules,
     "context_rules.json": ContextRuleFile,
     "headings.json": HeadingRules,

@@ -102,6 +102,22 @@ def test_qtc_with_fridericia_is_the_qtcf_code():
     assert [codes for _, codes in quantity_codes(text)] == [["76634-5"]]
 
 
+def test_qtc_by_fridericia_or_bazett_keeps_the_generic_qtc_code():
+    text = "QTc (Fridericia or Bazett) > 470 ms"
+    assert [codes for _, codes in quantity_codes(text)] == [["8636-3"]]
+
+
+def test_a_method_named_first_in_brackets_does_not_refine_qtc_when_another_follows():
+    text = "QTc (Bazett or Fridericia) > 470 ms"
+    assert [codes for _, codes in quantity_codes(text)] == [["8636-3"]]
+
+
+def test_a_biomarker_keeps_its_variant():
+    (doc,) = annotate(["Documented KRAS G12C mutation by an FDA-approved test"])
+    (marker,) = [m for m in doc._.mentions if m.category == "biomarker"]
+    assert (marker.gene, marker.variant, marker.result) == ("KRAS", "G12C", "mutated")
+
+
 def test_proteinuria_in_grams_per_day_is_a_24_hour_urine_protein():
     assert quantity_codes("proteinuria ≥1.5 g/day on a 24-hour collection") == [
         ("proteinuria", ["2889-4"])

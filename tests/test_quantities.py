@@ -564,3 +564,19 @@ def test_second_value_restates_the_first_limit():
 )
 def test_more_non_quantities(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Creatinine clearance (Cockcroft-Gault) ≥ 60 mL/min", "Creatinine clearance"),
+        ("LVEF (by ECHO or MUGA) ≥ 50%", "LVEF"),
+        ("QTc (Fridericia or Bazett) > 470 ms", "QTc"),
+    ],
+)
+def test_a_bracketed_method_between_measure_and_limit_is_not_the_measure(text, measure):
+    assert _one(text).measure == measure
+
+
+def test_a_bracketed_abbreviation_before_the_limit_is_still_the_measure():
+    assert _one("urine protein creatinine ratio (UPCR) ≥ 1.5 g/g").measure == "UPCR"

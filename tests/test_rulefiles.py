@@ -84,3 +84,9 @@ def test_number_words_are_read_the_same_by_quantities_time_windows_and_the_evalu
     assert parse_number("twelve") == 12.0
     assert [q.value for q in find_quantities("at least twelve prior cycles")] == [12.0]
     assert [w.value for w in find_time_windows("within twelve weeks of enrolment")] == [12.0]
+
+
+def test_a_measure_method_file_without_methods_is_refused(tmp_path):
+    path = _broken_copy(tmp_path, "measure_methods.json", lambda d: d.update(methods=[]))
+    with pytest.raises(RuleFileError, match=r"measure_methods\.json: methods"):
+        validate_rule_file(path)

@@ -123,6 +123,13 @@ def code_measure(measure: str) -> list[Code]:
 
 
 @cache
+def _kept_with() -> dict[str, tuple[str, ...]]:
+    """Row id → the words that keep it from being refined (``kept_with``)."""
+    rows = measure_code_rules()
+    return {r.id: tuple(w.lower() for w in r.kept_with) for r in rows if r.kept_with}
+
+
+@cache
 def _quantity_tables() -> tuple[
     dict[str, tuple[str, _Coding]], dict[str, dict[str, str]], dict[str, _Coding]
 ]:
@@ -146,6 +153,13 @@ def _has_word(text: str, words: str) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[;,]|\band\b|\bor\b|\.\s")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _masked(text: str) -> str:
+    """``text`` with what is inside brackets blanked out, the same length: a clause does not end
+    inside "(Fridericia or Bazett)"."""
+    return _BRACKETED.sub(lambda m: "(" + " " * (len(m.group()) - 2) + ")", text)
 
 
 def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -> str:
@@ -160,11 +174,11 @@ def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -
         return text
     start, end = span
     before = text[max(0, start - reach) : start]
-    cuts = list(_CLAUSE_END.finditer(before))
+    cuts = list(_CLAUSE_END.finditer(_masked(before)))
     if cuts:
         before = before[cuts[-1].end() :]
     after = text[end : end + reach]
-    cut = _CLAUSE_END.search(after)
+    cut = _CLAUSE_END.search(_masked(after))
     if cut:
         after = after[: cut.start()]
     return before + text[start:end] + after
@@ -189,6 +203,8 @@ def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
     row_id = _row_id(measure)
     low = context.lower()
     for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
+        if any(_has_word(low, w) for w in _kept_with().get(row_id or "", ())):
+            break  # "QTc (Fridericia or Bazett)": either correction, the generic code
         finer = next(
             (t for w, t in refined.get(row_id or "", {}).items() if _has_word(low, w)), None
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from nlp.quantities.rules import _LETTERS, _SPACES, _tail_search
+from nlp.rulefiles import measure_method_rules
 
 _BOUNDARY_RE = re.compile(
     r"(?=[,;:()\[\].]|\b[abdefiopstuvw]|\d)"  # where one can start (see rules._first_chars)
@@ -134,6 +136,32 @@ _LEAD_RE = re.compile(r"[^A-Za-z0-9(]*")
 _LETTER_RE = re.compile(r"[A-Za-z]")
 
 
+_BRACKET_AT_END_RE = re.compile(r"\(([^()]{1,60})\)\s*$")
+
+
+@cache
+def _method_pattern() -> re.Pattern[str]:
+    """A bracket's content made only of methods and method words (``measure_methods.json``)."""
+    rules = measure_method_rules()
+    forms = sorted({*rules.methods, *rules.method_words}, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
+    word = rf"(?<![\w-])(?:{alternatives})(?![\w-])"
+    return re.compile(rf"\s*{word}(?:\s*(?:[,/]\s*)?{word})*\s*", re.IGNORECASE)
+
+
+def _without_method(chunk: str) -> str:
+    """``chunk`` without a bracketed method at its end: "QTc (Fridericia or Bazett) " → "QTc ".
+
+    The bracket says how the measure is taken, not what it is, so the measure is read before
+    it; the method stays in the quantity's text (codes read it: QTc with Fridericia is QTcF).
+    A bracket with other words ("(UPCR)", "(Fridericia-corrected QTc)") is left.
+    """
+    m = _BRACKET_AT_END_RE.search(chunk)
+    if m is None or _method_pattern().fullmatch(m.group(1)) is None:
+        return chunk
+    return chunk[: m.start()]
+
+
 def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:
     """The short noun phrase just before ``end`` (the comparator or value), with its span."""
     start = max(0, end - 90, floor)
@@ -141,6 +169,8 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
     filler = _tail_search(_FILLER_RE, _FILLER_CHARS, chunk)
     if filler:
         chunk = chunk[: filler.start()]
+    if ")" in chunk:
+        chunk = _without_method(chunk)
     cut = 0
     for m in _BOUNDARY_RE.finditer(chunk):
         if m.group() in "()" and m.group() == ")" and _ABBR_RE.search(chunk[: m.end()]):

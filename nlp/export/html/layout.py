@@ -182,6 +182,8 @@ def describe_mention(m: Mention) -> str:
         text += f" (“{m.cue.text}”)"
     if m.gene:
         text += f" · gene {m.gene}"
+    if m.variant:
+        text += f" · variant {m.variant}"
     if m.result:
         text += f" · result {m.result}"
     return text
