@@ -18,8 +18,10 @@ from __future__ import annotations
 import importlib.resources
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 
 MODEL_NAME = "mentions_model"
 LABELS = ("CONDITION", "DRUG", "PROCEDURE", "MEASUREMENT", "OBSERVATION", "DEVICE")
@@ -76,5 +78,6 @@ def _annotated(texts: list[str], batch_size: int) -> list:
     for start in range(0, len(docs), batch_size):
         batch = docs[start : start + batch_size]
         for _, component in nlp.pipeline:
-            component.set_annotations(batch, component.predict(batch))
+            trained = cast(TrainablePipe, component)  # tok2vec, ner
+            trained.set_annotations(batch, trained.predict(batch))
     return docs
