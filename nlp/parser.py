@@ -21,6 +21,7 @@ from nlp.encode import ItemAnalysis, encode_protocol, read_analysis
 from nlp.errors import E_RECORD_FAILED, W_UNPARSED_ITEM, EligoError
 from nlp.ingest import Record
 from nlp.outline import Outline, OutlineItem, build_outline
+from nlp.pipeline.build import run_stagewise
 from nlp.pipeline.docs import item_doc
 from nlp.textutil import CleanText
 
@@ -154,7 +155,7 @@ class Parser:
         return results
 
     def _annotate(self, prepared: list[_Prepared]) -> None:
-        """Run all items of the chunk through the pipeline in one ``nlp.pipe`` call."""
+        """Run all items of the chunk through the pipeline together (:func:`run_stagewise`)."""
         docs: list[Doc] = []
         owners: list[tuple[_Prepared, OutlineItem]] = []
         refused: dict[int, str] = {}  # id(item) -> why the item was not tokenized
@@ -169,7 +170,7 @@ class Parser:
                 owners.append((p, item))
         annotated: list[Doc | str]
         try:
-            annotated = list(self.nlp.pipe(docs, batch_size=256))
+            annotated = list(run_stagewise(self.nlp, docs, batch_size=256))
         except Exception:  # find the item that fails; the others are still analysed
             annotated = [self._annotate_one(doc.text, doc.user_data) for doc in docs]
         done: dict[int, Doc | str] = {
