@@ -47,16 +47,25 @@ class DrugClassFinder:
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
+        lowers = [t.lower_ for t in doc]
         i, n = 0, len(doc)
         while i < n:
+            low = lowers[i]
+            if (
+                low not in self.first_words
+                and low not in self.heads
+                and (low.isalpha() or not any(c.isalpha() for c in low))
+            ):
+                i += 1  # the common case, decided without the token
+                continue
             end = self._name_at(doc, i)
             alone = True
-            if end is None and doc[i].lower_ in self.heads:
-                end, alone = i + 1, self.heads[doc[i].lower_]
+            if end is None and low in self.heads:
+                end, alone = i + 1, self.heads[low]
             if end is None:
                 i += 1
                 continue
-            if end < n and doc[end].lower_ in self.heads:  # "SSRI medications"
+            if end < n and lowers[end] in self.heads:  # "SSRI medications"
                 end += 1
             start = self._modifiers_start(doc, i, out[-1][1] if out else 0)
             if alone or start < i:
@@ -67,8 +76,12 @@ class DrugClassFinder:
     def _name_at(self, doc: Doc, i: int) -> int | None:
         """The end of the longest class name starting at token ``i``, or None."""
         tok = doc[i]
-        if tok.is_punct or not _first_key(tok.lower_) & self.first_words:
-            return None
+        first = tok.lower_
+        if first not in self.first_words:
+            if first.isalpha() or tok.is_punct:
+                return None
+            if key(first).split(" ", 1)[0] not in self.first_words:  # "β2-", "5-HT3"
+                return None
         for j in range(min(len(doc), i + MAX_NAME_WORDS), i, -1):
             if doc[j - 1].is_punct:
                 continue  # the key drops edge punctuation: "drugs (" is no name
@@ -112,11 +125,6 @@ def _is_stop(tok: Token) -> bool:
     if tok.is_punct:
         return True
     return tok.is_stop and not (tok.text[:1].isupper() and not tok.is_sent_start)
-
-
-def _first_key(word: str) -> frozenset[str]:
-    k = key(word)
-    return frozenset({word, k.split(" ", 1)[0]} if k else {word})
 
 
 def _as_written(k: str, written: str) -> bool:
