@@ -98,3 +98,12 @@ def test_a_head_in_capitals_is_refused(tmp_path):
     path = _broken_copy(tmp_path, lambda d: d["heads"][0].update(word="Inhibitor"))
     with pytest.raises(RuleFileError, match=r"drug_classes\.json: heads\.0\.word"):
         validate_rule_file(path)
+
+
+def test_a_class_at_the_start_of_a_sentence_takes_no_modifier_from_the_one_before():
+    found = mentions(  # NCT04047628 (gold/), exclusion
+        "Prior treatment with an investigational agent within 3 months or 5 half-lives, "
+        "whichever is longer. Agents authorized by the FDA for prevention or treatment of "
+        "COVID-19 are not considered investigational"
+    )
+    assert ("Agents", "drug") in found

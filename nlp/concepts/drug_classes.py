@@ -14,9 +14,10 @@ model nor DrugBank's drug names reliably find them. Two sources:
   criteria write them), class names and abbreviations missing from its variants ("TCA",
   "PPI", "corticosteroids"), and the words that end a run of modifiers ("taking", "prior").
 
-A class found is widened to the left over its modifiers: the written words before it (a
-word is the tokens between spaces: "anti-rheumatic", "GLP-1") that hold a letter and are
-neither a stop word nor one of ``not_modifiers``, at most :data:`MAX_MODIFIERS` of them. A
+A class found is widened to the left over its modifiers: the written words before it in its
+sentence (a word is the tokens between spaces: "anti-rheumatic", "GLP-1") that hold a letter,
+end in neither a stop word nor punctuation, and are not one of ``not_modifiers``, at most
+:data:`MAX_MODIFIERS` of them. A
 name of four letters or fewer (before a plural "s") counts only in capitals ("TCA", "PPIs").
 """
 
@@ -97,7 +98,7 @@ class DrugClassFinder:
     def _modifiers_start(self, doc: Doc, i: int, floor: int) -> int:
         """The first token of the modifiers written before token ``i`` (``i`` if none)."""
         start, words = i, 0
-        while start > floor and words < MAX_MODIFIERS:
+        while start > floor and words < MAX_MODIFIERS and not doc[start].is_sent_start:
             if not doc[start - 1].whitespace_:
                 break  # "(SSRIs": glued to what is before, no modifier word
             j = start - 1
@@ -115,8 +116,9 @@ class DrugClassFinder:
             return False
         if len(stops) == 1:
             return not stops[0]
-        # a glued word: "anti-rheumatic", "GLP-1", "5-HT3"; not one holding a bracket or comma
-        return not any(c in word for c in "()[],;:/") and not all(stops)
+        # a glued word: "anti-rheumatic", "GLP-1", "5-HT3"; not one holding a bracket or a
+        # comma, nor one that ends a clause ("longer. Agents")
+        return not any(c in word for c in "()[],;:/") and not stops[-1]
 
 
 def _is_stop(tok: Token) -> bool:
