@@ -17,8 +17,11 @@ model nor DrugBank's drug names reliably find them. Two sources:
 A class found is widened to the left over its modifiers: the written words before it in its
 sentence (a word is the tokens between spaces: "anti-rheumatic", "GLP-1") that hold a letter,
 end in neither a stop word nor punctuation, and are not one of ``not_modifiers``, at most
-:data:`MAX_MODIFIERS` of them. A
-name of four letters or fewer (before a plural "s") counts only in capitals ("TCA", "PPIs").
+:data:`MAX_MODIFIERS` of them. A name of four letters or fewer (before a plural "s") counts
+only in capitals ("TCA", "PPIs").
+
+A class mention carries no code yet (``eligo_codes`` codes drugs by DrugBank id, which a class
+has none of); the index keeps each name's MeSH heading and id.
 """
 
 from __future__ import annotations
