@@ -610,6 +610,45 @@ def concept_stoplist() -> ConceptStoplist:
     return _validate(ConceptStoplist, _read_json(name), f"nlp/rules/{name}")
 
 
+# --- drug_classes.json ------------------------------------------------------------------------
+
+
+class DrugHead(_Strict):
+    word: str = Field(min_length=2, pattern=r"^[a-z]+$")
+    alone: bool
+    """Whether the head is a drug without a modifier ("inhibitors") or only with one
+    ("study drug": "drug" alone is mostly "drug abuse")."""
+
+
+class DrugClassRules(_Doc):
+    """``drug_classes.json``: head nouns, class names and modifier stops of drug classes
+    (:mod:`nlp.concepts.drug_classes`)."""
+
+    heads: list[DrugHead] = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+    not_modifiers: list[str]
+
+    @model_validator(mode="after")
+    def _unique(self) -> DrugClassRules:
+        for what, values in (
+            ("head", [h.word for h in self.heads]),
+            ("name", self.names),
+            ("not_modifier", self.not_modifiers),
+        ):
+            seen: set[str] = set()
+            for v in values:
+                if v in seen:
+                    raise ValueError(f"duplicate {what} {v!r}")
+                seen.add(v)
+        return self
+
+
+@cache
+def drug_class_rules() -> DrugClassRules:
+    name = "drug_classes.json"
+    return _validate(DrugClassRules, _read_json(name), f"nlp/rules/{name}")
+
+
 # --- interop.json ------------------------------------------------------------------------------
 
 
@@ -631,6 +670,7 @@ _SCHEMAS: dict[str, Any] = {
     "biomarker_genes.json": list[BiomarkerRow],
     "concept_stoplist.json": ConceptStoplist,
     "condition_codes.json": list[ConditionCodeRow],
+    "drug_classes.json": DrugClassRules,
     "measure_codes.json": list[MeasureCodeRow],
     "measure_methods.json": MeasureMethodRules,
     "comparators.json": ComparatorRules,

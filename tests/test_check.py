@@ -41,8 +41,11 @@ ALL_GOLD_F1_FLOORS = {  # `eligo check` summed over every gold trial
     # 0.773 with the lexicon alone; the mention model (issue 15) finds finer and more
     # concepts than the hand-written gold lists ("Sjogren's syndrome: historical" inside
     # "history of autoimmune disease such as ..."), and a few wrong ones ("American
-    # Pathologists: negated"): measured 0.762
-    "assertions": 0.762,
+    # Pathologists: negated"): measured 0.762. Then 0.761: the lexicon's precision filter drops
+    # "willing" (annotated at 0.11 of its occurrences in the corpora), the one present mention
+    # of NCT06388018 inc.6, whose other mentions are negated ("Inability ... will not make the
+    # patient ineligible"), so that criterion reads negated
+    "assertions": 0.761,
     "logic": 0.71,
     "demographics": 1.0,
     "concepts": 1.0,  # only NCT06557265's gold gives codes yet

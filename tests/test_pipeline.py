@@ -14,6 +14,7 @@ def test_pipeline_runs_sentencizer_medspacy_matcher_and_context_then_eligo_stage
         "eligo_biomarkers",
         "eligo_mention_model",
         "eligo_drug_names",
+        "eligo_drug_classes",
         "eligo_context",
         "eligo_quantities",
         "eligo_time_windows",

@@ -85,9 +85,7 @@ def _build_drugs() -> Index:
     A variant whose words are a strict subset of its drug's name is left out ("alcohol" is a
     variant of Benzyl Alcohol), and so are the names in ``nlp/rules/concept_stoplist.json``.
     """
-    path = resources.files("drug_named_entity_recognition").joinpath("drug_ner_dictionary.pkl.bz2")
-    with path.open("rb") as raw, bz2.open(raw) as f:
-        data = pickle.load(f)  # the package's own shipped file, read as the package reads it
+    data = _read_drug_dictionary()
     records: dict[str, dict] = data["drug_canonical_to_data"]
     stop = set(stoplist("drug"))
     index: Index = {}
@@ -118,6 +116,54 @@ def stoplist(category: str) -> list[str]:
 @cache
 def drug_index() -> Index:
     return _cached("drugs", "drug-named-entity-recognition", _build_drugs)
+
+
+MESH_PHARMACOLOGIC_ACTIONS = "D27.505"
+"""MeSH tree of the Pharmacologic Actions ("Antidepressive Agents", "Calcium Channel
+Blockers"): the drug classes among the package's MeSH-sourced records."""
+
+
+def _read_drug_dictionary() -> dict:
+    path = resources.files("drug_named_entity_recognition").joinpath("drug_ner_dictionary.pkl.bz2")
+    with path.open("rb") as raw, bz2.open(raw) as f:
+        return pickle.load(f)  # the package's own shipped file, read as the package reads it
+
+
+def _build_drug_classes() -> Index:
+    """Every name variant of a MeSH Pharmacologic Action record → [MeSH heading, MeSH id].
+
+    The package keeps, beside the DrugBank drugs, MeSH records with their common variants
+    ("antidepressants", "statins", "NSAIDs", "ACE inhibitor" for Antidepressive Agents,
+    Hydroxymethylglutaryl-CoA Reductase Inhibitors, ...). Those under the Pharmacologic
+    Actions tree are classes of drugs; a record that has a DrugBank id is a drug (Insulin)
+    and stays in :func:`drug_index`. Variants of two records are dropped.
+    """
+    data = _read_drug_dictionary()
+    records: dict[str, dict] = data["drug_canonical_to_data"]
+    index: Index = {}
+    for variant, canonicals in data["drug_variant_to_canonical"].items():
+        if len(canonicals) != 1 or canonicals[0] not in records:
+            continue
+        rec = records[canonicals[0]]
+        trees = rec.get("mesh_tree") or ()
+        if rec.get("drugbank_id") or not any(
+            t.startswith(MESH_PHARMACOLOGIC_ACTIONS) for t in trees
+        ):
+            continue
+        k = key(variant)
+        if len(k) < 3 or k.isdigit():
+            continue
+        entry = [rec.get("name") or canonicals[0], rec.get("mesh_id")]
+        if k in index and index[k] != entry:
+            index[k] = [None, None]
+        else:
+            index[k] = entry
+    return {k: v for k, v in index.items() if v[0] is not None}
+
+
+@cache
+def drug_class_index() -> Index:
+    return _cached("drug_classes", "drug-named-entity-recognition", _build_drug_classes)
 
 
 # --- conditions: simple-icd-10-cm (ICD-10-CM, U.S. public domain) ---------------------------

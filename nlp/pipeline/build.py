@@ -19,6 +19,7 @@ PIPELINE = (
     "eligo_biomarkers",
     "eligo_mention_model",
     "eligo_drug_names",
+    "eligo_drug_classes",
     "eligo_context",
     "eligo_quantities",
     "eligo_time_windows",
@@ -36,7 +37,13 @@ def _register() -> None:
     from loguru import logger
 
     logger.disable("PyRuSH")  # imported with medspaCy, logs at import
-    for module in ("components", "concept_components", "medspacy_components", "tokenizer"):
+    for module in (
+        "components",
+        "concept_components",
+        "drug_class_components",
+        "medspacy_components",
+        "tokenizer",
+    ):
         importlib.import_module(f"nlp.pipeline.{module}")
 
 

@@ -1,0 +1,146 @@
+"""Drug classes and generic drug heads in a criterion: "strong CYP3A4 inhibitors", "tricyclic
+antidepressants", "live vaccines", "study medication", "DMARDs".
+
+Criteria exclude classes of drugs far more often than single drugs, and neither the trained
+model nor DrugBank's drug names reliably find them. Two sources:
+
+* **MeSH Pharmacologic Actions** (:func:`nlp.concepts.vocab.drug_class_index`): the class
+  records that the ``drug-named-entity-recognition`` dictionary ships with their common
+  variants ("antidepressants", "statins", "NSAIDs", "ACE inhibitor", "SSRIs"). A key is also
+  looked up with a plain plural added or taken away ("SSRI", "DMARDs").
+* **``nlp/rules/drug_classes.json``**, hand-written where that vocabulary has no entry: head
+  nouns that name a drug with the words before them ("PARP inhibitors", "vasoactive drugs",
+  "disease-modifying anti-rheumatic drugs": MeSH lists classes, not the open-ended ways
+  criteria write them), class names and abbreviations missing from its variants ("TCA",
+  "PPI", "corticosteroids"), and the words that end a run of modifiers ("taking", "prior").
+
+A class found is widened to the left over its modifiers: the written words before it in its
+sentence (a word is the tokens between spaces: "anti-rheumatic", "GLP-1") that hold a letter,
+end in neither a stop word nor punctuation, and are not one of ``not_modifiers``, at most
+:data:`MAX_MODIFIERS` of them. A name of four letters or fewer (before a plural "s") counts
+only in capitals ("TCA", "PPIs").
+
+A class mention carries no code yet (``eligo_codes`` codes drugs by DrugBank id, which a class
+has none of); the index keeps each name's MeSH heading and id.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from nlp.concepts.normalize import key, singular
+from nlp.rulefiles import drug_class_rules
+
+MAX_NAME_WORDS = 6
+MAX_MODIFIERS = 4
+
+
+class DrugClassFinder:
+    """Token spans ``(start, end)`` of drug classes in a doc (module docstring)."""
+
+    def __init__(self) -> None:
+        from nlp.concepts.vocab import drug_class_index
+
+        rules = drug_class_rules()
+        self.names = frozenset(drug_class_index()) | {key(n) for n in rules.names}
+        self.first_words = frozenset(k.split(" ", 1)[0] for k in self.names)
+        self.heads = {h.word: h.alone for h in rules.heads}
+        self.not_modifiers = frozenset(w.lower() for w in rules.not_modifiers)
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        lowers = [t.lower_ for t in doc]
+        i, n = 0, len(doc)
+        while i < n:
+            low = lowers[i]
+            if (
+                low not in self.first_words
+                and low not in self.heads
+                and (low.isalpha() or not any(c.isalpha() for c in low))
+            ):
+                i += 1  # the common case, decided without the token
+                continue
+            end = self._name_at(doc, i)
+            alone = True
+            if end is None and low in self.heads:
+                end, alone = i + 1, self.heads[low]
+            if end is None:
+                i += 1
+                continue
+            if end < n and lowers[end] in self.heads:  # "SSRI medications"
+                end += 1
+            start = self._modifiers_start(doc, i, out[-1][1] if out else 0)
+            if alone or start < i:
+                out.append((start, end))
+            i = end
+        return out
+
+    def _name_at(self, doc: Doc, i: int) -> int | None:
+        """The end of the longest class name starting at token ``i``, or None."""
+        tok = doc[i]
+        first = tok.lower_
+        if first not in self.first_words:
+            if first.isalpha() or tok.is_punct:
+                return None
+            if key(first).split(" ", 1)[0] not in self.first_words:  # "β2-", "5-HT3"
+                return None
+        for j in range(min(len(doc), i + MAX_NAME_WORDS), i, -1):
+            if doc[j - 1].is_punct:
+                continue  # the key drops edge punctuation: "drugs (" is no name
+            written = doc[i:j].text
+            k = key(written)
+            if self._known(k) and _as_written(k, written):
+                return j
+        return None
+
+    def _known(self, k: str) -> bool:
+        return k in self.names or k + "s" in self.names or singular(k) in self.names
+
+    def _modifiers_start(self, doc: Doc, i: int, floor: int) -> int:
+        """The first token of the modifiers written before token ``i`` (``i`` if none)."""
+        start, words = i, 0
+        while start > floor and words < MAX_MODIFIERS and not doc[start].is_sent_start:
+            if not doc[start - 1].whitespace_:
+                break  # "(SSRIs": glued to what is before, no modifier word
+            j = start - 1
+            while j > floor and not doc[j - 1].whitespace_:
+                j -= 1  # back to the start of the written word
+            word = doc[j:start]
+            if not self._is_modifier(word.text, [_is_stop(t) for t in word]):
+                break
+            start, words = j, words + 1
+        return start
+
+    def _is_modifier(self, word: str, stops: list[bool]) -> bool:
+        low = word.lower()
+        if low in self.not_modifiers or not any(c.isalpha() for c in word):
+            return False
+        if len(stops) == 1:
+            return not stops[0]
+        # a glued word: "anti-rheumatic", "GLP-1", "5-HT3"; not one holding a bracket or a
+        # comma, nor one that ends a clause ("longer. Agents")
+        return not any(c in word for c in "()[],;:/") and not stops[-1]
+
+
+def _is_stop(tok: Token) -> bool:
+    """A stop word or punctuation; a capitalised stop word inside a sentence is a name ("Ca
+    channel blockers")."""
+    if tok.is_punct:
+        return True
+    return tok.is_stop and not (tok.text[:1].isupper() and not tok.is_sent_start)
+
+
+def _as_written(k: str, written: str) -> bool:
+    """Short names only in capitals: "TCA", "PPIs", not "tca" or "Art"."""
+    stem = k[:-1] if k.endswith("s") else k
+    if len(stem.replace(" ", "")) > 4:
+        return True
+    letters = written[:-1] if written.endswith("s") else written
+    return letters.isupper()
+
+
+@cache
+def drug_class_finder() -> DrugClassFinder:
+    return DrugClassFinder()

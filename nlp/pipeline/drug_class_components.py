@@ -1,0 +1,55 @@
+"""Drug classes as a spaCy component: ``eligo_drug_classes`` → ``doc.ents``.
+
+Runs after ``eligo_drug_names``, over the entities the model, the lexicon and the drug names
+left. Each class found by :mod:`nlp.concepts.drug_classes` ("CYP3A4 inhibitors", "live
+vaccines") is laid over them:
+
+* where nothing overlaps it, it is a ``drug`` entity;
+* the entities it covers are replaced by it ("RA" of "GLP1 RA" was a condition), unless two
+  of them are drugs (a list the class is only the head of) or one is a test or biomarker (the
+  categories that keep their own span, ``eligo_mention_model``'s ``lexicon_first``);
+* an entity that ends with it and is wider is relabelled ``drug``: the model read "loop
+  diuretic" and "weight loss agents" as a procedure and a condition;
+* an entity that crosses it or goes on after it keeps its span and label ("drug abuse",
+  "opioid use disorder", "contrast agent allergy").
+"""
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+KEEPS_ITS_SPAN = frozenset({"test", "biomarker"})
+
+
+class DrugClassesComponent:
+    """Drug classes and generic drug heads → ``doc.ents`` (module docstring)."""
+
+    def __init__(self) -> None:
+        from nlp.concepts.drug_classes import drug_class_finder
+
+        self.finder = drug_class_finder()
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.finder.find(doc)
+        if not found:
+            return doc
+        ents = list(doc.ents)
+        for start, end in found:
+            hit = [e for e in ents if e.start < end and start < e.end]
+            inside = [e for e in hit if start <= e.start and e.end <= end]
+            if len(inside) == len(hit):
+                drugs = sum(e.label_ == "drug" for e in inside)
+                if drugs < 2 and not any(e.label_ in KEEPS_ITS_SPAN for e in inside):
+                    ents = [e for e in ents if e not in inside]
+                    ents.append(Span(doc, start, end, label="drug"))
+                continue
+            wider = [e for e in hit if e.start <= start and e.end == end]
+            if len(hit) == 1 and wider and wider[0].label_ not in KEEPS_ITS_SPAN:
+                e = wider[0]
+                ents[ents.index(e)] = Span(doc, e.start, e.end, label="drug")
+        doc.ents = tuple(sorted(ents, key=lambda s: s.start))
+        return doc
+
+
+@Language.factory("eligo_drug_classes", requires=["doc.ents"], assigns=["doc.ents"])
+def make_drug_classes(nlp: Language, name: str) -> DrugClassesComponent:
+    return DrugClassesComponent()

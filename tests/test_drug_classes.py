@@ -1,0 +1,109 @@
+"""Drug classes and generic drug heads (``eligo_drug_classes``, nlp/concepts/drug_classes.py).
+
+Each test reads one real criterion (or a sentence of one, from ClinicalTrials.gov records of
+the LCT and Chia corpora) and checks the drug mentions the whole pipeline gives it.
+"""
+
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from nlp.concepts.drug_classes import drug_class_finder
+from nlp.concepts.vocab import drug_class_index
+from nlp.pipeline import annotate, get_nlp
+from nlp.rulefiles import RuleFileError, validate_rule_file
+
+
+def mentions(text: str) -> list[tuple[str, str]]:
+    (doc,) = annotate([text])
+    return [(m.text, m.category) for m in doc._.mentions]
+
+
+def found(text: str) -> list[str]:
+    doc = get_nlp().make_doc(text)
+    return [doc[s:e].text for s, e in drug_class_finder().find(doc)]
+
+
+def test_a_head_noun_with_its_modifier_is_one_drug():
+    assert ("PARP inhibitors", "drug") in mentions("Prior therapy with PARP inhibitors")
+
+
+def test_a_capitalised_stop_word_inside_a_sentence_is_a_modifier():
+    # "ca" is an English stop word; "Ca" here is calcium
+    assert mentions("Use of Ca channel blockers") == [("Ca channel blockers", "drug")]
+
+
+def test_class_abbreviations_are_drugs():
+    found = mentions(
+        "Failure to achieve remission with at least 1 adequate prior antidepressant trial "
+        "(e.g. SSRI, SNRI, or TCA)"
+    )
+    assert [t for t, c in found if c == "drug"] == ["antidepressant", "SSRI", "SNRI", "TCA"]
+
+
+def test_a_short_class_abbreviation_counts_only_in_capitals():
+    assert found("prior TCA use") == ["TCA"]
+    assert found("the tca cycle") == []
+
+
+def test_a_mesh_pharmacologic_action_is_a_drug():
+    assert mentions("Treatment with antimalarials or sympathomimetics")[1:] == [
+        ("antimalarials", "drug"),
+        ("sympathomimetics", "drug"),
+    ]
+
+
+def test_mesh_classes_come_from_the_drug_vocabulary_package():
+    assert drug_class_index()["antidepressants"][0] == "Antidepressive Agents"
+    assert "insulin" not in drug_class_index()  # a drug with a DrugBank id, not a class
+
+
+def test_a_wider_concept_ending_in_a_class_becomes_a_drug():
+    assert mentions("Current use of factor X inhibitors") == [("factor X inhibitors", "drug")]
+
+
+def test_a_concept_that_goes_on_after_a_class_head_keeps_its_label():
+    found = mentions("History of alcohol or drug abuse or dependence within 1 month")
+    assert ("drug abuse", "condition") in found
+
+
+def test_a_generic_head_is_a_drug_only_with_a_modifier_when_the_rules_say_so():
+    assert found("Use of a study drug") == ["study drug"]
+    assert found("Allergy to any drug") == []
+
+
+def test_words_that_are_no_modifiers_end_the_class():
+    assert found("Patients taking SSRI medications") == ["SSRI medications"]
+
+
+def _broken_copy(tmp_path: Path, change) -> Path:
+    path = tmp_path / "drug_classes.json"
+    shutil.copy(Path(str(resources.files("nlp") / "rules" / "drug_classes.json")), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_duplicate_head_in_the_rule_file_is_refused(tmp_path):
+    path = _broken_copy(tmp_path, lambda d: d["heads"].append(dict(d["heads"][0])))
+    with pytest.raises(RuleFileError, match=r"drug_classes\.json: .*duplicate head"):
+        validate_rule_file(path)
+
+
+def test_a_head_in_capitals_is_refused(tmp_path):
+    path = _broken_copy(tmp_path, lambda d: d["heads"][0].update(word="Inhibitor"))
+    with pytest.raises(RuleFileError, match=r"drug_classes\.json: heads\.0\.word"):
+        validate_rule_file(path)
+
+
+def test_a_class_at_the_start_of_a_sentence_takes_no_modifier_from_the_one_before():
+    found = mentions(  # NCT04047628 (gold/), exclusion
+        "Prior treatment with an investigational agent within 3 months or 5 half-lives, "
+        "whichever is longer. Agents authorized by the FDA for prevention or treatment of "
+        "COVID-19 are not considered investigational"
+    )
+    assert ("Agents", "drug") in found
