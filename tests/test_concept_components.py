@@ -45,6 +45,11 @@ def test_a_brand_name_from_the_drug_vocabulary_is_a_drug_with_its_drugbank_id():
     assert codes("Prior treatment with Humira or ezetimibe")["Humira"] == ["DB00051"]
 
 
+def test_a_drug_name_does_not_take_the_comma_after_it():
+    found = mentions("Current use of digoxin, amiodarone or warfarin")
+    assert ("digoxin", "drug", "present", None, None) in found
+
+
 def test_a_brand_name_that_is_a_word_at_the_start_of_a_sentence_is_not_a_drug():
     found = mentions("Luminal A breast cancer")  # Luminal is a brand of phenobarbital
     assert [(t, c) for t, c, *_ in found] == [("breast cancer", "condition")]

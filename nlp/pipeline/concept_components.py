@@ -253,7 +253,12 @@ class DrugNamesComponent:
         for j in range(i + 1, min(len(starts), i + self.MAX_WORDS) + 1):
             written = text[starts[i] : ends[j - 1]]
             k = self.key(written)
-            if k in self.names and self._as_written(k, written, bool(doc[i].is_sent_start)):
+            ends_on_punct = j - 1 > i and doc[j - 1].is_punct  # "digoxin," is "digoxin"
+            if (
+                k in self.names
+                and not ends_on_punct
+                and self._as_written(k, written, bool(doc[i].is_sent_start))
+            ):
                 found = j
             at = bisect_left(self.sorted_names, k)
             if at == len(self.sorted_names) or not self.sorted_names[at].startswith(k):
