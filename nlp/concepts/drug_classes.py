@@ -21,7 +21,10 @@ end in neither a stop word nor punctuation, and are not one of ``not_modifiers``
 only in capitals ("TCA", "PPIs").
 
 A class mention carries no code yet (``eligo_codes`` codes drugs by DrugBank id, which a class
-has none of); the index keeps each name's MeSH heading and id.
+has none of); the index keeps each name's MeSH heading and id, but those ids are not given as
+codes: the package swaps some of them (its "Antidepressive Agents" carries D008996, the MeSH id
+of Monoamine Oxidase Inhibitors, and its MAO inhibitors carry D000928, the id of
+Antidepressive Agents), and a wrong code is worse than none.
 """
 
 from __future__ import annotations
