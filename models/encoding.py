@@ -16,12 +16,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 """1.1: optional parts and exceptions carry their trigger as ``cue``. 1.2: ``remarks`` on groups
 and criteria (text kept but not a criterion), ``anchor_text`` on time windows, ``condition`` on
 quantities, quantity kind ``stage``. 1.3: ``codes`` on mentions and quantities, mention category
-``biomarker`` with ``gene`` and a ``result`` of its own."""
-SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+``biomarker`` with ``gene`` and a ``result`` of its own. 1.4: ``variant`` on biomarker mentions."""
+SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
 
 # Forms a person types by hand, read as the canonical value (what Eligo writes back). They are
 # the contract's own vocabulary, not a lexicon: the symbols on a keyboard or in a protocol.

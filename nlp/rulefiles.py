@@ -366,8 +366,8 @@ def measure_rules() -> tuple[MeasureRow, ...]:
 
 
 class MeasureMethodRules(_Doc):
-    methods: list[str] = Field(min_length=1)
-    method_words: list[str]
+    methods: list[Annotated[str, Field(min_length=2)]] = Field(min_length=1)
+    method_words: list[Annotated[str, Field(min_length=1)]]
 
 
 @cache

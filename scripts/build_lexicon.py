@@ -17,9 +17,10 @@ Rules
       leave unannotated where it occurs ("willing", "written informed consent", "follow-up")
       makes more false mentions than true ones. The threshold was chosen on the dev trials
       (``scripts/mentions/split.json``) with a lexicon built from the training trials only:
-      0.45 gained overlap F1 on both corpora over none (LCT 0.836 → 0.848, Chia 0.822 →
-      0.825) and keeps what the reference trial's gold asserts ("response", at 0.47; 0.5
-      lost it);
+      0.45 gained overlap F1 on both corpora over none (the figures are in the mention
+      model's README) and keeps what the reference trial's gold asserts ("response", at 0.47;
+      0.5 lost it). Occurrences are placed by the offsets of the text as stored (Chia's count
+      the ``\\r`` of ``\\r\\n``);
     * junk is dropped: pure numbers and punctuation, 1–2 letter strings other than known
       abbreviations, discontinuous spans, strings longer than ``MAX_TOKENS`` words, and a small
       stop list of words that are not concepts by themselves ("patients", "study", ...);
@@ -331,8 +332,12 @@ class Texts:
         self.marked: list[tuple[int, int]] = []
 
     def add(self, text: str, spans: list[tuple[int, int]]) -> None:
+        """``text`` as the annotation offsets count it (Chia's count the ``\\r`` of ``\\r\\n``)."""
         self.marked.extend((self.size + s, self.size + e) for s, e in spans)
-        self.parts.append(text.lower() + "\n\x00\n")
+        lower = text.lower()
+        if len(lower) != len(text):  # "İ" lower-cases to two characters: keep the offsets
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        self.parts.append(lower + "\n\x00\n")
         self.size += len(text) + 3
 
     def freeze(self) -> None:
@@ -373,7 +378,7 @@ def collect(corpora: Path, min_precision: float = 0.0) -> dict[str, tuple[str, i
                 docs[literal].add(f"{name}:{trial}")
                 cats[literal][category] += 1
             if min_precision:
-                body = ann.with_suffix(".txt").read_text(encoding="utf-8")
+                body = ann.with_suffix(".txt").read_bytes().decode("utf-8")  # keeps CR LF
                 texts.add(body, annotated_spans(ann, types))
     if min_precision:
         texts.freeze()

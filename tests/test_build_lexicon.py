@@ -44,3 +44,19 @@ def test_informed_consent_is_no_concept():
     # the corpora annotate it at 1 in 10 of its occurrences; it was a hand-written row
     (doc,) = annotate(["Subjects must sign an informed consent form"])
     assert doc._.mentions == []
+
+
+def test_annotations_are_placed_by_the_offsets_of_the_text_as_stored_crlf_included(tmp_path):
+    # Chia's offsets count the "\r" of "\r\n": read as text, the word after twenty CRLF lines
+    # would sit twenty characters before its annotation and look unannotated
+    lexicon = _build_lexicon()
+    (tmp_path / "lct").mkdir()
+    (tmp_path / "chia").mkdir()
+    text = "a\r\n" * 20 + "bronchiectasis\r\n"
+    for nct in ("NCT00000001", "NCT00000002"):
+        (tmp_path / "chia" / f"{nct}_inc.txt").write_bytes(text.encode("utf-8"))
+        (tmp_path / "chia" / f"{nct}_inc.ann").write_text(
+            "T1\tCondition 60 74\tbronchiectasis\n", encoding="utf-8"
+        )
+    kept = {r["literal"] for r in lexicon.build(tmp_path, min_precision=0.45)}
+    assert "bronchiectasis" in kept

@@ -149,3 +149,42 @@ def test_oxygen_saturation_is_coded_only_with_its_method():
 def test_a_biomarker_glued_to_a_disease_keeps_the_disease():
     found = mentions("EGFR-mutant NSCLC")
     assert [(t, c) for t, c, *_ in found] == [("EGFR-mutant", "biomarker"), ("NSCLC", "condition")]
+
+
+def test_the_drug_name_scan_finds_what_trying_every_run_of_tokens_finds():
+    # the scan stops a run once no name starts with its key; trying every run up to
+    # MAX_WORDS (longest first) must find the same names
+    from nlp.pipeline import get_nlp
+    from nlp.pipeline.concept_components import DrugNamesComponent
+    from nlp.pipeline.docs import doc_text, item_doc
+
+    names = DrugNamesComponent()
+    texts = [
+        "Prior sacubitril/valsartan, 5-FU, insulin glargine or Insulin Human [rDNA origin]",
+        "Current use of digoxin, amiodarone, warfarin or vitamin K antagonists",
+        "Treatment with Humira, ezetimibe and chlorambucil within 28 days",
+    ]
+    for text in texts:
+        doc = item_doc(get_nlp(), text)
+        exhaustive, i = [], 0
+        while i < len(doc):
+            if doc[i].is_punct:  # a name starts at a word
+                i += 1
+                continue
+            for j in range(min(len(doc), i + names.MAX_WORDS), i, -1):
+                written = doc_text(doc)[doc[i].idx : doc[j - 1].idx + len(doc[j - 1])]
+                k = names.key(written)
+                last = doc[j - 1].text
+                bracketed = last in ")]" and {")": "(", "]": "["}[last] in written
+                punct = j - 1 > i and doc[j - 1].is_punct and not bracketed
+                if (
+                    k in names.names
+                    and not punct
+                    and names._as_written(k, written, bool(doc[i].is_sent_start))
+                ):
+                    exhaustive.append((i, j))
+                    i = j
+                    break
+            else:
+                i += 1
+        assert [(s.start, s.end) for s in names._find(doc)] == exhaustive, text

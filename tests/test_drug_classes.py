@@ -107,3 +107,13 @@ def test_a_class_at_the_start_of_a_sentence_takes_no_modifier_from_the_one_befor
         "COVID-19 are not considered investigational"
     )
     assert ("Agents", "drug") in found
+
+
+def test_what_is_done_with_a_class_is_not_relabelled_a_drug():
+    assert ("Use of tobacco products", "observation") in mentions(
+        "Use of tobacco products within 3 months prior to screening"
+    )
+
+
+def test_agent_alone_is_no_drug():
+    assert found("Exposure to Agent Orange during military service") == []

@@ -221,3 +221,28 @@ def test_the_packaged_context_rules_keep_the_gate_on():
     installed = _context_matcher(get_nlp())
     assert isinstance(installed, TriggerGatedMatcher)
     assert installed.ungated_by is None
+
+
+# criteria of NCT06557265 and of the shared records, a few shapes each
+STAGEWISE_TEXTS = [
+    "History of myocardial infarction within 6 months prior to lymphodepletion",
+    "Platelets ≥ 100 x 10^9/L and hemoglobin ≥ 9 g/dL without transfusion within 14 days",
+    "No prior treatment with rituximab, or with any anti-CD20 antibody, except low-dose steroids",
+    "Corrected QT interval (QTc) (Fridericia) interval of > 480 msec",
+    "",
+    "KRAS G12C mutation and PD-L1 TPS >= 50%; strong CYP3A4 inhibitors are not allowed",
+]
+
+
+def test_running_the_components_one_at_a_time_gives_what_nlp_pipe_gives():
+    from nlp.encode import read_analysis
+    from nlp.pipeline.build import run_stagewise
+    from nlp.pipeline.docs import item_doc
+
+    nlp = get_nlp()
+    piped = list(nlp.pipe([item_doc(nlp, t) for t in STAGEWISE_TEXTS]))
+    staged = run_stagewise(nlp, [item_doc(nlp, t) for t in STAGEWISE_TEXTS])
+    assert [read_analysis(d) for d in staged] == [read_analysis(d) for d in piped]
+    assert [[(e.start, e.end, e.label_) for e in d.ents] for d in staged] == [
+        [(e.start, e.end, e.label_) for e in d.ents] for d in piped
+    ]

@@ -580,3 +580,8 @@ def test_a_bracketed_method_between_measure_and_limit_is_not_the_measure(text, m
 
 def test_a_bracketed_abbreviation_before_the_limit_is_still_the_measure():
     assert _one("urine protein creatinine ratio (UPCR) ≥ 1.5 g/g").measure == "UPCR"
+
+
+def test_a_bracket_of_method_words_that_names_no_method_is_not_dropped():
+    # "(corrected)" makes it another measure: reading "serum calcium" would code uncorrected calcium
+    assert _one("serum calcium (corrected) > 12 mg/dL").measure != "serum calcium"

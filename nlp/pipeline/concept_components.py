@@ -253,7 +253,12 @@ class DrugNamesComponent:
         for j in range(i + 1, min(len(starts), i + self.MAX_WORDS) + 1):
             written = text[starts[i] : ends[j - 1]]
             k = self.key(written)
-            ends_on_punct = j - 1 > i and doc[j - 1].is_punct  # "digoxin," is "digoxin"
+            last = doc[j - 1].text
+            ends_on_punct = (  # "digoxin," is "digoxin"; "insulin human [rDNA origin]" is whole
+                j - 1 > i
+                and doc[j - 1].is_punct
+                and not (last in ")]" and _OPENING[last] in written)
+            )
             if (
                 k in self.names
                 and not ends_on_punct
@@ -264,6 +269,9 @@ class DrugNamesComponent:
             if at == len(self.sorted_names) or not self.sorted_names[at].startswith(k):
                 break
         return found
+
+
+_OPENING = {")": "(", "]": "["}
 
 
 def _within(inner: Span, outer: Span) -> bool:

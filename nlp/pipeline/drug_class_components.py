@@ -9,7 +9,8 @@ vaccines") is laid over them:
   of them are drugs (a list the class is only the head of) or one is a test or biomarker (the
   categories that keep their own span, ``eligo_mention_model``'s ``lexicon_first``);
 * an entity that ends with it and is wider is relabelled ``drug``: the model read "loop
-  diuretic" and "weight loss agents" as a procedure and a condition;
+  diuretic" and "weight loss agents" as a procedure and a condition; not where the words
+  before the class hold a stop word ("Use of tobacco products" stays an observation);
 * an entity that crosses it or goes on after it keeps its span and label ("drug abuse",
   "opioid use disorder", "contrast agent allergy").
 """
@@ -43,7 +44,12 @@ class DrugClassesComponent:
                     ents.append(Span(doc, start, end, label="drug"))
                 continue
             wider = [e for e in hit if e.start <= start and e.end == end]
-            if len(hit) == 1 and wider and wider[0].label_ not in KEEPS_ITS_SPAN:
+            if (
+                len(hit) == 1
+                and wider
+                and wider[0].label_ not in KEEPS_ITS_SPAN
+                and not any(t.is_stop or t.is_punct for t in doc[wider[0].start : start])
+            ):  # "use of tobacco products", "exposure to ... agents": what is done with it
                 e = wider[0]
                 ents[ents.index(e)] = Span(doc, e.start, e.end, label="drug")
         doc.ents = tuple(sorted(ents, key=lambda s: s.start))

@@ -154,12 +154,24 @@ def _without_method(chunk: str) -> str:
 
     The bracket says how the measure is taken, not what it is, so the measure is read before
     it; the method stays in the quantity's text (codes read it: QTc with Fridericia is QTcF).
-    A bracket with other words ("(UPCR)", "(Fridericia-corrected QTc)") is left.
+    A bracket with other words ("(UPCR)", "(Fridericia-corrected QTc)") is left, and so is one
+    that names no method ("serum calcium (corrected)": the corrected calcium is another
+    measure).
     """
     m = _BRACKET_AT_END_RE.search(chunk)
     if m is None or _method_pattern().fullmatch(m.group(1)) is None:
         return chunk
+    if _named_method().search(m.group(1)) is None:
+        return chunk  # "(calculated)", "(by formula)": method words name no method
     return chunk[: m.start()]
+
+
+@cache
+def _named_method() -> re.Pattern[str]:
+    """One of the methods of ``measure_methods.json`` (not a method word)."""
+    forms = sorted(set(measure_method_rules().methods), key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
 def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:
