@@ -253,15 +253,9 @@ class DrugNamesComponent:
         for j in range(i + 1, min(len(starts), i + self.MAX_WORDS) + 1):
             written = text[starts[i] : ends[j - 1]]
             k = self.key(written)
-            last = doc[j - 1].text
-            ends_on_punct = (  # "digoxin," is "digoxin"; "insulin human [rDNA origin]" is whole
-                j - 1 > i
-                and doc[j - 1].is_punct
-                and not (last in ")]" and _OPENING[last] in written)
-            )
             if (
                 k in self.names
-                and not ends_on_punct
+                and not _ends_on_punct(doc, i, j, written)
                 and self._as_written(k, written, bool(doc[i].is_sent_start))
             ):
                 found = j
@@ -272,6 +266,15 @@ class DrugNamesComponent:
 
 
 _OPENING = {")": "(", "]": "["}
+
+
+def _ends_on_punct(doc: Doc, i: int, j: int, written: str) -> bool:
+    """Whether the run ``doc[i:j]`` ends on punctuation the key would strip: "digoxin," is
+    "digoxin"; a bracket it opened is part of it ("insulin human [rDNA origin]")."""
+    last = doc[j - 1]
+    return (
+        j - 1 > i and last.is_punct and not (last.text in ")]" and _OPENING[last.text] in written)
+    )
 
 
 def _within(inner: Span, outer: Span) -> bool:

@@ -139,13 +139,18 @@ _LETTER_RE = re.compile(r"[A-Za-z]")
 _BRACKET_AT_END_RE = re.compile(r"\(([^()]{1,60})\)\s*$")
 
 
+def _whole_words(forms: set[str]) -> str:
+    """One of ``forms`` as whole words, longest first, any run of spaces between words."""
+    ordered = sorted(forms, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, f.split())) for f in ordered)
+    return rf"(?<![\w-])(?:{alternatives})(?![\w-])"
+
+
 @cache
 def _method_pattern() -> re.Pattern[str]:
     """A bracket's content made only of methods and method words (``measure_methods.json``)."""
     rules = measure_method_rules()
-    forms = sorted({*rules.methods, *rules.method_words}, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
-    word = rf"(?<![\w-])(?:{alternatives})(?![\w-])"
+    word = _whole_words({*rules.methods, *rules.method_words})
     return re.compile(rf"\s*{word}(?:\s*(?:[,/]\s*)?{word})*\s*", re.IGNORECASE)
 
 
@@ -169,9 +174,7 @@ def _without_method(chunk: str) -> str:
 @cache
 def _named_method() -> re.Pattern[str]:
     """One of the methods of ``measure_methods.json`` (not a method word)."""
-    forms = sorted(set(measure_method_rules().methods), key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    return re.compile(_whole_words(set(measure_method_rules().methods)), re.IGNORECASE)
 
 
 def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:
