@@ -620,13 +620,21 @@ class DrugHead(_Strict):
     ("study drug": "drug" alone is mostly "drug abuse")."""
 
 
+class AntibodyTargets(_Doc):
+    """Clotting factors whose "inhibitors" are the patient's antibodies, not drugs."""
+
+    heads: list[str] = Field(min_length=1)
+    targets: list[str] = Field(min_length=1)
+
+
 class DrugClassRules(_Doc):
     """``drug_classes.json``: head nouns, class names and modifier stops of drug classes
-    (:mod:`nlp.concepts.drug_classes`)."""
+    (:mod:`nlp.concepts.drug_classes`), and the antibodies a head can name."""
 
     heads: list[DrugHead] = Field(min_length=1)
     names: list[str] = Field(min_length=1)
     not_modifiers: list[str]
+    antibody_targets: AntibodyTargets
 
     @model_validator(mode="after")
     def _unique(self) -> DrugClassRules:

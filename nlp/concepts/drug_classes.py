@@ -14,6 +14,11 @@ model nor DrugBank's drug names reliably find them. Two sources:
   criteria write them), class names and abbreviations missing from its variants ("TCA",
   "PPI", "corticosteroids"), and the words that end a run of modifiers ("taking", "prior").
 
+An "inhibitor" head next to a clotting factor ("factor VIII inhibitors", "inhibitor to FIX",
+"haemophilia A with inhibitors") names the patient's antibodies against that factor: it is
+found as a ``condition``, not a class (``antibody_targets`` in the rules; "factor Xa
+inhibitors" are anticoagulants and stay a class).
+
 A class found is widened to the left over its modifiers: the written words before it in its
 sentence (a word is the tokens between spaces: "anti-rheumatic", "GLP-1") that hold a letter,
 end in neither a stop word nor punctuation, and are not one of ``not_modifiers``, at most
@@ -29,7 +34,9 @@ Antidepressive Agents), and a wrong code is worse than none.
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -38,6 +45,15 @@ from nlp.rulefiles import drug_class_rules
 
 MAX_NAME_WORDS = 6
 MAX_MODIFIERS = 4
+
+
+class Found(NamedTuple):
+    """A token span the finder found: a drug class (``drug``), or antibodies that an
+    "inhibitor" head names (``condition``: "factor VIII inhibitors")."""
+
+    start: int
+    end: int
+    label: str
 
 
 class DrugClassFinder:
@@ -51,9 +67,14 @@ class DrugClassFinder:
         self.first_words = frozenset(k.split(" ", 1)[0] for k in self.names)
         self.heads = {h.word: h.alone for h in rules.heads}
         self.not_modifiers = frozenset(w.lower() for w in rules.not_modifiers)
+        antibodies = rules.antibody_targets
+        self.antibody_heads = frozenset(antibodies.heads)
+        targets = "|".join(_as_cased(t) for t in sorted(antibodies.targets, key=len, reverse=True))
+        self.target_before = re.compile(rf"(?<![\w-])(?:{targets})(\s+with(?:out)?)?\s*$")
+        self.target_after = re.compile(rf"\s+(?i:to|against|of|for)\s+(?:{targets})(?![\w-])")
 
-    def find(self, doc: Doc) -> list[tuple[int, int]]:
-        out: list[tuple[int, int]] = []
+    def find(self, doc: Doc) -> list[Found]:
+        out: list[Found] = []
         lowers = [t.lower_ for t in doc]
         i, n = 0, len(doc)
         while i < n:
@@ -74,9 +95,15 @@ class DrugClassFinder:
                 continue
             if end < n and lowers[end] in self.heads:  # "SSRI medications"
                 end += 1
-            start = self._modifiers_start(doc, i, out[-1][1] if out else 0)
+            if lowers[end - 1] in self.antibody_heads:
+                antibodies = self._antibodies(doc[end - 1])
+                if antibodies is not None:
+                    out.append(antibodies)
+                    i = antibodies.end
+                    continue
+            start = self._modifiers_start(doc, i, out[-1].end if out else 0)
             if alone or start < i:
-                out.append((start, end))
+                out.append(Found(start, end, "drug"))
             i = end
         return out
 
@@ -97,6 +124,21 @@ class DrugClassFinder:
             if self._known(k) and _as_written(k, written):
                 return j
         return None
+
+    def _antibodies(self, head: Token) -> Found | None:
+        """The span of antibodies against a clotting factor that an "inhibitor" head names,
+        with the factor: "factor VIII inhibitors", "inhibitor to FIX" (``antibody_targets``
+        in the rules); None where the head names a drug class."""
+        doc, head_end = head.doc, head.idx + len(head.text)
+        before = self.target_before.search(doc.text, 0, head.idx)
+        if before is not None:  # "haemophilia A with(out) inhibitors": the head alone
+            start = head.idx if before.group(1) else before.start()
+            span = doc.char_span(start, head_end, alignment_mode="expand")
+        elif (after := self.target_after.match(doc.text, head_end)) is not None:
+            span = doc.char_span(head.idx, after.end(), alignment_mode="expand")
+        else:
+            return None
+        return None if span is None else Found(span.start, span.end, "condition")
 
     def _known(self, k: str) -> bool:
         return k in self.names or k + "s" in self.names or singular(k) in self.names
@@ -133,6 +175,12 @@ def _is_stop(tok: Token) -> bool:
     if tok.is_punct:
         return True
     return tok.is_stop and not (tok.text[:1].isupper() and not tok.is_sent_start)
+
+
+def _as_cased(target: str) -> str:
+    """A target as a pattern: one in capitals as written, any other in any case."""
+    pattern = re.escape(target).replace("\\ ", r"\s+")
+    return pattern if target.isupper() else f"(?i:{pattern})"
 
 
 def _as_written(k: str, written: str) -> bool:

@@ -13,6 +13,9 @@ vaccines") is laid over them:
   before the class hold a stop word ("Use of tobacco products" stays an observation);
 * an entity that crosses it or goes on after it keeps its span and label ("drug abuse",
   "opioid use disorder", "contrast agent allergy").
+
+Antibodies an "inhibitor" head names ("factor VIII inhibitors", a ``condition``) replace the
+entities inside them and are laid down where nothing crosses them.
 """
 
 from spacy.language import Language
@@ -34,9 +37,14 @@ class DrugClassesComponent:
         if not found:
             return doc
         ents = list(doc.ents)
-        for start, end in found:
+        for start, end, label in found:
             hit = [e for e in ents if e.start < end and start < e.end]
             inside = [e for e in hit if start <= e.start and e.end <= end]
+            if label != "drug":  # antibodies the model may have read as a drug or a test
+                ents = [e for e in ents if e not in inside]
+                if len(inside) == len(hit):
+                    ents.append(Span(doc, start, end, label=label))
+                continue
             if len(inside) == len(hit):
                 drugs = sum(e.label_ == "drug" for e in inside)
                 if drugs < 2 and not any(e.label_ in KEEPS_ITS_SPAN for e in inside):
