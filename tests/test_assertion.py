@@ -115,6 +115,30 @@ def test_not_restricted_to_introduces_a_list_not_a_negation() -> None:
     assert assertion_of(text, "tonsillectomy") == "present"  # LCT NCT03865316
 
 
+def test_not_confined_to_negates_what_it_is_confined_to() -> None:
+    text = "Stage IA (not confined to polyp), grade 3, pN0, with or without LVI"  # NCT06388018
+    assert assertion_of(text, "polyp") == "negated"
+
+
+def test_refrain_from_negates_what_is_to_be_avoided() -> None:
+    text = "Women must refrain from donating eggs during this same period."  # NCT05482516
+    assert assertion_of(text, "eggs") == "negated"
+
+
+def test_unable_to_refrain_from_is_a_double_negative() -> None:
+    text = "Inability to refrain from NSAID use for 5 days prior to and after the procedure"
+    assert assertion_of(text, "NSAID") == "present"  # Chia
+
+
+def test_not_allowed_negates_what_comes_before_it_only() -> None:
+    text = (  # NCT06096870
+        "Hemoglobin (Hgb) >= 10 g/dL (packed red blood cell (pRBC) transfusions are not "
+        "allowed to achieve acceptable Hgb)"
+    )
+    assert assertion_of(text, "pRBC") == "negated"
+    assert [m.assertion for m in mentions_from_doc(one(text)) if m.text == "Hgb"][-1] == "present"
+
+
 def test_a_decline_in_something_is_a_decrease_not_a_refusal() -> None:
     text = "decline in immune function such as pneumonia or systemic infection"  # LCT
     assert assertion_of(text, "pneumonia") == "present"
