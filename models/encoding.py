@@ -113,7 +113,8 @@ class Code(Model):
     """A concept in a standard vocabulary, as FHIR writes a Coding.
 
     ``system`` is the vocabulary's canonical URI (``http://loinc.org``,
-    ``http://hl7.org/fhir/sid/icd-10-cm``, ``http://www.drugbank.ca``, ``http://human-phenotype-ontology.org``,
+    ``http://hl7.org/fhir/sid/icd-10-cm``, ``http://www.drugbank.ca``,
+    ``http://human-phenotype-ontology.org``, ``http://www.whocc.no/atc``,
     ``http://id.nlm.nih.gov/mesh``); ``code`` its identifier there; ``display`` its name there.
     A code is given only when the text means that concept: a wrong code is worse than none.
     """

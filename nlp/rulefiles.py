@@ -422,11 +422,12 @@ def heading_rules() -> HeadingRules:
     return _validate(HeadingRules, _read_json("headings.json"), "nlp/rules/headings.json")
 
 
-# --- concept codes: measure_codes.json, condition_codes.json, biomarker_genes.json ---------
+# --- concept codes: measure_codes, condition_codes, drug_class_codes, biomarker_genes.json -
 
 LOINC_RE = re.compile(r"^[1-9][0-9]{0,5}-[0-9]$")
 ICD10CM_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 HPO_RE = re.compile(r"^HP:[0-9]{7}$")
+ATC_RE = re.compile(r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")
 
 
 def loinc_check_digit(number: str) -> int:
@@ -580,6 +581,29 @@ def measure_code_rules() -> tuple[MeasureCodeRow, ...]:
     return rows
 
 
+class DrugClassCodeRow(_Strict):
+    """Names of one drug class and its WHO ATC group (a class has no DrugBank id)."""
+
+    aliases: list[str] = Field(min_length=1)
+    atc: str
+    atc_name: str = Field(min_length=1, description="the group's name as WHO's ATC index writes it")
+
+    @model_validator(mode="after")
+    def _atc_code(self) -> DrugClassCodeRow:
+        if not ATC_RE.match(self.atc):
+            raise ValueError(f"{self.aliases[0]}: {self.atc!r} is not an ATC code")
+        return self
+
+
+@cache
+def drug_class_code_rules() -> tuple[DrugClassCodeRow, ...]:
+    """``drug_class_codes.json``: hand-curated drug-class names and their ATC groups."""
+    name = "drug_class_codes.json"
+    rows = _rows(DrugClassCodeRow, name)
+    _unique([a.lower() for r in rows for a in r.aliases], "alias", name)
+    return rows
+
+
 @cache
 def condition_code_rules() -> tuple[ConditionCodeRow, ...]:
     """``condition_codes.json``: hand-curated condition names and their ICD-10-CM/HPO codes."""
@@ -678,6 +702,7 @@ _SCHEMAS: dict[str, Any] = {
     "biomarker_genes.json": list[BiomarkerRow],
     "concept_stoplist.json": ConceptStoplist,
     "condition_codes.json": list[ConditionCodeRow],
+    "drug_class_codes.json": list[DrugClassCodeRow],
     "drug_classes.json": DrugClassRules,
     "measure_codes.json": list[MeasureCodeRow],
     "measure_methods.json": MeasureMethodRules,

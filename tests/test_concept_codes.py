@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nlp.concepts import code_measure, code_mention
-from nlp.concepts.codes import DRUGBANK, HPO, ICD10CM, LOINC
+from nlp.concepts.codes import ATC, DRUGBANK, HPO, ICD10CM, LOINC
+from nlp.pipeline import annotate
 
 
 def _codes(codes) -> list[tuple[str, str]]:
@@ -83,6 +84,31 @@ def test_no_mesh_class_is_given_for_a_drug() -> None:
 def test_a_generic_word_is_not_coded_as_one_specific_drug() -> None:
     assert code_mention("alcohol", "drug") == []  # Benzyl Alcohol in the package
     assert code_mention("corticosteroids", "drug") == []
+
+
+def test_a_drug_class_gets_its_atc_group() -> None:
+    (code,) = code_mention("tricyclic antidepressants", "drug")
+    assert (code.system, code.code, code.display) == (
+        ATC,
+        "N06AA",
+        "Non-selective monoamine reuptake inhibitors",
+    )
+
+
+def test_a_class_word_kept_from_one_drugbank_drug_still_gets_its_group() -> None:
+    assert _codes(code_mention("insulin", "drug")) == [(ATC, "A10A")]  # no one insulin
+
+
+def test_a_class_that_atc_splits_by_route_is_coded_only_with_the_route() -> None:
+    assert _codes(code_mention("systemic corticosteroids", "drug")) == [(ATC, "H02")]
+    assert code_mention("topical corticosteroids", "drug") == []
+
+
+def test_a_mention_of_a_class_in_a_criterion_carries_its_atc_group() -> None:
+    (doc,) = annotate(["Concomitant use of strong CYP3A4 inhibitors or proton pump inhibitors"])
+    coded = {m.text: _codes(m.codes) for m in doc._.mentions}
+    assert coded["proton pump inhibitors"] == [(ATC, "A02BC")]
+    assert coded["strong CYP3A4 inhibitors"] == []  # a pharmacokinetic class: no ATC group
 
 
 def test_a_condition_gets_its_icd10cm_category() -> None:

@@ -3,7 +3,8 @@
 ``tests/fixtures/codes/criteria.tsv`` holds short criteria written for this test (labs and
 vitals, drugs, conditions), the words of the concept, its category and the code it must get;
 the expected codes were looked up in the vocabularies (LOINC pages and HL7 value sets, the
-DrugBank ids of drug-named-entity-recognition's dictionary, ICD-10-CM's tabular list, HPO),
+DrugBank ids of drug-named-entity-recognition's dictionary, WHO's ATC index for drug classes,
+ICD-10-CM's tabular list, HPO),
 not copied from the coder. At least 90 % must be coded right; the misses are printed.
 """
 

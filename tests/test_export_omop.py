@@ -262,6 +262,47 @@ def test_an_inclusion_needs_the_coded_drug_in_its_window_found_by_name() -> None
     assert run(rendered.text, cdm) == {1}
 
 
+def test_a_drug_class_is_matched_by_its_atc_group_and_the_drugs_under_it() -> None:
+    """ "Treatment with proton pump inhibitors within 14 days": the ATC group is an OMOP
+    classification concept; the drugs a person took are its descendants."""
+    criterion = Criterion(
+        id="exc.1",
+        text="Treatment with proton pump inhibitors within 14 days",
+        mentions=[
+            Mention(
+                text="proton pump inhibitors",
+                category="drug",
+                span=(15, 37),
+                codes=[
+                    Code(
+                        system="http://www.whocc.no/atc",
+                        code="A02BC",
+                        display="Proton pump inhibitors",
+                    )
+                ],
+            )
+        ],
+        time_windows=[
+            TimeWindow(comparator="<=", value=14, unit="d", relation="before", span=(38, 52))
+        ],
+    )
+    rendered = EXPORTERS["omop-sql"].render([_protocol(criterion, "exclusion")], index_date=INDEX)  # type: ignore[attr-defined]
+    assert "(vocabulary_id = 'ATC' AND concept_code = 'A02BC')" in rendered.text
+    cdm = Cdm()
+    group = cdm.concept("ATC", "A02BC", "Proton pump inhibitors", "Drug", "C")
+    omeprazole = cdm.concept("RxNorm", "7646", "omeprazole", "Drug")
+    capsule = cdm.concept(
+        "RxNorm", "402014", "omeprazole 20 MG Delayed Release Oral Capsule", "Drug"
+    )
+    cdm.ancestor(group, omeprazole)
+    cdm.ancestor(group, capsule)
+    for pid, when in ((1, days_before(3)), (2, days_before(60)), (3, None)):
+        cdm.person(pid, dt.date(1970, 1, 1), FEMALE, OBSERVED)
+        if when:
+            cdm.drug(pid, capsule, when)
+    assert run(rendered.text, cdm) == {2, 3}  # person 1 took one 3 days ago: excluded
+
+
 def test_a_negative_test_result_is_matched_on_the_value_concept() -> None:
     criterion = Criterion(
         id="inc.1",

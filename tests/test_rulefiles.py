@@ -90,3 +90,9 @@ def test_a_measure_method_file_without_methods_is_refused(tmp_path):
     path = _broken_copy(tmp_path, "measure_methods.json", lambda d: d.update(methods=[]))
     with pytest.raises(RuleFileError, match=r"measure_methods\.json: methods"):
         validate_rule_file(path)
+
+
+def test_a_drug_class_code_that_is_no_atc_code_is_refused(tmp_path):
+    path = _broken_copy(tmp_path, "drug_class_codes.json", lambda d: d[0].update(atc="N6A"))
+    with pytest.raises(RuleFileError, match=r"drug_class_codes\.json: 0.*not an ATC code"):
+        validate_rule_file(path)

@@ -1,4 +1,5 @@
-"""Codes for concepts: LOINC for measures, DrugBank for drugs, ICD-10-CM and HPO for conditions.
+"""Codes for concepts: LOINC for measures, DrugBank for drugs (WHO ATC for drug classes),
+ICD-10-CM and HPO for conditions.
 
 Offline, deterministic and exact: a name is coded only when, once normalised
 (:func:`nlp.concepts.normalize.key`), it *is* a name of the concept in a vocabulary or in the
@@ -8,7 +9,10 @@ than none, so an unknown name gets ``[]``.
 - :func:`code_measure` ("platelet count", "ANC", "CrCl", "haemoglobin") → LOINC, from the
   measure lexicon ``nlp/rules/measure_codes.json``; abbreviations are matched as written
   ("ALT", "Hb"), other names case-insensitively.
-- :func:`code_mention` (text, category): ``drug`` → DrugBank; ``condition`` → ICD-10-CM and HPO;
+- :func:`code_mention` (text, category): ``drug`` → DrugBank, or for a class ("SSRIs",
+  "statins", "systemic corticosteroids") its ATC group from ``nlp/rules/drug_class_codes.json``
+  (hand-curated: each name means the whole group; "antibiotics" and "corticosteroids" alone
+  are not coded, as ATC splits them by route); ``condition`` → ICD-10-CM and HPO;
   ``measurement`` / ``test`` → LOINC through the measure lexicon.
 
 Call :func:`load_vocabularies` when the pipeline is built: it reads the compiled indexes
@@ -18,7 +22,7 @@ dictionary probes behind an LRU cache.
 System URIs are FHIR's: LOINC and ICD-10-CM as in the FHIR terminology list; HPO as
 registered in HL7 Terminology (THO, CodeSystem ``HPO``: ``http://human-phenotype-ontology.org``);
 DrugBank has no THO entry, so its web home ``http://www.drugbank.ca`` is used, as the schema's
-``models.Code`` documents.
+``models.Code`` documents; ATC is THO's ``http://www.whocc.no/atc``.
 
 >>> [c.code for c in code_measure("Platelet count")]
 ['777-3']
@@ -32,12 +36,13 @@ from functools import cache, lru_cache
 from models import Code
 from nlp.concepts import vocab
 from nlp.concepts.normalize import key, singular
-from nlp.rulefiles import condition_code_rules, measure_code_rules
+from nlp.rulefiles import condition_code_rules, drug_class_code_rules, measure_code_rules
 
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 DRUGBANK = "http://www.drugbank.ca"
 HPO = "http://human-phenotype-ontology.org"
+ATC = "http://www.whocc.no/atc"
 
 _Coding = tuple[str, str, str | None]
 
@@ -258,7 +263,19 @@ def _condition(k: str) -> tuple[_Coding, ...]:
     return tuple(out)
 
 
+@cache
+def _drug_class_table() -> dict[str, _Coding]:
+    return {
+        key(a): (ATC, row.atc, row.atc_name) for row in drug_class_code_rules() for a in row.aliases
+    }
+
+
 def _drug(k: str) -> tuple[_Coding, ...]:
+    """A drug's DrugBank id, or a class's ATC group; the stop list keeps class words ("insulin",
+    "opioids") from the one DrugBank drug of that name, not from their curated group."""
+    group = _drug_class_table().get(k)
+    if group:
+        return (group,)
     if k in _stop("drug"):
         return ()
     found = vocab.drug_index().get(k)
@@ -292,6 +309,8 @@ def code_mention(text: str, category: str) -> list[Code]:
     ['E11']
     >>> [c.code for c in code_mention("pembrolizumab", "drug")]
     ['DB09037']
+    >>> [c.code for c in code_mention("SSRIs", "drug")]
+    ['N06AB']
     """
     return [
         Code.model_construct(system=s, code=c, display=d)
@@ -304,6 +323,7 @@ def load_vocabularies() -> None:
     _measure_tables()
     _quantity_tables()
     _condition_table()
+    _drug_class_table()
     vocab.drug_index()
     vocab.icd_index()
     vocab.hpo_index()

@@ -25,11 +25,12 @@ end in neither a stop word nor punctuation, and are not one of ``not_modifiers``
 :data:`MAX_MODIFIERS` of them. A name of four letters or fewer (before a plural "s") counts
 only in capitals ("TCA", "PPIs").
 
-A class mention carries no code yet (``eligo_codes`` codes drugs by DrugBank id, which a class
-has none of); the index keeps each name's MeSH heading and id, but those ids are not given as
-codes: the package swaps some of them (its "Antidepressive Agents" carries D008996, the MeSH id
-of Monoamine Oxidase Inhibitors, and its MAO inhibitors carry D000928, the id of
-Antidepressive Agents), and a wrong code is worse than none.
+A class mention is coded by ``eligo_codes`` with its WHO ATC group where
+``nlp/rules/drug_class_codes.json`` lists its name (hand-curated, each code checked against
+WHO's index: "SSRIs" N06AB, "statins" C10AA). The index here keeps each name's MeSH heading and
+id, but those ids are not given as codes: the package swaps some of them (its "Antidepressive
+Agents" carries D008996, the MeSH id of Monoamine Oxidase Inhibitors, and its MAO inhibitors
+carry D000928, the id of Antidepressive Agents), and a wrong code is worse than none.
 """
 
 from __future__ import annotations

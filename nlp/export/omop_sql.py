@@ -51,6 +51,7 @@ VOCABULARIES = {
     "http://hl7.org/fhir/sid/icd-10-cm": "ICD10CM",
     "http://snomed.info/sct": "SNOMED",
     "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
+    "http://www.whocc.no/atc": "ATC",  # a class: its drugs are its descendants
 }
 """FHIR code systems → OMOP ``vocabulary_id``; codes of other systems are not matched."""
 

@@ -44,6 +44,7 @@ VOCABULARIES = {
     "http://loinc.org": "LOINC",
     "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
     "http://www.drugbank.ca": "DrugBank",
+    "http://www.whocc.no/atc": "ATC",
     "http://human-phenotype-ontology.org": "HPO",
     "http://id.nlm.nih.gov/mesh": "MeSH",
     "http://snomed.info/sct": "SNOMED CT",
