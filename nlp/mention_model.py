@@ -22,6 +22,7 @@ from typing import cast
 
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc
 
 MODEL_NAME = "mentions_model"
 LABELS = ("CONDITION", "DRUG", "PROCEDURE", "MEASUREMENT", "OBSERVATION", "DEVICE")
@@ -49,24 +50,48 @@ def predict_mentions(texts: list[str], batch_size: int = 256) -> list[list[tuple
     """For each text, its mentions as ``(start_char, end_char, label)``, in text order.
 
     A markdown escape's backslash at either end of a mention is left out of it (registry
-    text writes ``count \\< 3,000``; the corpora the model learnt from have none).
+    text writes ``count \\< 3,000``; the corpora the model learnt from have none), and so
+    are the edge tokens of ``nlp/rules/mention_edges.json`` ("Body Mass Index (" of "Body Mass
+    Index (BMI)" is "Body Mass Index").
     """
     out = []
     for text, doc in zip(texts, _annotated(texts, batch_size), strict=True):
         found = []
         for ent in doc.ents:
-            start, end = ent.start_char, ent.end_char
-            while start < end and text[start] in _EDGE:
-                start += 1
-            while end > start and text[end - 1] in _EDGE:
-                end -= 1
-            if start < end:
-                found.append((start, end, ent.label_))
+            chars = _trimmed(doc, text, ent.start, ent.end)
+            if chars is not None:
+                found.append((*chars, ent.label_))
         out.append(found)
     return out
 
 
+def _trimmed(doc: Doc, text: str, first: int, last: int) -> tuple[int, int] | None:
+    """The characters of tokens ``first:last`` of ``doc`` (of ``text``) without their edge
+    tokens and edge escapes (:func:`predict_mentions`), or None when nothing is left."""
+    not_first, not_last = _edges()
+    while first < last and doc[first].text in not_first:
+        first += 1
+    while last > first and doc[last - 1].text in not_last:
+        last -= 1
+    if first == last:
+        return None
+    start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return (start, end) if start < end else None
+
+
 _EDGE = frozenset("\\ \t\r\n")
+
+
+@lru_cache(maxsize=1)
+def _edges() -> tuple[frozenset[str], frozenset[str]]:
+    from nlp.rulefiles import mention_edges
+
+    rules = mention_edges()
+    return frozenset(rules.not_first), frozenset(rules.not_last)
 
 
 def _annotated(texts: list[str], batch_size: int) -> list:

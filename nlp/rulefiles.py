@@ -362,6 +362,23 @@ def measure_rules() -> tuple[MeasureRow, ...]:
     )
 
 
+# --- mention_edges.json ----------------------------------------------------------------------
+
+
+class MentionEdges(_Doc):
+    not_last: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    not_first: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
+@cache
+def mention_edges() -> MentionEdges:
+    """``mention_edges.json``: tokens a model mention never begins or ends with."""
+    rules: MentionEdges = _validate(
+        MentionEdges, _read_json("mention_edges.json"), "nlp/rules/mention_edges.json"
+    )
+    return rules
+
+
 # --- measure_methods.json --------------------------------------------------------------------
 
 
@@ -706,6 +723,7 @@ _SCHEMAS: dict[str, Any] = {
     "drug_classes.json": DrugClassRules,
     "measure_codes.json": list[MeasureCodeRow],
     "measure_methods.json": MeasureMethodRules,
+    "mention_edges.json": MentionEdges,
     "comparators.json": ComparatorRules,
     "context_rules.json": ContextRuleFile,
     "headings.json": HeadingRules,

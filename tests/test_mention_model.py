@@ -110,6 +110,17 @@ def test_spans_are_inside_their_text_in_order_and_trimmed():
     assert predict_mentions([]) == []
 
 
+def test_a_mention_does_not_end_on_the_bracket_of_its_abbreviation():
+    # NCT04787042; the model's own span is "Eastern Cooperative Oncology Group ("
+    found = spans("Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1")
+    assert ("Eastern Cooperative Oncology Group", "MEASUREMENT") in found
+
+
+def test_a_mention_cut_to_nothing_by_its_edges_is_dropped():
+    doc = load_mention_model().make_doc("of the")
+    assert mention_model._trimmed(doc, "of the", 0, 2) is None
+
+
 def test_the_tokenizer_splits_comparators_and_brackets_glued_to_words():
     nlp = load_mention_model()
     tokens = [t.text for t in nlp.make_doc("BMI>30 kg/m2, HbA1c≥7.5%, HER2(+) or (ECOG)0-1")]
