@@ -71,8 +71,12 @@ def _trimmed(doc: Doc, text: str, first: int, last: int) -> tuple[int, int] | No
     not_first, not_last = _edges()
     while first < last and doc[first].text in not_first:
         first += 1
-    while last > first and doc[last - 1].text in not_last:
-        last -= 1
+    while (
+        last > first
+        and doc[last - 1].text in not_last
+        and (last - 1 == first or doc[last - 2].whitespace_)
+    ):
+        last -= 1  # a word of its own: "interval of", not the "on" of "add-on"
     if first == last:
         return None
     start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)

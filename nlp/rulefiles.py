@@ -366,6 +366,8 @@ def measure_rules() -> tuple[MeasureRow, ...]:
 
 
 class MentionEdges(_Doc):
+    """Tokens, as written, that a model mention never ends or begins with."""
+
     not_last: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     not_first: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
 
@@ -444,7 +446,8 @@ def heading_rules() -> HeadingRules:
 LOINC_RE = re.compile(r"^[1-9][0-9]{0,5}-[0-9]$")
 ICD10CM_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 HPO_RE = re.compile(r"^HP:[0-9]{7}$")
-ATC_RE = re.compile(r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")
+ATC_RE = re.compile(r"^[ABCDGHJLMNPRSV]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")
+"""A WHO ATC code of any level; the first letter is one of the 14 anatomical main groups."""
 
 
 def loinc_check_digit(number: str) -> int:
@@ -615,9 +618,11 @@ class DrugClassCodeRow(_Strict):
 @cache
 def drug_class_code_rules() -> tuple[DrugClassCodeRow, ...]:
     """``drug_class_codes.json``: hand-curated drug-class names and their ATC groups."""
+    from nlp.concepts.normalize import key
+
     name = "drug_class_codes.json"
     rows = _rows(DrugClassCodeRow, name)
-    _unique([a.lower() for r in rows for a in r.aliases], "alias", name)
+    _unique([key(a) for r in rows for a in r.aliases], "alias (once normalised)", name)
     return rows
 
 

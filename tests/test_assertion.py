@@ -115,28 +115,44 @@ def test_not_restricted_to_introduces_a_list_not_a_negation() -> None:
     assert assertion_of(text, "tonsillectomy") == "present"  # LCT NCT03865316
 
 
-def test_not_confined_to_negates_what_it_is_confined_to() -> None:
-    text = "Stage IA (not confined to polyp), grade 3, pN0, with or without LVI"  # NCT06388018
-    assert assertion_of(text, "polyp") == "negated"
-
-
 def test_refrain_from_negates_what_is_to_be_avoided() -> None:
     text = "Women must refrain from donating eggs during this same period."  # NCT05482516
     assert assertion_of(text, "eggs") == "negated"
 
 
+def test_refrain_from_reaches_past_a_few_words() -> None:
+    text = "Agree to abstain from the consumption of grapefruit juice"  # written for the test
+    assert assertion_of(text, "grapefruit juice") == "negated"
+
+
 def test_unable_to_refrain_from_is_a_double_negative() -> None:
-    text = "Inability to refrain from NSAID use for 5 days prior to and after the procedure"
-    assert assertion_of(text, "NSAID") == "present"  # Chia
+    text = "Inability to refrain from NSAID use for 5 days prior to and 6 weeks after injection"
+    assert assertion_of(text, "NSAID") == "present"  # Chia NCT02984228
 
 
-def test_not_allowed_negates_what_comes_before_it_only() -> None:
-    text = (  # NCT06096870
-        "Hemoglobin (Hgb) >= 10 g/dL (packed red blood cell (pRBC) transfusions are not "
-        "allowed to achieve acceptable Hgb)"
-    )
-    assert assertion_of(text, "pRBC") == "negated"
-    assert [m.assertion for m in mentions_from_doc(one(text)) if m.text == "Hgb"][-1] == "present"
+def test_not_agreeing_to_refrain_from_is_a_double_negative() -> None:
+    assert assertion_of("Does not agree to refrain from alcohol", "alcohol") == "present"
+
+
+def test_but_not_confined_to_introduces_a_list_not_a_negation() -> None:
+    text = "Other malignancies, including, but not confined to, breast cancer"  # written for it
+    assert assertion_of(text, "breast cancer") == "present"
+
+
+def test_not_permitted_at_the_end_negates_what_comes_before_it() -> None:
+    text = "Prior neratinib treatment is not permitted."  # NCT03377387
+    assert assertion_of(text, "neratinib") == "negated"
+
+
+def test_not_allowed_to_negates_what_follows_not_who_is_prohibited() -> None:
+    text = "Patients with a pacemaker are not allowed to undergo MRI"  # written for the test
+    assert assertion_of(text, "MRI") == "negated"
+    assert assertion_of(text, "pacemaker") == "present"
+
+
+def test_the_prohibition_does_not_reach_across_a_semicolon() -> None:
+    text = "Prior radiotherapy is allowed; prior chemotherapy is not allowed"  # written for it
+    assert assertion_of(text, "radiotherapy") == "historical"
 
 
 def test_a_decline_in_something_is_a_decrease_not_a_refusal() -> None:

@@ -111,6 +111,12 @@ def test_a_mention_of_a_class_in_a_criterion_carries_its_atc_group() -> None:
     assert coded["strong CYP3A4 inhibitors"] == []  # a pharmacokinetic class: no ATC group
 
 
+def test_a_measure_written_before_its_bracketed_abbreviation_is_coded() -> None:
+    (doc,) = annotate(["Body Mass Index (BMI) between 18 and 35 kg/m2"])  # the model stops at "("
+    coded = {m.text: _codes(m.codes) for m in doc._.mentions}
+    assert coded["Body Mass Index"] == [(LOINC, "39156-5")]
+
+
 def test_a_condition_gets_its_icd10cm_category() -> None:
     assert _codes(code_mention("type 2 diabetes mellitus", "condition")) == [(ICD10CM, "E11")]
 

@@ -137,5 +137,14 @@ def test_haemophilia_with_inhibitors_keeps_the_disease_and_the_antibodies():
     assert mentions("Severe haemophilia A with inhibitors")[-1] == ("inhibitors", "condition")
 
 
+def test_haemophilia_with_or_without_inhibitors_is_no_drug_class():
+    assert mentions("Hemophilia B with or without inhibitors")[-1] == ("inhibitors", "condition")
+
+
+def test_the_words_before_antibodies_stay_with_them():
+    found = mentions("Severe hemophilia A with high-titer inhibitors (>5 BU)")
+    assert ("high-titer inhibitors", "condition") in found
+
+
 def test_inhibitors_of_an_activated_factor_stay_a_drug_class():
     assert found("Use of factor Xa inhibitors within 3 days") == ["factor Xa inhibitors"]

@@ -116,6 +116,16 @@ def test_a_mention_does_not_end_on_the_bracket_of_its_abbreviation():
     assert ("Eastern Cooperative Oncology Group", "MEASUREMENT") in found
 
 
+def test_a_function_word_at_the_end_of_a_mention_is_cut_off():
+    doc = load_mention_model().make_doc("QTc interval of more than 470 ms")
+    assert mention_model._trimmed(doc, doc.text, 0, 3) == (0, 12)  # "QTc interval"
+
+
+def test_a_word_glued_to_the_one_before_it_is_no_edge():
+    doc = load_mention_model().make_doc("Metformin as add-on therapy")
+    assert mention_model._trimmed(doc, doc.text, 2, 5) == (13, 19)  # "add-on", not "add-"
+
+
 def test_a_mention_cut_to_nothing_by_its_edges_is_dropped():
     doc = load_mention_model().make_doc("of the")
     assert mention_model._trimmed(doc, "of the", 0, 2) is None

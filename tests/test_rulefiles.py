@@ -96,3 +96,23 @@ def test_a_drug_class_code_that_is_no_atc_code_is_refused(tmp_path):
     path = _broken_copy(tmp_path, "drug_class_codes.json", lambda d: d[0].update(atc="N6A"))
     with pytest.raises(RuleFileError, match=r"drug_class_codes\.json: 0.*not an ATC code"):
         validate_rule_file(path)
+
+
+def test_an_atc_code_outside_the_anatomical_main_groups_is_refused(tmp_path):
+    path = _broken_copy(tmp_path, "drug_class_codes.json", lambda d: d[0].update(atc="E01"))
+    with pytest.raises(RuleFileError, match=r"not an ATC code"):
+        validate_rule_file(path)
+
+
+def test_mention_edges_without_their_last_tokens_are_refused(tmp_path):
+    path = _broken_copy(tmp_path, "mention_edges.json", lambda d: d.pop("not_last"))
+    with pytest.raises(RuleFileError, match=r"mention_edges\.json: not_last: Field required"):
+        validate_rule_file(path)
+
+
+def test_antibody_targets_need_at_least_one_target(tmp_path):
+    path = _broken_copy(
+        tmp_path, "drug_classes.json", lambda d: d["antibody_targets"].update(targets=[])
+    )
+    with pytest.raises(RuleFileError, match=r"antibody_targets\.targets"):
+        validate_rule_file(path)

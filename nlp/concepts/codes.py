@@ -11,8 +11,11 @@ than none, so an unknown name gets ``[]``.
   ("ALT", "Hb"), other names case-insensitively.
 - :func:`code_mention` (text, category): ``drug`` → DrugBank, or for a class ("SSRIs",
   "statins", "systemic corticosteroids") its ATC group from ``nlp/rules/drug_class_codes.json``
-  (hand-curated: each name means the whole group; "antibiotics" and "corticosteroids" alone
-  are not coded, as ATC splits them by route); ``condition`` → ICD-10-CM and HPO;
+  (hand-curated, each code and name checked against WHO's index). A name is listed only where
+  it and the group mean the same drugs both ways: not "antibiotics" or "corticosteroids" alone
+  (ATC splits them by route), "oral contraceptives" (G03A also holds implants), "opioids"
+  (N02A leaves out methadone for dependence, N07BC), "antipsychotics" (N05A holds lithium) or
+  "vaccine" (mostly a word of "vaccine trial"); ``condition`` → ICD-10-CM and HPO;
   ``measurement`` / ``test`` → LOINC through the measure lexicon.
 
 Call :func:`load_vocabularies` when the pipeline is built: it reads the compiled indexes

@@ -71,7 +71,10 @@ class DrugClassFinder:
         antibodies = rules.antibody_targets
         self.antibody_heads = frozenset(antibodies.heads)
         targets = "|".join(_as_cased(t) for t in sorted(antibodies.targets, key=len, reverse=True))
-        self.target_before = re.compile(rf"(?<![\w-])(?:{targets})(\s+with(?:out)?)?\s*$")
+        self.target_before = re.compile(
+            rf"(?<![\w-])(?:{targets})(?:\s+or\s+[AB])?"
+            r"(?:\s+(?i:with(?:\s+or\s+without|out)?)(?P<words>(?:\s+[\w-]+){0,2}))?\s*$"
+        )
         self.target_after = re.compile(rf"\s+(?i:to|against|of|for)\s+(?:{targets})(?![\w-])")
 
     def find(self, doc: Doc) -> list[Found]:
@@ -132,8 +135,14 @@ class DrugClassFinder:
         in the rules); None where the head names a drug class."""
         doc, head_end = head.doc, head.idx + len(head.text)
         before = self.target_before.search(doc.text, 0, head.idx)
-        if before is not None:  # "haemophilia A with(out) inhibitors": the head alone
-            start = head.idx if before.group(1) else before.start()
+        if before is not None:  # "haemophilia A or B with high-titer inhibitors": no disease
+            words = before.group("words")
+            if words is None:
+                start = before.start()  # "factor VIII inhibitors"
+            elif words.strip():
+                start = before.start("words") + len(words) - len(words.lstrip())
+            else:
+                start = head.idx
             span = doc.char_span(start, head_end, alignment_mode="expand")
         elif (after := self.target_after.match(doc.text, head_end)) is not None:
             span = doc.char_span(head.idx, after.end(), alignment_mode="expand")

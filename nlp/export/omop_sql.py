@@ -5,8 +5,9 @@ The query selects ``person_id`` from ``person``, observed at the index date
 (``observation_period``), within the record's age and sex limits, then one predicate per
 criterion: ``EXISTS`` for an inclusion part, ``NOT`` of it for an exclusion. Concepts are found
 in ``concept`` by ``vocabulary_id`` + ``concept_code`` (ICD10CM with its sub-codes, LOINC,
-SNOMED, RxNorm), expanded through ``concept_relationship`` ('Maps to') and ``concept_ancestor``
-(descendants); a drug known only by a DrugBank code is found by its name, and the query says so.
+SNOMED, RxNorm, ATC for a drug class), expanded through ``concept_relationship`` ('Maps to')
+and ``concept_ancestor`` (descendants); a drug known only by a DrugBank code is found by its
+name, and the query says so.
 A quantity is checked on the person's most recent measurement of the concept on or before the
 index date (within the window when one binds to it), in the measurement's own unit: the limit
 is converted by UCUM (:func:`nlp.units.convert`) into every unit of ``rules/units.json`` it

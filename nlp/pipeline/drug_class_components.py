@@ -41,8 +41,8 @@ class DrugClassesComponent:
             hit = [e for e in ents if e.start < end and start < e.end]
             inside = [e for e in hit if start <= e.start and e.end <= end]
             if label != "drug":  # antibodies the model may have read as a drug or a test
-                ents = [e for e in ents if e not in inside]
                 if len(inside) == len(hit):
+                    ents = [e for e in ents if e not in inside]
                     ents.append(Span(doc, start, end, label=label))
                 continue
             if len(inside) == len(hit):
