@@ -34,6 +34,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from nlp.concepts.normalize import key, singular
+from nlp.pipeline.docs import TokenTable, doc_text, doc_tokens
 from nlp.rulefiles import drug_class_rules
 
 MAX_NAME_WORDS = 6
@@ -54,7 +55,9 @@ class DrugClassFinder:
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
-        lowers = [t.lower_ for t in doc]
+        tokens = doc_tokens(doc)
+        text = doc_text(doc)
+        lowers = tokens.lower
         i, n = 0, len(doc)
         while i < n:
             low = lowers[i]
@@ -65,7 +68,7 @@ class DrugClassFinder:
             ):
                 i += 1  # the common case, decided without the token
                 continue
-            end = self._name_at(doc, i)
+            end = self._name_at(tokens, text, i)
             alone = True
             if end is None and low in self.heads:
                 end, alone = i + 1, self.heads[low]
@@ -80,19 +83,20 @@ class DrugClassFinder:
             i = end
         return out
 
-    def _name_at(self, doc: Doc, i: int) -> int | None:
+    def _name_at(self, tokens: TokenTable, text: str, i: int) -> int | None:
         """The end of the longest class name starting at token ``i``, or None."""
-        tok = doc[i]
-        first = tok.lower_
+        first = tokens.lower[i]
+        is_punct = tokens.is_punct
         if first not in self.first_words:
-            if first.isalpha() or tok.is_punct:
+            if first.isalpha() or is_punct[i]:
                 return None
             if key(first).split(" ", 1)[0] not in self.first_words:  # "β2-", "5-HT3"
                 return None
-        for j in range(min(len(doc), i + MAX_NAME_WORDS), i, -1):
-            if doc[j - 1].is_punct:
+        start = tokens.starts[i]
+        for j in range(min(len(is_punct), i + MAX_NAME_WORDS), i, -1):
+            if is_punct[j - 1]:
                 continue  # the key drops edge punctuation: "drugs (" is no name
-            written = doc[i:j].text
+            written = text[start : tokens.ends[j - 1]]  # doc[i:j].text
             k = key(written)
             if self._known(k) and _as_written(k, written):
                 return j
