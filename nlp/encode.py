@@ -50,17 +50,18 @@ class ItemAnalysis:
 
 def read_analysis(doc: Doc) -> ItemAnalysis:
     """What the pipeline's components stored on one item's doc (:mod:`nlp.pipeline.components`)."""
-    logic = doc._.logic
+    stored = doc._  # each ``doc._`` makes a new accessor object
+    logic = stored.logic
     return ItemAnalysis(
-        quantities=list(doc._.quantities),
-        time_windows=list(doc._.time_windows),
-        mentions=list(doc._.mentions),
-        assertion=doc._.assertion,
+        quantities=list(stored.quantities),
+        time_windows=list(stored.time_windows),
+        mentions=list(stored.mentions),
+        assertion=stored.assertion,
         logic=logic.logic,
         separated=logic.separated,
         optional=list(logic.optional),
         exceptions=list(logic.exceptions),
-        warnings=list(doc._.number_warnings),
+        warnings=list(stored.number_warnings),
     )
 
 

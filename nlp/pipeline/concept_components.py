@@ -335,11 +335,12 @@ class CodesComponent:
         self.context = quantity_context
 
     def __call__(self, doc: Doc) -> Doc:
-        for mention in doc._.mentions or ():
+        stored = doc._  # each ``doc._`` makes a new accessor object
+        for mention in stored.mentions or ():
             if not mention.codes:
                 mention.codes = self.code_mention(mention.text, mention.category)
         text = doc_text(doc)
-        for quantity in doc._.quantities or ():
+        for quantity in stored.quantities or ():
             if quantity.measure and not quantity.codes:
                 around = self.context(text, quantity.span)
                 quantity.codes = self.code_quantity(quantity.measure, quantity.unit, around)
