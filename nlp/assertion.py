@@ -41,9 +41,11 @@ Criterion assertion (:func:`criterion_assertion`), in order:
 
 from __future__ import annotations
 
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from models import Assertion, Mention
+from nlp.pipeline.docs import doc_text, doc_tokens
 
 ASSERTION_OF: dict[str, Assertion] = {
     "NEGATED_EXISTENCE": "negated",
@@ -74,24 +76,57 @@ def _modifying(modifiers) -> list:
     ]
 
 
-def _sentence_near(span: Span, reach: int) -> tuple[int, int]:
+class EntityContext:
+    """What the result and assertion readers look up around a doc's entities, read once.
+
+    Reading a mention's result looks at a few tokens on each side of it; with ``doc[i]`` that
+    is a ``Token`` object per look, and ``doc.ents`` builds every entity's ``Span`` again on
+    each access. Here the doc's entities, its sentence starts, which tokens start an entity
+    (``ent_iob_ == "B"``) or lie in a biomarker (``ent_type_ == "biomarker"``) are read once,
+    with the shared token table (:func:`nlp.pipeline.docs.doc_tokens`). Make it after the last
+    component that sets ``doc.ents``.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        self.tokens = doc_tokens(doc)
+        self.ents = doc.ents
+        n = len(doc)
+        self.starts_entity = bytearray(n)
+        self.in_biomarker = bytearray(n)
+        for ent in self.ents:
+            self.starts_entity[ent.start] = 1
+            if ent.label_ == "biomarker":
+                self.in_biomarker[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
+        # sentence hooks or no sentences: ``span.sent`` decides (or raises spaCy's E030)
+        self.sent_starts: list[bool] | None = None
+        hooked = "sent" in doc.user_span_hooks or "sents" in doc.user_hooks
+        if n and not hooked and doc.has_annotation("SENT_START"):
+            # 1 starts a sentence, -1 (read back unsigned) or 0 does not: ``is_sent_start``
+            self.sent_starts = [v == 1 for v in doc.to_array(SENT_START).tolist()]
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """The char offsets of tokens ``start:end`` (``doc[start:end]``'s start/end_char)."""
+        return self.tokens.starts[start], self.tokens.ends[end - 1]
+
+
+def _sentence_near(span: Span, reach: int, context: EntityContext) -> tuple[int, int]:
     """``span.sent``'s start and end, exact within ``reach`` tokens of the span.
 
     ``Span.sent`` walks the whole sentence and builds a Span; the result word window only needs
     to know where the sentence ends near the span.
     """
-    doc = span.doc
-    if "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
-        sent = span.sent
+    sent_starts = context.sent_starts
+    if sent_starts is None:
+        sent = span.sent  # a sentence hook, or spaCy's E030 on a doc without sentences
         return sent.start, sent.end
-    if not doc.has_annotation("SENT_START"):
-        span.sent  # noqa: B018 (raises spaCy's E030, as ``span.sent`` did)
     start = lowest = span.start
     floor = max(0, start - reach)
-    while start > floor and not doc[start].is_sent_start:
+    while start > floor and not sent_starts[start]:
         start -= 1
-    end, ceiling = lowest + 1, min(len(doc), span.end + reach)
-    while end < ceiling and not doc[end].is_sent_start:
+    end, ceiling = lowest + 1, min(len(sent_starts), span.end + reach)
+    while end < ceiling and not sent_starts[end]:
         end += 1
     return start, end
 
@@ -103,20 +138,22 @@ def result_of(span: Span) -> str | None:
     ``RESULT_WINDOW`` tokens, not across punctuation) or just after it ("HIV negative",
     "Hepatitis B or C positive at screening").
     """
-    doc = span.doc
-    sent_start, sent_end = _sentence_near(span, RESULT_WINDOW)
+    return _result_of(span, EntityContext(span.doc))
+
+
+def _result_of(span: Span, context: EntityContext) -> str | None:
+    words, is_punct = context.tokens.lower, context.tokens.is_punct
+    sent_start, sent_end = _sentence_near(span, RESULT_WINDOW, context)
     for i in range(span.start - 1, max(sent_start, span.start - RESULT_WINDOW) - 1, -1):
-        tok = doc[i]
-        if tok.is_punct or tok.ent_type_ == "biomarker":
+        if is_punct[i] or context.in_biomarker[i]:
             break  # "HER2-negative breast cancer": the result is the biomarker's
-        if tok.lower_ in RESULT_WORDS:
-            return RESULT_WORDS[tok.lower_]
+        if words[i] in RESULT_WORDS:
+            return RESULT_WORDS[words[i]]
     for i in range(span.end, min(sent_end, span.end + RESULT_WINDOW)):
-        tok = doc[i]
-        if tok.is_punct or (tok.ent_iob_ == "B" and tok.lower_ not in ("or", "and")):
+        if is_punct[i] or (context.starts_entity[i] and words[i] not in ("or", "and")):
             break
-        if tok.lower_ in RESULT_WORDS:
-            return RESULT_WORDS[tok.lower_]
+        if words[i] in RESULT_WORDS:
+            return RESULT_WORDS[words[i]]
     return None
 
 
@@ -127,24 +164,28 @@ def span_assertion(span: Span) -> tuple[Assertion, tuple[int, int] | None]:
     instead (:func:`result_of`). A mention marked as current ("Hepatitis B positive at
     screening") is not historical, whatever history cue reaches it.
     """
-    return _span_assertion(span, result_of(span) is not None)
+    context = EntityContext(span.doc)
+    return _span_assertion(span, _result_of(span, context) is not None, context)
 
 
-def _span_assertion(span: Span, has_result: bool) -> tuple[Assertion, tuple[int, int] | None]:
-    doc = span.doc
-    current = any(m.category.upper() == "CURRENT" for m in span._.modifiers)
+def _span_assertion(
+    span: Span, has_result: bool, context: EntityContext
+) -> tuple[Assertion, tuple[int, int] | None]:
+    modifiers = span._.modifiers
+    current = any(m.category.upper() == "CURRENT" for m in modifiers)
     best: Assertion = "present"
     cue: tuple[int, int] | None = None
-    for mod in _modifying(span._.modifiers):
+    for mod in _modifying(modifiers):
         start, end = mod.modifier_span
-        if has_result and doc[start:end].text.lower() in RESULT_CUES:
+        cue_span = context.char_span(start, end)
+        if has_result and context.text[cue_span[0] : cue_span[1]].lower() in RESULT_CUES:
             continue
         value = ASSERTION_OF[mod.category.upper()]
         if current and value == "historical":
             continue
         if PRECEDENCE.index(value) < PRECEDENCE.index(best):
             best = value
-            cue = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+            cue = cue_span
     return best, cue
 
 
@@ -156,11 +197,9 @@ def criterion_assertion(doc: Doc, mentions: list[Mention] | None = None) -> Asse
     """
     known = {m.span: m.assertion for m in mentions} if mentions is not None else {}
 
-    def span_assertion(ent: Span) -> tuple[Assertion, tuple[int, int] | None]:
+    def assertion_of(ent: Span) -> Assertion:
         found = known.get((ent.start_char, ent.end_char))
-        if found is not None:
-            return found, None
-        return _span_assertion(ent, result_of(ent) is not None)
+        return found if found is not None else span_assertion(ent)[0]
 
     graph = doc._.context_graph
     modifiers = _modifying(graph.modifiers) if graph is not None else []
@@ -171,12 +210,12 @@ def criterion_assertion(doc: Doc, mentions: list[Mention] | None = None) -> Asse
             continue
         value = ASSERTION_OF[mod.category.upper()]
         if value != "present":
-            if any(span_assertion(ent)[0] == "present" for ent in doc.ents):
+            if any(assertion_of(ent) == "present" for ent in doc.ents):
                 return "present"  # the cue's scope ended before other alternatives: mixed
             return value
     ents = doc.ents
     if ents:
-        return span_assertion(ents[0])[0]
+        return assertion_of(ents[0])
     return "present"
 
 

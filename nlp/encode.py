@@ -50,17 +50,18 @@ class ItemAnalysis:
 
 def read_analysis(doc: Doc) -> ItemAnalysis:
     """What the pipeline's components stored on one item's doc (:mod:`nlp.pipeline.components`)."""
-    logic = doc._.logic
+    stored = doc._  # each ``doc._`` makes a new accessor object
+    logic = stored.logic
     return ItemAnalysis(
-        quantities=list(doc._.quantities),
-        time_windows=list(doc._.time_windows),
-        mentions=list(doc._.mentions),
-        assertion=doc._.assertion,
+        quantities=list(stored.quantities),
+        time_windows=list(stored.time_windows),
+        mentions=list(stored.mentions),
+        assertion=stored.assertion,
         logic=logic.logic,
         separated=logic.separated,
         optional=list(logic.optional),
         exceptions=list(logic.exceptions),
-        warnings=list(doc._.number_warnings),
+        warnings=list(stored.number_warnings),
     )
 
 
@@ -141,6 +142,30 @@ def _item_warnings(
     ]
 
 
+def _criterion(
+    item: OutlineItem,
+    kind: str,
+    source: str,
+    cleans: dict[str, CleanText],
+    analyses: dict[str, ItemAnalysis],
+    warnings: list[ParseWarning],
+) -> Criterion:
+    """One item and its children as a Criterion; the items' warnings go to ``warnings``.
+
+    A module function, not a closure inside :func:`encode_protocol`: a recursive closure is a
+    reference cycle (the function and its cell) that would keep the record's analyses alive
+    until the cyclic collector runs.
+    """
+    children = [
+        _criterion(child, kind, source, cleans, analyses, warnings) for child in item.children
+    ]
+    analysis = analyses[item.id]
+    warnings.extend(_item_warnings(item, cleans[item.id], analysis))
+    remarks = _remarks(source, item.remarks)
+    criterion = encode_item(item, cleans[item.id], analysis, children, kind, remarks)
+    return carry_parent_anchor(criterion)
+
+
 def encode_protocol(
     record: Record,
     outline: Outline,
@@ -150,15 +175,7 @@ def encode_protocol(
 ) -> Protocol:
     """Assemble the Protocol: groups in order, criteria nested as printed, warnings collected."""
     warnings = list(outline.warnings)
-
-    def build(item: OutlineItem, kind: str) -> Criterion:
-        children = [build(child, kind) for child in item.children]
-        analysis = analyses[item.id]
-        warnings.extend(_item_warnings(item, cleans[item.id], analysis))
-        remarks = _remarks(record.eligibility_text, item.remarks)
-        criterion = encode_item(item, cleans[item.id], analysis, children, kind, remarks)
-        return carry_parent_anchor(criterion)
-
+    source = record.eligibility_text
     groups = [
         Group(
             id=group.id,
@@ -166,8 +183,11 @@ def encode_protocol(
             label=group.label,
             cohort=group.cohort,
             span=group.span,
-            criteria=[build(item, group.kind) for item in group.items],
-            remarks=_remarks(record.eligibility_text, group.remarks),
+            criteria=[
+                _criterion(item, group.kind, source, cleans, analyses, warnings)
+                for item in group.items
+            ],
+            remarks=_remarks(source, group.remarks),
         )
         for group in outline.groups
     ]

@@ -44,11 +44,13 @@ Example::
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from spacy.tokens import Doc
 
+from nlp.pipeline.docs import TokenTable, doc_text, doc_tokens
 from nlp.rulefiles import logic_rules
 
 _RULES = logic_rules()  # rules/logic.json, validated
@@ -87,12 +89,12 @@ class LogicParts:
     separated: bool = False
 
 
-def _scope_clause_end(doc: Doc, depths: list[int], stop: int) -> int:
+def _scope_clause_end(words: list[str], depths: list[int], stop: int) -> int:
     """End (exclusive) of a leading "For subjects on X or Y," clause, or 0 when there is none."""
-    if not len(doc) or doc[0].lower_ not in SCOPE_OPENERS:
+    if not words or words[0] not in SCOPE_OPENERS:
         return 0
     for i in range(1, stop):
-        if doc[i].text == "," and depths[i] == 0:
+        if words[i] == "," and depths[i] == 0:
             return i + 1
     return 0
 
@@ -109,50 +111,74 @@ _EXCEPTION_INDEX = _by_first_word(EXCEPTION_TRIGGERS)
 _OPTIONAL_INDEX = _by_first_word(OPTIONAL_TRIGGERS)
 
 
-def _trigger_at(
-    words: list[str], i: int, index: dict[str, list[tuple[str, ...]]]
-) -> tuple[str, ...] | None:
-    for phrase in index.get(words[i], ()):
-        if tuple(words[i : i + len(phrase)]) == phrase:
-            return phrase
-    return None
+def _triggers(
+    words: list[str], index: dict[str, list[tuple[str, ...]]]
+) -> list[tuple[int, tuple[str, ...]]]:
+    """Each position where a trigger phrase of ``index`` starts, with the longest phrase there.
+
+    Only the positions whose word starts a phrase are tried: the words of a criterion are
+    almost never a trigger's first word.
+    """
+    out = []
+    for i, word in enumerate(words):
+        for phrase in index.get(word, ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                out.append((i, phrase))
+                break
+    return out
 
 
-def _bracket_depths(doc: Doc) -> list[int]:
+_BRACKETS = "()[]{}"
+
+
+def _bracket_depths(text: str, words: list[str]) -> list[int]:
+    """Each token's bracket depth (a bracket token itself is at the depth outside it)."""
+    if not any(bracket in text for bracket in _BRACKETS):
+        return [0] * len(words)  # the common case: no token can be a bracket
     depth, out = 0, []
-    for tok in doc:
-        if tok.text in ")]}":
+    for word in words:  # the lowercased token texts: brackets have no case
+        if word in ")]}":
             depth = max(0, depth - 1)
         out.append(depth)
-        if tok.text in "([{":
+        if word in "([{":
             depth += 1
     return out
 
 
-def _sentence_end(doc: Doc, i: int) -> int:
-    return doc[i].sent.end if doc.has_annotation("SENT_START") else len(doc)
+class _Sentences:
+    """Where each sentence of a doc ends, read once from ``doc.sents``."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.bounds = [(sent.start, sent.end) for sent in doc.sents]
+        self.starts = [start for start, _ in self.bounds]
+
+    def end_of(self, i: int) -> int:
+        """The end (exclusive) of the sentence that holds token ``i``: ``doc[i].sent.end``."""
+        return self.bounds[bisect_right(self.starts, i) - 1][1]
 
 
-def _exceptions(doc: Doc, words: list[str], depths: list[int]) -> list[tuple[int, int, int]]:
+def _exceptions(
+    tokens: TokenTable, sentences: _Sentences, depths: list[int]
+) -> list[tuple[int, int, int]]:
     """(trigger start, span start, span end) token indices of each exception."""
+    words, is_punct = tokens.lower, tokens.is_punct
     out = []
     i = 0
-    while i < len(doc):
-        trigger = _trigger_at(words, i, _EXCEPTION_INDEX)
-        if trigger is None:
-            i += 1
-            continue
+    for at, trigger in _triggers(words, _EXCEPTION_INDEX):
+        if at < i:
+            continue  # inside the previous exception
+        i = at
         start = i + len(trigger)
         end = start
-        stop = _sentence_end(doc, i)
+        stop = sentences.end_of(i)
         while end < stop:
-            tok = doc[end]
-            if tok.text == ";" or (tok.text in ")]}" and depths[end] < depths[i]):
+            word = words[end]
+            if word == ";" or (word in ")]}" and depths[end] < depths[i]):
                 break
-            if depths[end] <= depths[i] and tok.text in ")]}":
+            if depths[end] <= depths[i] and word in ")]}":
                 break
             end += 1
-        while end > start and doc[end - 1].is_punct:
+        while end > start and is_punct[end - 1]:
             end -= 1
         if end > start:
             out.append((i, start, end))
@@ -160,24 +186,22 @@ def _exceptions(doc: Doc, words: list[str], depths: list[int]) -> list[tuple[int
     return out
 
 
-def _optionals(doc: Doc, words: list[str]) -> list[tuple[int, int, int]]:
+def _optionals(doc: Doc, tokens: TokenTable) -> list[tuple[int, int, int]]:
     """(trigger start, span start, span end) token indices of each 'with or without X'."""
+    words, is_punct = tokens.lower, tokens.is_punct
+    n = len(words)
     out = []
-    for i in range(len(doc)):
-        trigger = _trigger_at(words, i, _OPTIONAL_INDEX)
-        if trigger is None:
-            continue
+    for i, trigger in _triggers(words, _OPTIONAL_INDEX):
         start = i + len(trigger)
-        if start >= len(doc):
+        if start >= n:
             continue
         ent = next((e for e in doc.ents if e.start == start), None)
         if ent is not None:
             out.append((i, start, ent.end))
             continue
         end = start
-        while end < len(doc):
-            tok = doc[end]
-            if tok.is_punct or tok.lower_ in OPTIONAL_STOP:
+        while end < n:
+            if is_punct[end] or words[end] in OPTIONAL_STOP:
                 break
             end += 1
         if end > start:
@@ -193,7 +217,6 @@ _LIST_INTRODUCTION = re.compile(
 
 
 def _coordination(
-    doc: Doc,
     words: list[str],
     positions: range,
     skip: set[int],
@@ -223,65 +246,67 @@ def _coordination(
     return ("any" if has_or else "all" if has_and else None), semicolons
 
 
-def _allowances(doc: Doc, words: list[str]) -> list[tuple[int, int, int]]:
+def _allowances(words: list[str], sentences: _Sentences) -> list[tuple[int, int, int]]:
     """Sentences that re-admit a subgroup: "Subjects with X ... are allowed" → exception X."""
     out = []
-    for sent in doc.sents:
-        if sent.start == 0 or len(sent) < 4:
+    for start, end in sentences.bounds:
+        if start == 0 or end - start < 4:
             continue
-        first = words[sent.start]
-        if first not in ALLOWANCE_SUBJECTS or words[sent.start + 1] != "with":
+        if words[start] not in ALLOWANCE_SUBJECTS or words[start + 1] != "with":
             continue
-        for i in range(sent.start + 2, sent.end - 1):
+        for i in range(start + 2, end - 1):
             if words[i] in ALLOWANCE_VERBS and words[i + 1] in ALLOWANCE_WORDS:
-                if i > sent.start + 2:
-                    out.append((sent.start, sent.start + 2, i))
+                if i > start + 2:
+                    out.append((start, start + 2, i))
                 break
     return out
 
 
-def _requirement_sentences(doc: Doc, allowances: list[tuple[int, int, int]]) -> int:
+def _requirement_sentences(sentences: _Sentences, allowances: list[tuple[int, int, int]]) -> int:
     """Sentences of the criterion that state a requirement (an allowance does not)."""
     allowed = {start for start, _, _ in allowances}
-    return sum(1 for sent in doc.sents if sent.start not in allowed and len(sent) > 2)
+    return sum(1 for start, end in sentences.bounds if start not in allowed and end - start > 2)
 
 
-def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+def _char_span(tokens: TokenTable, start: int, end: int) -> tuple[int, int]:
+    return (tokens.starts[start], tokens.ends[end - 1])
 
 
-def _part(doc: Doc, trigger: int, start: int, end: int, cued: bool = True) -> PartSpan:
-    cue = _char_span(doc, trigger, start) if cued and trigger < start else None
-    return PartSpan(_char_span(doc, start, end), cue)
+def _part(tokens: TokenTable, trigger: int, start: int, end: int, cued: bool = True) -> PartSpan:
+    cue = _char_span(tokens, trigger, start) if cued and trigger < start else None
+    return PartSpan(_char_span(tokens, start, end), cue)
 
 
 def find_logic(doc: Doc) -> LogicParts:
     """Logic, optional parts and exceptions of one criterion (rules in the module docstring)."""
     if not len(doc):
         return LogicParts()
-    depths = _bracket_depths(doc)
-    words = [tok.lower_ for tok in doc]
-    exceptions = _exceptions(doc, words, depths)
-    optionals = _optionals(doc, words)
+    text = doc_text(doc)
+    tokens = doc_tokens(doc)
+    words = tokens.lower
+    sentences = _Sentences(doc)  # raises spaCy's E030 on a doc without sentences
+    depths = _bracket_depths(text, words)
+    exceptions = _exceptions(tokens, sentences, depths)
+    optionals = _optionals(doc, tokens)
     skip: set[int] = set()
     for trig, _, end in [*exceptions, *optionals]:
         skip.update(range(trig, end))
 
-    first_end = _sentence_end(doc, 0)
-    skip.update(range(_scope_clause_end(doc, depths, first_end)))
-    allowances = _allowances(doc, words)
+    first_end = sentences.bounds[0][1]
+    skip.update(range(_scope_clause_end(words, depths, first_end)))
+    allowances = _allowances(words, sentences)
     exceptions = sorted([*exceptions, *allowances])
-    logic, semicolons = _coordination(doc, words, range(first_end), skip, depths, depth=0)
+    logic, semicolons = _coordination(words, range(first_end), skip, depths, depth=0)
     if logic is None:  # "Uncontrolled hypertension (systolic > 160 and diastolic > 90)"
-        logic, _ = _coordination(doc, words, range(first_end), skip, depths, depth=1)
-    if _requirement_sentences(doc, allowances) > 1:
+        logic, _ = _coordination(words, range(first_end), skip, depths, depth=1)
+    if _requirement_sentences(sentences, allowances) > 1:
         logic = "all"  # "Biopsy-proven LN class III or IV. For class III/IV, activity ≥ 4/24."
-    introduced = _LIST_INTRODUCTION.search(doc.text)
+    introduced = _LIST_INTRODUCTION.search(text)
     if introduced:  # "... one of the following:" says how the sub-items combine
         logic = "all" if introduced.group(1).lower() in ("all", "each", "every one") else "any"
     return LogicParts(
         logic=logic,
-        optional=[_part(doc, *part) for part in optionals],
-        exceptions=[_part(doc, *part, cued=part not in allowances) for part in exceptions],
+        optional=[_part(tokens, *part) for part in optionals],
+        exceptions=[_part(tokens, *part, cued=part not in allowances) for part in exceptions],
         separated=logic is None and semicolons > 0,
     )

@@ -22,9 +22,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from models import Mention, TextSpan
-from nlp.assertion import NON_MODIFYING, _span_assertion, result_of
+from nlp.assertion import NON_MODIFYING, EntityContext, _result_of, _span_assertion
 from nlp.concepts.biomarkers import Biomarker
-from nlp.pipeline.docs import doc_text
 from nlp.rulefiles import MENTION_CATEGORIES
 
 FALLBACK_CATEGORIES = {"NEGATED_EXISTENCE"}
@@ -39,40 +38,45 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     previous_result: str | None = None
     previous_end: int | None = None
-    text = doc_text(doc)
+    context = EntityContext(doc)
+    text = context.text
     biomarkers = doc._.biomarkers or {}
-    for ent in doc.ents:
-        if ent.label_ == "biomarker":
-            out.extend(_biomarker_mentions(ent, biomarkers.get((ent.start_char, ent.end_char))))
+    for ent in context.ents:
+        label = ent.label_
+        span = context.char_span(ent.start, ent.end)
+        if label == "biomarker":
+            out.extend(_biomarker_mentions(ent, biomarkers.get(span), context))
             continue
-        result = result_of(ent)
-        assertion, cue = _span_assertion(ent, result is not None)
+        result = _result_of(ent, context)
+        assertion, cue = _span_assertion(ent, result is not None, context)
         if result is None and previous_result and _coordinated(doc, previous_end, ent.start):
             result = previous_result  # "Positive ANA ≥ 1:80 OR anti-dsDNA": both positive
         previous_result, previous_end = result, ent.end
         out.append(
             Mention(
-                text=ent.text,
-                category=ent.label_ if ent.label_ in MENTION_CATEGORIES else "other",
-                span=(ent.start_char, ent.end_char),
+                text=text[span[0] : span[1]],
+                category=label if label in MENTION_CATEGORIES else "other",
+                span=span,
                 assertion=assertion,
                 cue=TextSpan(text=text[cue[0] : cue[1]], span=cue) if cue else None,
                 result=result,
             )
         )
-    out.extend(_fallback_mentions(doc))
+    out.extend(_fallback_mentions(doc, context))
     out.sort(key=lambda m: m.span or (0, 0))  # every mention has a span
     return out
 
 
-def _biomarker_mentions(ent: Span, found: list[Biomarker] | None) -> list[Mention]:
+def _biomarker_mentions(
+    ent: Span, found: list[Biomarker] | None, context: EntityContext
+) -> list[Mention]:
     """One mention per gene of a biomarker entity ("BRCA1/2 mutation": BRCA1 and BRCA2)."""
-    text = doc_text(ent.doc)
+    text = context.text
     out = []
     readings: list[Biomarker | None] = list(found) if found else [None]
     for b in readings:
         result = b.result if b else None
-        assertion, cue = _span_assertion(ent, result is not None)
+        assertion, cue = _span_assertion(ent, result is not None, context)
         out.append(
             Mention(
                 text=ent.text,
@@ -88,36 +92,38 @@ def _biomarker_mentions(ent: Span, found: list[Biomarker] | None) -> list[Mentio
     return out
 
 
-def _fallback_mentions(doc: Doc) -> list[Mention]:
+def _fallback_mentions(doc: Doc, context: EntityContext) -> list[Mention]:
     """Mentions for negation cues that modify no lexicon concept (module docstring)."""
     graph = doc._.context_graph
     if graph is None:
         return []
     out: list[Mention] = []
-    taken: set[int] = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-    for mod in graph.modifiers:
-        if (
-            mod.category.upper() not in FALLBACK_CATEGORIES
-            or mod.direction.upper() in NON_MODIFYING
-            or mod.num_targets
-            or doc[mod.modifier_span[0]].lower_ in NO_FALLBACK_CUES
-        ):
-            continue
+    candidates = [
+        mod
+        for mod in graph.modifiers
+        if mod.category.upper() in FALLBACK_CATEGORIES
+        and mod.direction.upper() not in NON_MODIFYING
+        and not mod.num_targets
+        and context.tokens.lower[mod.modifier_span[0]] not in NO_FALLBACK_CUES
+    ]
+    if not candidates:
+        return out
+    taken: set[int] = {i for ent in context.ents for i in range(ent.start, ent.end)}
+    for mod in candidates:
         words = _scope_words(doc, mod, taken)
         if words is None:
             continue
         start, end = words
         taken.update(range(start, end))
-        c_start, c_end = mod.modifier_span
-        cue = (doc[c_start].idx, doc[c_end - 1].idx + len(doc[c_end - 1]))
-        span = doc[start:end]
+        cue = context.char_span(*mod.modifier_span)
+        span = context.char_span(start, end)
         out.append(
             Mention(
-                text=span.text,
+                text=context.text[span[0] : span[1]],
                 category="other",
-                span=(span.start_char, span.end_char),
+                span=span,
                 assertion="negated",
-                cue=TextSpan(text=doc_text(doc)[cue[0] : cue[1]], span=cue),
+                cue=TextSpan(text=context.text[cue[0] : cue[1]], span=cue),
             )
         )
     return out

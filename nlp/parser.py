@@ -45,6 +45,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _release(doc: Doc) -> None:
+    """Drop what the components stored on a doc once it has been read.
+
+    ConText's graph and modifiers and the lexicon's rules sit in ``doc.user_data`` and hold
+    spans of the doc, so every doc is in a reference cycle that only the cyclic collector
+    frees, after walking all of them (about 5 % of the parse time). Emptying ``user_data``
+    breaks the cycles and reference counting frees each doc at once.
+    """
+    doc.user_data.clear()
+
+
 class RecordError(EligoError):
     """A record that could not be parsed; names the record's source."""
 
@@ -180,6 +191,8 @@ class Parser:
         for p in prepared:
             for item in p.items:
                 self._analyse(p, item, done[id(item)])
+        for doc in docs:
+            _release(doc)
 
     def _analyse(self, p: _Prepared, item: OutlineItem, doc: Doc | str) -> None:
         """The item's analysis, or an empty one and a W106 warning saying why there is none."""

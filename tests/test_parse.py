@@ -164,6 +164,27 @@ def test_building_a_parser_leaves_the_callers_garbage_collector_alone():
     assert gc.get_freeze_count() == before and gc.isenabled()
 
 
+def test_a_parsed_record_leaves_its_docs_and_analyses_to_reference_counting():
+    """No cycle keeps a doc or an item's analysis alive until the cyclic collector runs."""
+    import gc
+
+    from nlp.ingest import record_from_text
+    from nlp.parser import Parser
+
+    parser = Parser()
+    text = (ROOT / "gold" / "NCT06557265" / "source.txt").read_text(encoding="utf-8")
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        parser.parse_record(record_from_text(text, "NCT06557265"))
+        gc.collect()
+        kinds = {f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert {k for k in kinds if k.startswith(("spacy.tokens.", "nlp."))} == set()
+
+
 def test_parsing_a_rule_file_is_refused_with_a_pointer_to_audit(capsys):
     gold = ROOT / "gold" / "NCT06557265" / "encoding.yaml"
     assert main(["parse", str(gold)]) == 2

@@ -246,3 +246,20 @@ def test_running_the_components_one_at_a_time_gives_what_nlp_pipe_gives():
     assert [[(e.start, e.end, e.label_) for e in d.ents] for d in staged] == [
         [(e.start, e.end, e.label_) for e in d.ents] for d in piped
     ]
+
+
+def test_the_token_table_holds_what_the_tokens_hold():
+    from nlp.pipeline.docs import doc_tokens, item_doc
+
+    nlp = get_nlp()
+    for text in [*STAGEWISE_TEXTS, "", "HbA1c>7% (ULN) ; SSRIs, e.g. Prozac®"]:
+        doc = item_doc(nlp, text)
+        table = doc_tokens(doc)
+        assert table.starts == [t.idx for t in doc]
+        assert table.ends == [t.idx + len(t) for t in doc]
+        assert table.lower == [t.lower_ for t in doc]
+        assert table.is_punct == [t.is_punct for t in doc]
+        assert [text[s:e] for s, e in zip(table.starts, table.ends, strict=True)] == [
+            t.text for t in doc
+        ]
+        assert doc_tokens(doc) is table  # made once per doc

@@ -42,6 +42,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from nlp.concepts.normalize import key, singular
+from nlp.pipeline.docs import TokenTable, doc_text, doc_tokens
 from nlp.rulefiles import drug_class_rules
 
 MAX_NAME_WORDS = 6
@@ -79,7 +80,9 @@ class DrugClassFinder:
 
     def find(self, doc: Doc) -> list[Found]:
         out: list[Found] = []
-        lowers = [t.lower_ for t in doc]
+        tokens = doc_tokens(doc)
+        text = doc_text(doc)
+        lowers = tokens.lower
         i, n = 0, len(doc)
         while i < n:
             low = lowers[i]
@@ -90,7 +93,7 @@ class DrugClassFinder:
             ):
                 i += 1  # the common case, decided without the token
                 continue
-            end = self._name_at(doc, i)
+            end = self._name_at(tokens, text, i)
             alone = True
             if end is None and low in self.heads:
                 end, alone = i + 1, self.heads[low]
@@ -111,19 +114,20 @@ class DrugClassFinder:
             i = end
         return out
 
-    def _name_at(self, doc: Doc, i: int) -> int | None:
+    def _name_at(self, tokens: TokenTable, text: str, i: int) -> int | None:
         """The end of the longest class name starting at token ``i``, or None."""
-        tok = doc[i]
-        first = tok.lower_
+        first = tokens.lower[i]
+        is_punct = tokens.is_punct
         if first not in self.first_words:
-            if first.isalpha() or tok.is_punct:
+            if first.isalpha() or is_punct[i]:
                 return None
             if key(first).split(" ", 1)[0] not in self.first_words:  # "β2-", "5-HT3"
                 return None
-        for j in range(min(len(doc), i + MAX_NAME_WORDS), i, -1):
-            if doc[j - 1].is_punct:
+        start = tokens.starts[i]
+        for j in range(min(len(is_punct), i + MAX_NAME_WORDS), i, -1):
+            if is_punct[j - 1]:
                 continue  # the key drops edge punctuation: "drugs (" is no name
-            written = doc[i:j].text
+            written = text[start : tokens.ends[j - 1]]  # doc[i:j].text
             k = key(written)
             if self._known(k) and _as_written(k, written):
                 return j
@@ -134,7 +138,8 @@ class DrugClassFinder:
         with the factor: "factor VIII inhibitors", "inhibitor to FIX" (``antibody_targets``
         in the rules); None where the head names a drug class."""
         doc, head_end = head.doc, head.idx + len(head.text)
-        before = self.target_before.search(doc.text, 0, head.idx)
+        text = doc_text(doc)
+        before = self.target_before.search(text, 0, head.idx)
         if before is not None:  # "haemophilia A or B with high-titer inhibitors": no disease
             words = before.group("words")
             if words is None:
@@ -144,7 +149,7 @@ class DrugClassFinder:
             else:
                 start = head.idx
             span = doc.char_span(start, head_end, alignment_mode="expand")
-        elif (after := self.target_after.match(doc.text, head_end)) is not None:
+        elif (after := self.target_after.match(text, head_end)) is not None:
             span = doc.char_span(head.idx, after.end(), alignment_mode="expand")
         else:
             return None

@@ -64,10 +64,11 @@ class TimeWindowsComponent:
         self.find = find_time_windows
 
     def __call__(self, doc: Doc) -> Doc:
+        stored = doc._  # each ``doc._`` makes a new accessor object
         windows = self.find(doc_text(doc), doc_aliases(doc))
         ages = [
             q.span
-            for q in doc._.quantities or ()
+            for q in stored.quantities or ()
             if isinstance(q, Quantity)
             and q.span
             and (q.kind == "age" or q.measure == "gestational age")
@@ -78,7 +79,7 @@ class TimeWindowsComponent:
                 for w in windows
                 if not (w.span and any(a < w.span[1] and w.span[0] < b for a, b in ages))
             ]
-        doc._.time_windows = windows
+        stored.time_windows = windows
         return doc
 
 
@@ -117,7 +118,8 @@ class AssertionComponent:
         self.find = criterion_assertion
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.assertion = self.find(doc, doc._.mentions)
+        stored = doc._
+        stored.assertion = self.find(doc, stored.mentions)
         return doc
 
 
@@ -138,8 +140,9 @@ class NumberChecksComponent:
         self.separator_code = W_MISSING_SEPARATOR
 
     def __call__(self, doc: Doc) -> Doc:
+        stored = doc._
         text = doc_text(doc)
-        quantities = doc._.quantities or []
+        quantities = stored.quantities or []
         warnings = [
             ItemWarning(
                 s,
@@ -151,7 +154,7 @@ class NumberChecksComponent:
             for s, e in self.run_together(text, quantities)
         ]
         warnings += [ItemWarning(*reading) for reading in self.readings(text, quantities)]
-        doc._.number_warnings = warnings
+        stored.number_warnings = warnings
         return doc
 
 

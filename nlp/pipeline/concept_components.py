@@ -46,7 +46,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.pipeline.docs import doc_text
+from nlp.pipeline.docs import TokenTable, doc_text, doc_tokens
 from nlp.units import normalise_unit
 
 if not Doc.has_extension("biomarkers"):
@@ -223,18 +223,18 @@ class DrugNamesComponent:
 
     def _find(self, doc: Doc) -> list[Span]:
         text = doc_text(doc)
-        starts = [t.idx for t in doc]
-        ends = [start + len(t) for start, t in zip(starts, doc, strict=True)]
+        tokens = doc_tokens(doc)
+        starts, ends = tokens.starts, tokens.ends
         out: list[Span] = []
         i, n = 0, len(doc)
         while i < n:
-            first = text[starts[i] : ends[i]].lower()
+            first = tokens.lower[i]
             if first not in self.first_words and not first.isalpha():
                 first = self.key(text[starts[i] : ends[i]]).split(" ", 1)[0]  # "5-FU", "Crohn’s"
-            if first not in self.first_words or doc[i].is_punct:
+            if first not in self.first_words or tokens.is_punct[i]:
                 i += 1
                 continue
-            end = self._longest_name(doc, text, starts, ends, i)
+            end = self._longest_name(doc, text, tokens, i)
             if end:
                 out.append(Span(doc, i, end, label="drug"))
                 i = end
@@ -242,7 +242,7 @@ class DrugNamesComponent:
                 i += 1
         return out
 
-    def _longest_name(self, doc: Doc, text: str, starts: list[int], ends: list[int], i: int) -> int:
+    def _longest_name(self, doc: Doc, text: str, tokens: TokenTable, i: int) -> int:
         """The end of the longest run of tokens from ``i`` (at most ``MAX_WORDS``) that is a
         drug name as written, or 0.
 
@@ -250,12 +250,13 @@ class DrugNamesComponent:
         the ends), so once no name starts with a run's key no longer run can be a name, and the
         search stops there instead of keying every run up to ``MAX_WORDS``."""
         found = 0
-        for j in range(i + 1, min(len(starts), i + self.MAX_WORDS) + 1):
-            written = text[starts[i] : ends[j - 1]]
+        start, ends = tokens.starts[i], tokens.ends
+        for j in range(i + 1, min(len(ends), i + self.MAX_WORDS) + 1):
+            written = text[start : ends[j - 1]]
             k = self.key(written)
             if (
                 k in self.names
-                and not _ends_on_punct(doc, i, j, written)
+                and not _ends_on_punct(text, tokens, i, j, written)
                 and self._as_written(k, written, bool(doc[i].is_sent_start))
             ):
                 found = j
@@ -268,13 +269,13 @@ class DrugNamesComponent:
 _OPENING = {")": "(", "]": "["}
 
 
-def _ends_on_punct(doc: Doc, i: int, j: int, written: str) -> bool:
+def _ends_on_punct(text: str, tokens: TokenTable, i: int, j: int, written: str) -> bool:
     """Whether the run ``doc[i:j]`` ends on punctuation the key would strip: "digoxin," is
     "digoxin"; a bracket it opened is part of it ("insulin human [rDNA origin]")."""
-    last = doc[j - 1]
-    return (
-        j - 1 > i and last.is_punct and not (last.text in ")]" and _OPENING[last.text] in written)
-    )
+    if not (j - 1 > i and tokens.is_punct[j - 1]):
+        return False
+    last = text[tokens.starts[j - 1] : tokens.ends[j - 1]]
+    return not (last in ")]" and _OPENING[last] in written)
 
 
 def _within(inner: Span, outer: Span) -> bool:
@@ -334,11 +335,12 @@ class CodesComponent:
         self.context = quantity_context
 
     def __call__(self, doc: Doc) -> Doc:
-        for mention in doc._.mentions or ():
+        stored = doc._  # each ``doc._`` makes a new accessor object
+        for mention in stored.mentions or ():
             if not mention.codes:
                 mention.codes = self.code_mention(mention.text, mention.category)
         text = doc_text(doc)
-        for quantity in doc._.quantities or ():
+        for quantity in stored.quantities or ():
             if quantity.measure and not quantity.codes:
                 around = self.context(text, quantity.span)
                 quantity.codes = self.code_quantity(quantity.measure, quantity.unit, around)

@@ -7,11 +7,15 @@ docs with :func:`item_doc`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from spacy.attrs import IDX, IS_PUNCT, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 ALIASES_KEY = "eligo_aliases"
 TEXT_KEY = "eligo_text"
+TOKENS_KEY = "eligo_tokens"
 
 
 def item_doc(nlp: Language, text: str, aliases: dict[str, str] | None = None) -> Doc:
@@ -42,3 +46,38 @@ def doc_text(doc: Doc) -> str:
 def doc_aliases(doc: Doc) -> dict[str, str] | None:
     """The record's abbreviations (``{"LD": "lymphodepletion"}``), if the doc was given them."""
     return doc.user_data.get(ALIASES_KEY)
+
+
+class TokenTable(NamedTuple):
+    """The lexical facts of a doc's tokens, one list per fact, indexed by token position.
+
+    Several components scan every token of every doc; ``doc[i]`` builds a ``Token`` object on
+    each access and ``doc[i:j].text`` a ``Span`` and a joined string. The table is read in one
+    ``Doc.to_array`` call and one pass of string slices, and shared by all the components: a
+    token's text is ``text[starts[i]:ends[i]]``, a run's ``text[starts[i]:ends[j - 1]]``
+    (what ``doc[i:j].text`` is, since the tokens tile the text). It holds only what no
+    component changes (the tokens, not the entities or sentences).
+    """
+
+    starts: list[int]
+    ends: list[int]
+    lower: list[str]
+    """``token.lower_`` (the text lowercased: the lexeme's LOWER)."""
+    is_punct: list[bool]
+
+
+def doc_tokens(doc: Doc) -> TokenTable:
+    """The doc's :class:`TokenTable`, made on first use and kept in ``doc.user_data``."""
+    table = doc.user_data.get(TOKENS_KEY)
+    if table is None:
+        text = doc_text(doc)
+        rows = doc.to_array([IDX, LENGTH, IS_PUNCT]).tolist() if len(doc) else []
+        starts = [row[0] for row in rows]
+        ends = [row[0] + row[1] for row in rows]
+        table = doc.user_data[TOKENS_KEY] = TokenTable(
+            starts=starts,
+            ends=ends,
+            lower=[text[s:e].lower() for s, e in zip(starts, ends, strict=True)],
+            is_punct=[bool(row[2]) for row in rows],
+        )
+    return table
