@@ -59,7 +59,8 @@ class Found(NamedTuple):
 
 
 class DrugClassFinder:
-    """Token spans ``(start, end)`` of drug classes in a doc (module docstring)."""
+    """The drug classes of a doc, and the antibodies an "inhibitor" head names, as
+    :class:`Found` token spans (module docstring)."""
 
     def __init__(self) -> None:
         from nlp.concepts.vocab import drug_class_index

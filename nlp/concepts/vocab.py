@@ -85,27 +85,15 @@ def _build_drugs() -> Index:
     A variant whose words are a strict subset of its drug's name is left out ("alcohol" is a
     variant of Benzyl Alcohol), and so are the names in ``nlp/rules/concept_stoplist.json``.
     """
-    data = _read_drug_dictionary()
-    records: dict[str, dict] = data["drug_canonical_to_data"]
     stop = set(stoplist("drug"))
-    index: Index = {}
-    for variant, canonicals in data["drug_variant_to_canonical"].items():
-        if len(canonicals) != 1 or canonicals[0] not in records:
-            continue
-        rec = records[canonicals[0]]
+
+    def entry(k: str, rec: dict, name: str) -> list | None:
         drugbank = rec.get("drugbank_id")
-        if not drugbank:
-            continue
-        k = key(variant)
-        name_words = set(key(rec.get("name") or canonicals[0]).split())
-        if len(k) < 3 or k.isdigit() or k in stop or set(k.split()) < name_words:
-            continue
-        entry = [rec.get("name") or canonicals[0], drugbank]
-        if k in index and index[k] != entry:
-            index[k] = [None, None]  # two drugs share the name: ambiguous
-        else:
-            index[k] = entry
-    return {k: v for k, v in index.items() if v[0] is not None}
+        if not drugbank or k in stop or set(k.split()) < set(key(name).split()):
+            return None
+        return [name, drugbank]
+
+    return _variant_index(entry)
 
 
 def stoplist(category: str) -> list[str]:
@@ -129,6 +117,28 @@ def _read_drug_dictionary() -> dict:
         return pickle.load(f)  # the package's own shipped file, read as the package reads it
 
 
+def _variant_index(entry_of: Callable[[str, dict, str], list | None]) -> Index:
+    """Every name variant of the package's dictionary that names one record, by its key, →
+    ``entry_of(key, record, record name)`` (None leaves the variant out). Keys of three
+    characters or more, not all digits; a key two records give different entries is dropped
+    (two drugs share the name: ambiguous)."""
+    data = _read_drug_dictionary()
+    records: dict[str, dict] = data["drug_canonical_to_data"]
+    index: Index = {}
+    for variant, canonicals in data["drug_variant_to_canonical"].items():
+        if len(canonicals) != 1 or canonicals[0] not in records:
+            continue
+        k = key(variant)
+        if len(k) < 3 or k.isdigit():
+            continue
+        rec = records[canonicals[0]]
+        entry = entry_of(k, rec, rec.get("name") or canonicals[0])
+        if entry is None:
+            continue
+        index[k] = [None, None] if k in index and index[k] != entry else entry
+    return {k: v for k, v in index.items() if v[0] is not None}
+
+
 def _build_drug_classes() -> Index:
     """Every name variant of a MeSH Pharmacologic Action record → [MeSH heading, MeSH id].
 
@@ -138,27 +148,16 @@ def _build_drug_classes() -> Index:
     Actions tree are classes of drugs; a record that has a DrugBank id is a drug (Insulin)
     and stays in :func:`drug_index`. Variants of two records are dropped.
     """
-    data = _read_drug_dictionary()
-    records: dict[str, dict] = data["drug_canonical_to_data"]
-    index: Index = {}
-    for variant, canonicals in data["drug_variant_to_canonical"].items():
-        if len(canonicals) != 1 or canonicals[0] not in records:
-            continue
-        rec = records[canonicals[0]]
+
+    def entry(k: str, rec: dict, name: str) -> list | None:
         trees = rec.get("mesh_tree") or ()
         if rec.get("drugbank_id") or not any(
             t.startswith(MESH_PHARMACOLOGIC_ACTIONS) for t in trees
         ):
-            continue
-        k = key(variant)
-        if len(k) < 3 or k.isdigit():
-            continue
-        entry = [rec.get("name") or canonicals[0], rec.get("mesh_id")]
-        if k in index and index[k] != entry:
-            index[k] = [None, None]
-        else:
-            index[k] = entry
-    return {k: v for k, v in index.items() if v[0] is not None}
+            return None
+        return [name, rec.get("mesh_id")]
+
+    return _variant_index(entry)
 
 
 @cache

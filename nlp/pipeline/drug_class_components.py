@@ -40,16 +40,16 @@ class DrugClassesComponent:
         for start, end, label in found:
             hit = [e for e in ents if e.start < end and start < e.end]
             inside = [e for e in hit if start <= e.start and e.end <= end]
-            if label != "drug":  # antibodies the model may have read as a drug or a test
-                if len(inside) == len(hit):
+            if len(inside) == len(hit):
+                # antibodies replace whatever the model read inside them (a drug, a test)
+                if label != "drug" or (
+                    sum(e.label_ == "drug" for e in inside) < 2
+                    and not any(e.label_ in KEEPS_ITS_SPAN for e in inside)
+                ):
                     ents = [e for e in ents if e not in inside]
                     ents.append(Span(doc, start, end, label=label))
                 continue
-            if len(inside) == len(hit):
-                drugs = sum(e.label_ == "drug" for e in inside)
-                if drugs < 2 and not any(e.label_ in KEEPS_ITS_SPAN for e in inside):
-                    ents = [e for e in ents if e not in inside]
-                    ents.append(Span(doc, start, end, label="drug"))
+            if label != "drug":
                 continue
             wider = [e for e in hit if e.start <= start and e.end == end]
             if (
