@@ -60,6 +60,21 @@ def test_a_wider_lexicon_concept_wins_over_the_model_span_inside_it():
     assert found == [("Hepatitis B or C", "condition", "present", "positive", None)]
 
 
+def test_a_subtype_letter_after_a_condition_is_part_of_it_and_of_its_code():
+    assert codes("Diagnosis of severe hemophilia A")["hemophilia A"] == ["D66"]
+    assert codes("Patients with hemophilia B and inhibitors")["hemophilia B"] == ["D67"]
+
+
+def test_two_coordinated_subtypes_are_one_mention_that_no_single_code_means():
+    # "hemophilia" alone is D66 (factor VIII deficiency), which haemophilia B is not
+    assert codes("Patients with hemophilia A or B")["hemophilia A or B"] == []
+
+
+def test_a_capital_letter_that_names_no_subtype_stays_out_of_the_condition():
+    found = mentions("Hypertension A common criterion")
+    assert ("Hypertension", "condition") in [(t, c) for t, c, *_ in found]
+
+
 def test_a_test_from_the_lexicon_keeps_its_result():
     found = mentions("Negative serum pregnancy test within 7 days")
     assert found == [("serum pregnancy test", "test", "present", "negative", None)]

@@ -26,7 +26,9 @@ span, and biomarkers), and a lexicon entity wider than every model span inside i
 B or C" over "Hepatitis B"); then the model's spans; then the other lexicon entities, where
 nothing kept overlaps them; last, the part of a model span cut by a biomarker that lies outside
 it ("EGFR-mutant NSCLC": the biomarker, and NSCLC). A one-word entity that is a unit after a
-number is dropped ("470 ms"). ``drop_lexicon`` can leave lexicon categories out; none is left
+number is dropped ("470 ms"); a condition takes in the subtype letter the model left after
+it when the two name a coded condition ("hemophilia A", "hemophilia A or B":
+:func:`_with_subtype`). ``drop_lexicon`` can leave lexicon categories out; none is left
 out by default: dropping ``observation`` was 0.006 better on Chia's dev trials and none on
 LCT's, and cost assertions the gold states ("inadequate response: historical").
 
@@ -39,7 +41,7 @@ built, not on the first criterion.
 """
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 
@@ -73,6 +75,36 @@ def _is_unit_after_number(span: Span) -> bool:
         and not (len(span.text) > 1 and span.text.isupper())  # "2 MM regimens": an acronym
         and normalise_unit(span.text) is not None
     )
+
+
+def _is_letter(doc: Doc, i: int) -> bool:
+    return i < len(doc) and len(doc[i].text) == 1 and "A" <= doc[i].text <= "Z"
+
+
+def _with_subtype(span: Span, is_condition: Callable[[str], bool]) -> Span:
+    """A condition span with the subtype letter printed after it: "hemophilia A", and
+    "hemophilia A or B" when both letters name conditions.
+
+    The model often stops before such a letter, and "hemophilia" alone is coded D66 (ICD-10-CM
+    files "hemophilia NOS" under factor VIII deficiency), which "hemophilia B" is not. The
+    letter is taken in only when the name with it, or its last words with it ("severe
+    hemophilia A"), is a condition of the code tables; a coordinated pair keeps one mention,
+    which no single code means."""
+    doc, end = span.doc, span.end
+    if span.label_ != "condition" or not doc[end - 1].whitespace_ or not _is_letter(doc, end):
+        return span
+    words = span.text.split()
+
+    def names_subtype(letter: str) -> bool:
+        return any(is_condition(" ".join([*words[i:], letter])) for i in range(len(words)))
+
+    if not names_subtype(doc[end].text):
+        return span
+    end += 1
+    joined = end + 1 < len(doc) and doc[end].lower_ in ("or", "and", "/")
+    if joined and _is_letter(doc, end + 1) and names_subtype(doc[end + 1].text):
+        end += 2
+    return Span(doc, span.start, end, label=span.label_)
 
 
 def _wider_than_all(span: Span, others: list[Span]) -> bool:
@@ -135,9 +167,11 @@ class MentionModelComponent:
     """The model's mentions and the lexicon's, combined (module docstring) → ``doc.ents``."""
 
     def __init__(self, lexicon_first: list[str], drop_lexicon: list[str], batch_size: int) -> None:
+        from nlp.concepts.codes import code_mention
         from nlp.mention_model import predict_mentions
 
         self.predict = predict_mentions
+        self.is_condition = lambda text: bool(code_mention(text, "condition"))
         self.lexicon_first = frozenset(lexicon_first)
         self.drop_lexicon = frozenset(drop_lexicon)
         self.batch_size = batch_size
@@ -161,6 +195,7 @@ class MentionModelComponent:
             span = doc.char_span(start, end, label=MODEL_LABELS[label], alignment_mode="expand")
             if span is None or _is_unit_after_number(span):
                 continue
+            span = _with_subtype(span, self.is_condition)
             if not any(_overlaps(span, m) for m in model):
                 model.append(span)
         first: list[Span] = []
