@@ -84,11 +84,13 @@ class EntityContext:
     each access. Here the doc's entities, its sentence starts, which tokens start an entity
     (``ent_iob_ == "B"``) or lie in a biomarker (``ent_type_ == "biomarker"``) are read once,
     with the shared token table (:func:`nlp.pipeline.docs.doc_tokens`). Make it after the last
-    component that sets ``doc.ents``.
+    component that sets ``doc.ents``; ``exceptions`` are the char spans of the criterion's
+    exceptions (``doc._.logic``), which a negation after them does not reach.
     """
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, exceptions: list[tuple[int, int]] | None = None) -> None:
         self.doc = doc
+        self.exceptions = exceptions or []
         self.text = doc_text(doc)
         self.tokens = doc_tokens(doc)
         self.ents = doc.ents
@@ -109,6 +111,12 @@ class EntityContext:
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """The char offsets of tokens ``start:end`` (``doc[start:end]``'s start/end_char)."""
         return self.tokens.starts[start], self.tokens.ends[end - 1]
+
+    def excepted(self, span: Span, cue: tuple[int, int]) -> bool:
+        """Whether ``span`` lies in an exception and ``cue`` after it: in "agents other than
+        hydroxyurea are not permitted" the negation is of the agents, not of the exception."""
+        start, end = self.char_span(span.start, span.end)
+        return cue[0] >= end and any(a <= start and end <= b for a, b in self.exceptions)
 
 
 def _sentence_near(span: Span, reach: int, context: EntityContext) -> tuple[int, int]:
@@ -182,6 +190,8 @@ def _span_assertion(
             continue
         value = ASSERTION_OF[mod.category.upper()]
         if current and value == "historical":
+            continue
+        if value == "negated" and context.exceptions and context.excepted(span, cue_span):
             continue
         if PRECEDENCE.index(value) < PRECEDENCE.index(best):
             best = value

@@ -67,6 +67,7 @@ SCOPE_OPENERS = frozenset(_RULES.scope_openers)
 ALLOWANCE_SUBJECTS = frozenset(_RULES.allowance_subjects)
 ALLOWANCE_VERBS = frozenset(_RULES.allowance_verbs)
 ALLOWANCE_WORDS = frozenset(_RULES.allowance_words)
+ALLOWANCE_BETWEEN = frozenset(_RULES.allowance_between)
 AND_WORDS = frozenset(_RULES.and_words)
 # words that end an optional phrase with no entity: "with or without Class V using ..."
 OPTIONAL_STOP = frozenset(_RULES.optional_stop)
@@ -255,11 +256,19 @@ def _allowances(words: list[str], sentences: _Sentences) -> list[tuple[int, int,
         if words[start] not in ALLOWANCE_SUBJECTS or words[start + 1] != "with":
             continue
         for i in range(start + 2, end - 1):
-            if words[i] in ALLOWANCE_VERBS and words[i + 1] in ALLOWANCE_WORDS:
+            if words[i] in ALLOWANCE_VERBS and _allows(words, i + 1, end):
                 if i > start + 2:
                     out.append((start, start + 2, i))
                 break
     return out
+
+
+def _allows(words: list[str], i: int, end: int) -> bool:
+    """Whether ``words[i:end]`` re-admit: "allowed", "be considered eligible"; not "be
+    excluded"."""
+    while i < end and words[i] in ALLOWANCE_BETWEEN:
+        i += 1
+    return i < end and words[i] in ALLOWANCE_WORDS
 
 
 def _requirement_sentences(sentences: _Sentences, allowances: list[tuple[int, int, int]]) -> int:

@@ -38,7 +38,8 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     previous_result: str | None = None
     previous_end: int | None = None
-    context = EntityContext(doc)
+    logic = doc._.logic
+    context = EntityContext(doc, [part.span for part in logic.exceptions] if logic else None)
     text = context.text
     biomarkers = doc._.biomarkers or {}
     for ent in context.ents:

@@ -229,6 +229,8 @@ class LogicRules(_Doc):
     allowance_subjects: list[str]
     allowance_verbs: list[str]
     allowance_words: list[str]
+    allowance_between: list[str]
+    """Words between the verb and the allowance word: "may be considered eligible"."""
     optional_stop: list[str]
 
     def context_rules(self) -> list[ContextRuleSpec]:

@@ -67,6 +67,18 @@ def test_no_negation_cue_in_limits_or_optional_parts(text):
     assert negation_cues(one(text)) == []
 
 
+def test_a_negation_after_an_exception_negates_what_is_excepted_from_not_the_exception():
+    # NCT00989261 (Chia) exclusion 7
+    text = "The use of antileukemic agents other than hydroxyurea is not permitted"
+    assert assertion_of(text, "antileukemic agents") == "negated"
+    assert assertion_of(text, "hydroxyurea") == "present"
+
+
+def test_a_negation_before_an_exception_still_negates_what_it_names():
+    text = "No prior malignancy other than basal cell carcinoma"
+    assert assertion_of(text, "malignancy") == "negated"
+
+
 def test_a_present_time_marker_ends_the_scope_of_history_of():
     # NCT06557265 exclusion 13
     doc = one(

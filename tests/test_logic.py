@@ -70,6 +70,24 @@ def test_a_sentence_that_readmits_a_subgroup_is_an_exception():
     assert p.logic is None
 
 
+def test_a_subgroup_that_may_be_considered_eligible_is_an_exception():
+    # NCT00989261 (Chia), shortened
+    _, _, exceptions = parts(
+        "Clinically active CNS leukemia. Patients with CNS leukemia, which is controlled, "
+        "may be considered eligible"
+    )
+    assert exceptions == ["CNS leukemia, which is controlled,"]
+
+
+def test_a_subgroup_that_will_be_excluded_is_no_exception():
+    # NCT03068897 (Chia), shortened
+    _, _, exceptions = parts(
+        "Musculoskeletal etiology of low back. Patients with non-musculoskeletal etiologies "
+        "such as urinary tract infection will be excluded"
+    )
+    assert exceptions == []
+
+
 def test_with_or_without_marks_an_optional_part_not_an_or():
     # NCT06557265 inclusion 2 (LN cohort)
     p, optional, _ = parts(
