@@ -71,6 +71,7 @@ class TriggerGatedMatcher:
         self.triggers: set[int] = set()
         self.reach = 0
         self.singles: list[tuple[frozenset[int], int, Any]] = []
+        self.singles_of: dict[int, list[int]] = {}  # trigger id → positions in ``singles``
         self.ungated_by: str | None = None
         matcher = self.matcher
         if not len(matcher):
@@ -97,6 +98,8 @@ class TriggerGatedMatcher:
                 reach = max(reach, len(pattern) - 1)
             self.triggers |= ids
             self.reach = max(self.reach, reach)
+            for trigger in ids:
+                self.singles_of.setdefault(trigger, []).append(len(self.singles))
             self.singles.append((frozenset(ids), reach, single))
 
     def __call__(self, doclike: Any, **kwargs: Any) -> Any:
@@ -120,9 +123,8 @@ class TriggerGatedMatcher:
     def _by_pattern(self, doc: Doc, lowers: list[int], hits: list[int]) -> list[tuple]:
         present = {lowers[i] for i in hits}
         found: list[tuple] = []
-        for ids, reach, single in self.singles:
-            if ids.isdisjoint(present):
-                continue
+        for position in sorted({p for t in present for p in self.singles_of[t]}):
+            ids, reach, single = self.singles[position]
             mine = [i for i in hits if lowers[i] in ids]
             start = max(0, mine[0] - reach)
             end = min(len(doc), mine[-1] + reach + 1)
