@@ -21,10 +21,12 @@ A required test result is not a negation: "Negative SARS-CoV-2 test", "HIV negat
 An exception is not a negation: in "Prior malignancy except basal cell carcinoma" the
 excepted finding is recorded in the criterion's ``exceptions`` (:mod:`nlp.logic`) and its
 mention stays as asserted; "except", "other than", "with the exception of", "excluding" and
-"unless" only end the scope of a cue before them (TERMINATE rules). Chia annotates "except" /
-"other than" as Negation cues, LCT and the gold adjudication of the reference trial do not;
-emitting them as negation cues was measured at Chia negation F1 0.50 → 0.61 but LCT 0.66 →
-0.63 and gold-check assertions 0.873 → 0.837, so it is not done.
+"unless" end the scope of a cue before them (TERMINATE rules), and a negation cue after the
+excepted item does not reach it ("agents other than hydroxyurea are not permitted": the agents
+are negated, hydroxyurea is not; the item runs to the exception's first comma). Chia annotates
+"except" / "other than" as Negation cues, LCT and the gold adjudication of the reference trial
+do not; emitting them as negation cues was measured at Chia negation F1 0.50 → 0.61 but LCT
+0.66 → 0.63 and gold-check assertions 0.873 → 0.837, so it is not done.
 
 A negation cue with no lexicon concept in its scope still yields a (fallback) negated mention:
 see :mod:`nlp.mentions`.
@@ -84,14 +86,14 @@ class EntityContext:
     each access. Here the doc's entities, its sentence starts, which tokens start an entity
     (``ent_iob_ == "B"``) or lie in a biomarker (``ent_type_ == "biomarker"``) are read once,
     with the shared token table (:func:`nlp.pipeline.docs.doc_tokens`). Make it after the last
-    component that sets ``doc.ents``; ``exceptions`` are the char spans of the criterion's
-    exceptions (``doc._.logic``), which a negation after them does not reach.
+    component that sets ``doc.ents`` (and after ``eligo_logic``, whose exceptions it reads:
+    :meth:`excepted`).
     """
 
-    def __init__(self, doc: Doc, exceptions: list[tuple[int, int]] | None = None) -> None:
+    def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.exceptions = exceptions or []
         self.text = doc_text(doc)
+        self.excepted_items = _excepted_items(doc, self.text)
         self.tokens = doc_tokens(doc)
         self.ents = doc.ents
         n = len(doc)
@@ -113,10 +115,28 @@ class EntityContext:
         return self.tokens.starts[start], self.tokens.ends[end - 1]
 
     def excepted(self, span: Span, cue: tuple[int, int]) -> bool:
-        """Whether ``span`` lies in an exception and ``cue`` after it: in "agents other than
-        hydroxyurea are not permitted" the negation is of the agents, not of the exception."""
+        """Whether ``span`` is an excepted item and ``cue`` comes after it: in "agents other
+        than hydroxyurea are not permitted" the negation is of the agents, not of hydroxyurea."""
         start, end = self.char_span(span.start, span.end)
-        return cue[0] >= end and any(a <= start and end <= b for a, b in self.exceptions)
+        return cue[0] >= end and any(a <= start and end <= b for a, b in self.excepted_items)
+
+
+def _excepted_items(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """The char spans of what the criterion's exceptions (``doc._.logic``) name, each up to its
+    first comma or semicolon: an exception runs to the end of its clause ("other than aspirin,
+    anticoagulants are not allowed"), the item it excepts does not."""
+    logic = doc._.logic if Doc.has_extension("logic") else None
+    if not logic or not logic.exceptions:
+        return []
+    items = []
+    for part in logic.exceptions:
+        start, end = part.span
+        cut = min(
+            (i for i in (text.find(",", start, end), text.find(";", start, end)) if i >= 0),
+            default=end,
+        )
+        items.append((start, cut))
+    return items
 
 
 def _sentence_near(span: Span, reach: int, context: EntityContext) -> tuple[int, int]:
@@ -191,7 +211,7 @@ def _span_assertion(
         value = ASSERTION_OF[mod.category.upper()]
         if current and value == "historical":
             continue
-        if value == "negated" and context.exceptions and context.excepted(span, cue_span):
+        if value == "negated" and context.excepted_items and context.excepted(span, cue_span):
             continue
         if PRECEDENCE.index(value) < PRECEDENCE.index(best):
             best = value

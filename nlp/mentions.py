@@ -38,8 +38,7 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     previous_result: str | None = None
     previous_end: int | None = None
-    logic = doc._.logic
-    context = EntityContext(doc, [part.span for part in logic.exceptions] if logic else None)
+    context = EntityContext(doc)
     text = context.text
     biomarkers = doc._.biomarkers or {}
     for ent in context.ents:

@@ -74,6 +74,17 @@ def test_a_negation_after_an_exception_negates_what_is_excepted_from_not_the_exc
     assert assertion_of(text, "hydroxyurea") == "present"
 
 
+def test_what_follows_the_excepted_item_after_a_comma_is_negated_as_before():
+    text = "Other than aspirin, anticoagulants are not allowed"
+    assert assertion_of(text, "aspirin") == "present"
+    assert assertion_of(text, "anticoagulants") == "negated"
+
+
+def test_a_second_part_coordinated_after_the_exception_stays_negated():
+    text = "Subjects with a malignancy other than basal cell carcinoma, or with active hepatitis B, will be excluded"
+    assert assertion_of(text, "hepatitis B") == "negated"
+
+
 def test_a_negation_before_an_exception_still_negates_what_it_names():
     text = "No prior malignancy other than basal cell carcinoma"
     assert assertion_of(text, "malignancy") == "negated"

@@ -70,6 +70,16 @@ def test_two_coordinated_subtypes_are_one_mention_that_no_single_code_means():
     assert codes("Patients with hemophilia A or B")["hemophilia A or B"] == []
 
 
+def test_a_subtype_letter_before_the_final_full_stop_is_read_with_its_condition():
+    assert codes("History of hepatitis B.")["hepatitis B"] == ["B19.1"]
+    assert "hemophilia A or B" in codes("Patients with hemophilia A or B.")
+
+
+def test_a_letter_that_starts_another_word_is_no_subtype():
+    found = mentions("Hemophilia A or B-cell lymphoma")
+    assert [t for t, *_ in found] == ["Hemophilia A", "B-cell lymphoma"]
+
+
 def test_a_capital_letter_that_names_no_subtype_stays_out_of_the_condition():
     found = mentions("Hypertension A common criterion")
     assert ("Hypertension", "condition") in [(t, c) for t, c, *_ in found]

@@ -79,6 +79,14 @@ def test_a_subgroup_that_may_be_considered_eligible_is_an_exception():
     assert exceptions == ["CNS leukemia, which is controlled,"]
 
 
+def test_a_subgroup_that_may_be_enrolled_is_an_exception():
+    # NCT03377387, shortened
+    _, _, exceptions = parts(
+        "Active brain metastases. Patients with treated and stable brain lesions may be enrolled"
+    )
+    assert exceptions == ["treated and stable brain lesions"]
+
+
 def test_a_subgroup_that_will_be_excluded_is_no_exception():
     # NCT03068897 (Chia), shortened
     _, _, exceptions = parts(

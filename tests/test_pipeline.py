@@ -89,6 +89,12 @@ def test_medspacy_tokenizer_splits_comparators_from_values():
     assert [t.text for t in get_nlp().make_doc("HbA1c>7%")] == ["HbA1c", ">", "7", "%"]
 
 
+def test_a_capital_letter_and_the_final_full_stop_are_two_tokens():
+    nlp = get_nlp()
+    assert [t.text for t in nlp.make_doc("Child-Pugh class B.")][-2:] == ["B", "."]
+    assert "H." in [t.text for t in nlp.make_doc("Infection with H. pylori")]  # an initial
+
+
 def test_get_nlp_is_built_once():
     assert get_nlp() is get_nlp()
 

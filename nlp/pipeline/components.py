@@ -177,7 +177,7 @@ def make_logic(nlp: Language, name: str) -> LogicComponent:
 
 @Language.factory(
     "eligo_mentions",
-    requires=["doc.ents", "doc._.context_graph", "span._.modifiers"],
+    requires=["doc.ents", "doc._.context_graph", "span._.modifiers", "doc._.logic"],
     assigns=["doc._.mentions"],
 )
 def make_mentions(nlp: Language, name: str) -> MentionsComponent:

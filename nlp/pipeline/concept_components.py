@@ -77,8 +77,14 @@ def _is_unit_after_number(span: Span) -> bool:
     )
 
 
+_CLOSING = frozenset({".", ",", ";", ":", ")", "]"})
+
+
 def _is_letter(doc: Doc, i: int) -> bool:
-    return i < len(doc) and len(doc[i].text) == 1 and "A" <= doc[i].text <= "Z"
+    """Whether token ``i`` is a capital letter standing alone: "A", not the "B" of "B-cell"."""
+    if i >= len(doc) or len(doc[i].text) != 1 or not "A" <= doc[i].text <= "Z":
+        return False
+    return i + 1 == len(doc) or bool(doc[i].whitespace_) or doc[i + 1].text in _CLOSING
 
 
 def _with_subtype(span: Span, is_condition: Callable[[str], bool]) -> Span:

@@ -35,6 +35,9 @@ class RunSplittingTokenizer:
         return getattr(self.tokenizer, name)
 
     def __call__(self, text: str) -> Doc:
+        return _final_stop_split(self._tokenize(text))
+
+    def _tokenize(self, text: str) -> Doc:
         if len(text) <= self.max_run:
             return self.tokenizer(text)
         cuts = [
@@ -47,6 +50,23 @@ class RunSplittingTokenizer:
         bounds = [0, *cuts, len(text)]
         pieces = [self.tokenizer(text[a:b]) for a, b in pairwise(bounds)]
         return Doc.from_docs(pieces, ensure_whitespace=False)
+
+
+_INITIAL = re.compile(r"[A-Z]\.")
+
+
+def _final_stop_split(doc: Doc) -> Doc:
+    """The doc with a last token like "B." split into the letter and a full stop.
+
+    spaCy keeps a capital letter and its period together ("H. pylori": an initial); at the end
+    of a criterion the period ends the sentence and the letter belongs to what comes before
+    ("hepatitis B.", "Child-Pugh class B."), which otherwise is read without it.
+    """
+    if not len(doc) or not _INITIAL.fullmatch(doc[-1].text):
+        return doc
+    words = [t.text for t in doc[:-1]] + [doc[-1].text[0], "."]
+    spaces = [bool(t.whitespace_) for t in doc[:-1]] + [False, bool(doc[-1].whitespace_)]
+    return Doc(doc.vocab, words=words, spaces=spaces)
 
 
 @spacy.registry.tokenizers("eligo.Tokenizer.v1")
