@@ -81,7 +81,10 @@ def test_what_follows_the_excepted_item_after_a_comma_is_negated_as_before():
 
 
 def test_a_second_part_coordinated_after_the_exception_stays_negated():
-    text = "Subjects with a malignancy other than basal cell carcinoma, or with active hepatitis B, will be excluded"
+    text = (
+        "Subjects with a malignancy other than basal cell carcinoma, or with active hepatitis B, "
+        "will be excluded"
+    )
     assert assertion_of(text, "hepatitis B") == "negated"
 
 
