@@ -43,11 +43,14 @@ Criterion assertion (:func:`criterion_assertion`), in order:
 
 from __future__ import annotations
 
+import re
+
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from models import Assertion, Mention
 from nlp.pipeline.docs import doc_text, doc_tokens
+from nlp.rulefiles import logic_rules
 
 ASSERTION_OF: dict[str, Assertion] = {
     "NEGATED_EXISTENCE": "negated",
@@ -121,21 +124,25 @@ class EntityContext:
         return cue[0] >= end and any(a <= start and end <= b for a, b in self.excepted_items)
 
 
+_ITEM_END = re.compile(
+    r"[,;]|\b(?:" + "|".join(map(re.escape, logic_rules().excepted_item_end)) + r")\b",
+    re.IGNORECASE,
+)
+
+
 def _excepted_items(doc: Doc, text: str) -> list[tuple[int, int]]:
     """The char spans of what the criterion's exceptions (``doc._.logic``) name, each up to its
-    first comma or semicolon: an exception runs to the end of its clause ("other than aspirin,
-    anticoagulants are not allowed"), the item it excepts does not."""
+    first comma, semicolon, verb or relative word: an exception runs to the end of its clause
+    ("other than aspirin, anticoagulants are not allowed"; "a tool other than GTG to translate
+    standards for children with T2D will be excluded"), the item it excepts does not."""
     logic = doc._.logic if Doc.has_extension("logic") else None
     if not logic or not logic.exceptions:
         return []
     items = []
     for part in logic.exceptions:
         start, end = part.span
-        cut = min(
-            (i for i in (text.find(",", start, end), text.find(";", start, end)) if i >= 0),
-            default=end,
-        )
-        items.append((start, cut))
+        cut = _ITEM_END.search(text, start, end)
+        items.append((start, cut.start() if cut else end))
     return items
 
 

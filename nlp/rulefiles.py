@@ -231,6 +231,9 @@ class LogicRules(_Doc):
     allowance_words: list[str]
     allowance_between: list[str]
     """Words between the verb and the allowance word: "may be considered eligible"."""
+    excepted_item_end: list[str]
+    """Words that end the item an exception names, where its clause goes on ("other than GTG
+    to translate ..."), as a comma or semicolon does (nlp/assertion.py)."""
     optional_stop: list[str]
 
     def context_rules(self) -> list[ContextRuleSpec]:

@@ -88,6 +88,16 @@ def test_a_second_part_coordinated_after_the_exception_stays_negated():
     assert assertion_of(text, "hepatitis B") == "negated"
 
 
+def test_the_excepted_item_ends_where_its_clause_goes_on_with_a_verb():
+    # NCT03926598 (LCT), shortened
+    text = (
+        "Individuals using a care coordination tool other than GTG to translate standards of "
+        "care for children with T2D will be excluded"
+    )
+    assert assertion_of(text, "GTG") == "present"
+    assert assertion_of(text, "T2D") == "negated"
+
+
 def test_a_negation_before_an_exception_still_negates_what_it_names():
     text = "No prior malignancy other than basal cell carcinoma"
     assert assertion_of(text, "malignancy") == "negated"
