@@ -117,10 +117,11 @@ class EntityContext:
         """The char offsets of tokens ``start:end`` (``doc[start:end]``'s start/end_char)."""
         return self.tokens.starts[start], self.tokens.ends[end - 1]
 
-    def excepted(self, span: Span, cue: tuple[int, int]) -> bool:
-        """Whether ``span`` is an excepted item and ``cue`` comes after it: in "agents other
-        than hydroxyurea are not permitted" the negation is of the agents, not of hydroxyurea."""
-        start, end = self.char_span(span.start, span.end)
+    def excepted(self, chars: tuple[int, int], cue: tuple[int, int]) -> bool:
+        """Whether the text at ``chars`` is an excepted item and ``cue`` comes after it: in
+        "agents other than hydroxyurea are not permitted" the negation is of the agents, not of
+        hydroxyurea."""
+        start, end = chars
         return cue[0] >= end and any(a <= start and end <= b for a, b in self.excepted_items)
 
 
@@ -134,7 +135,9 @@ def _excepted_items(doc: Doc, text: str) -> list[tuple[int, int]]:
     """The char spans of what the criterion's exceptions (``doc._.logic``) name, each up to its
     first comma, semicolon, verb or relative word: an exception runs to the end of its clause
     ("other than aspirin, anticoagulants are not allowed"; "a tool other than GTG to translate
-    standards for children with T2D will be excluded"), the item it excepts does not."""
+    standards for children with T2D will be excluded"), the item it excepts does not. An
+    exception that opens its sentence names an item only up to a comma: in "Except for topical
+    steroids systemic corticosteroids are not permitted" nothing marks where the item ends."""
     logic = doc._.logic if Doc.has_extension("logic") else None
     if not logic or not logic.exceptions:
         return []
@@ -142,8 +145,16 @@ def _excepted_items(doc: Doc, text: str) -> list[tuple[int, int]]:
     for part in logic.exceptions:
         start, end = part.span
         cut = _ITEM_END.search(text, start, end)
+        opens = part.cue is not None and _opens_sentence(text, part.cue[0])
+        if opens and (cut is None or cut.group() not in (",", ";")):
+            continue
         items.append((start, cut.start() if cut else end))
     return items
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".;:"
 
 
 def _sentence_near(span: Span, reach: int, context: EntityContext) -> tuple[int, int]:
@@ -218,7 +229,11 @@ def _span_assertion(
         value = ASSERTION_OF[mod.category.upper()]
         if current and value == "historical":
             continue
-        if value == "negated" and context.excepted_items and context.excepted(span, cue_span):
+        if (
+            value == "negated"
+            and context.excepted_items
+            and context.excepted(context.char_span(span.start, span.end), cue_span)
+        ):
             continue
         if PRECEDENCE.index(value) < PRECEDENCE.index(best):
             best = value

@@ -114,9 +114,11 @@ def _fallback_mentions(doc: Doc, context: EntityContext) -> list[Mention]:
         if words is None:
             continue
         start, end = words
-        taken.update(range(start, end))
         cue = context.char_span(*mod.modifier_span)
         span = context.char_span(start, end)
+        if context.excepted_items and context.excepted(span, cue):
+            continue  # "other than those listed in Appendix A are not permitted"
+        taken.update(range(start, end))
         out.append(
             Mention(
                 text=context.text[span[0] : span[1]],

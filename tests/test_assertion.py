@@ -98,6 +98,18 @@ def test_the_excepted_item_ends_where_its_clause_goes_on_with_a_verb():
     assert assertion_of(text, "T2D") == "negated"
 
 
+def test_an_exception_opening_the_sentence_without_a_comma_shields_nothing():
+    text = "Except for topical steroids systemic corticosteroids are not permitted"
+    assert assertion_of(text, "systemic corticosteroids") == "negated"
+
+
+def test_no_fallback_negated_mention_is_made_inside_an_excepted_item():
+    (doc,) = annotate(
+        ["Concomitant medications other than those listed in Appendix A are not permitted"]
+    )
+    assert "Appendix" not in [m.text for m in mentions_from_doc(doc)]
+
+
 def test_a_negation_before_an_exception_still_negates_what_it_names():
     text = "No prior malignancy other than basal cell carcinoma"
     assert assertion_of(text, "malignancy") == "negated"

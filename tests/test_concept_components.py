@@ -80,6 +80,10 @@ def test_a_letter_that_starts_another_word_is_no_subtype():
     assert [t for t, *_ in found] == ["Hemophilia A", "B-cell lymphoma"]
 
 
+def test_a_letter_that_starts_another_concept_is_no_subtype():
+    assert codes("Hemophilia A or B cell lymphoma")["B cell lymphoma"] == ["HP:0012191"]
+
+
 def test_a_capital_letter_that_names_no_subtype_stays_out_of_the_condition():
     found = mentions("Hypertension A common criterion")
     assert ("Hypertension", "condition") in [(t, c) for t, c, *_ in found]

@@ -93,6 +93,12 @@ def test_a_capital_letter_and_the_final_full_stop_are_two_tokens():
     nlp = get_nlp()
     assert [t.text for t in nlp.make_doc("Child-Pugh class B.")][-2:] == ["B", "."]
     assert "H." in [t.text for t in nlp.make_doc("Infection with H. pylori")]  # an initial
+    assert [t.text for t in nlp.make_doc("hepatitis B.\n")][-3:] == ["B", ".", "\n"]
+
+
+def test_splitting_the_final_letter_keeps_the_norms_of_the_other_tokens():
+    doc = get_nlp().make_doc("Patients don't have hepatitis B.")
+    assert [t.norm_ for t in doc if t.text == "n't"] == ["not"]
 
 
 def test_get_nlp_is_built_once():

@@ -80,14 +80,17 @@ def _is_unit_after_number(span: Span) -> bool:
 _CLOSING = frozenset({".", ",", ";", ":", ")", "]"})
 
 
-def _is_letter(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` is a capital letter standing alone: "A", not the "B" of "B-cell"."""
+def _is_letter(doc: Doc, i: int, taken: frozenset[int]) -> bool:
+    """Whether token ``i`` is a capital letter standing alone that starts no other entity (whose
+    char starts are ``taken``): "A", not the "B" of "B-cell" or of "B cell lymphoma"."""
     if i >= len(doc) or len(doc[i].text) != 1 or not "A" <= doc[i].text <= "Z":
+        return False
+    if doc[i].idx in taken:
         return False
     return i + 1 == len(doc) or bool(doc[i].whitespace_) or doc[i + 1].text in _CLOSING
 
 
-def _with_subtype(span: Span, is_condition: Callable[[str], bool]) -> Span:
+def _with_subtype(span: Span, is_condition: Callable[[str], bool], taken: frozenset[int]) -> Span:
     """A condition span with the subtype letter printed after it: "hemophilia A", and
     "hemophilia A or B" when both letters name conditions.
 
@@ -95,9 +98,11 @@ def _with_subtype(span: Span, is_condition: Callable[[str], bool]) -> Span:
     files "hemophilia NOS" under factor VIII deficiency), which "hemophilia B" is not. The
     letter is taken in only when the name with it, or its last words with it ("severe
     hemophilia A"), is a condition of the code tables; a coordinated pair keeps one mention,
-    which no single code means."""
+    which no single code means. ``taken``: the char starts of the other entities."""
     doc, end = span.doc, span.end
-    if span.label_ != "condition" or not doc[end - 1].whitespace_ or not _is_letter(doc, end):
+    if span.label_ != "condition" or not doc[end - 1].whitespace_:
+        return span
+    if not _is_letter(doc, end, taken):
         return span
     words = span.text.split()
 
@@ -108,7 +113,7 @@ def _with_subtype(span: Span, is_condition: Callable[[str], bool]) -> Span:
         return span
     end += 1
     joined = end + 1 < len(doc) and doc[end].lower_ in ("or", "and", "/")
-    if joined and _is_letter(doc, end + 1) and names_subtype(doc[end + 1].text):
+    if joined and _is_letter(doc, end + 1, taken) and names_subtype(doc[end + 1].text):
         end += 2
     return Span(doc, span.start, end, label=span.label_)
 
@@ -197,11 +202,12 @@ class MentionModelComponent:
 
     def _combine(self, doc: Doc, found: list[tuple[int, int, str]]) -> None:
         model: list[Span] = []
+        taken = frozenset([s for s, _, _ in found] + [e.start_char for e in doc.ents])
         for start, end, label in found:
             span = doc.char_span(start, end, label=MODEL_LABELS[label], alignment_mode="expand")
             if span is None or _is_unit_after_number(span):
                 continue
-            span = _with_subtype(span, self.is_condition)
+            span = _with_subtype(span, self.is_condition, taken)
             if not any(_overlaps(span, m) for m in model):
                 model.append(span)
         first: list[Span] = []

@@ -56,17 +56,23 @@ _INITIAL = re.compile(r"[A-Z]\.")
 
 
 def _final_stop_split(doc: Doc) -> Doc:
-    """The doc with a last token like "B." split into the letter and a full stop.
+    """The doc with a last word like "B." (before any trailing whitespace) split into the
+    letter and a full stop, in place.
 
     spaCy keeps a capital letter and its period together ("H. pylori": an initial); at the end
     of a criterion the period ends the sentence and the letter belongs to what comes before
-    ("hepatitis B.", "Child-Pugh class B."), which otherwise is read without it.
+    ("hepatitis B.", "Child-Pugh class B."), which otherwise is read without it. The other
+    tokens keep everything the tokenizer gave them (their norms: the mention model reads them).
     """
-    if not len(doc) or not _INITIAL.fullmatch(doc[-1].text):
+    last = len(doc) - 1
+    while last >= 0 and doc[last].is_space:
+        last -= 1
+    if last < 0 or not _INITIAL.fullmatch(doc[last].text):
         return doc
-    words = [t.text for t in doc[:-1]] + [doc[-1].text[0], "."]
-    spaces = [bool(t.whitespace_) for t in doc[:-1]] + [False, bool(doc[-1].whitespace_)]
-    return Doc(doc.vocab, words=words, spaces=spaces)
+    token = doc[last]
+    with doc.retokenize() as retokenizer:
+        retokenizer.split(token, [token.text[0], "."], heads=[(token, 0), (token, 0)])
+    return doc
 
 
 @spacy.registry.tokenizers("eligo.Tokenizer.v1")
