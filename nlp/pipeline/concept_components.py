@@ -202,7 +202,8 @@ class MentionModelComponent:
 
     def _combine(self, doc: Doc, found: list[tuple[int, int, str]]) -> None:
         model: list[Span] = []
-        taken = frozenset([s for s, _, _ in found] + [e.start_char for e in doc.ents])
+        ents = doc.ents  # each access builds the spans again
+        taken = frozenset([s for s, _, _ in found] + [e.start_char for e in ents])
         for start, end, label in found:
             span = doc.char_span(start, end, label=MODEL_LABELS[label], alignment_mode="expand")
             if span is None or _is_unit_after_number(span):
@@ -212,7 +213,7 @@ class MentionModelComponent:
                 model.append(span)
         first: list[Span] = []
         rest: list[Span] = []
-        for e in doc.ents:
+        for e in ents:
             if e.label_ in self.drop_lexicon or _is_unit_after_number(e):
                 continue
             if e.label_ in self.lexicon_first or _wider_than_all(e, model):
