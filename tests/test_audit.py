@@ -576,6 +576,17 @@ def test_an_abbreviation_names_the_same_measure() -> None:
     assert audit(exp, act).disagreements == []
 
 
+def test_a_coded_scale_and_its_uncoded_names_are_one_measure() -> None:
+    # "ECOG" has a LOINC code (measure lexicon), "WHO performance status" is a name of the
+    # same scale that the lexicon does not code
+    text = "ECOG (WHO) performance status of 0-1"
+    exp = one_criterion(text, quantities=[q("<=", 1, None, kind="score", measure="ECOG")])
+    act = one_criterion(
+        text, quantities=[q("<=", 1, None, kind="score", measure="WHO performance status")]
+    )
+    assert audit(exp, act).disagreements == []
+
+
 def test_a_limit_on_an_integer_scale_equals_its_points_spelled_out() -> None:
     text = "ECOG performance status 0 or 1"
     exp = one_criterion(text, quantities=[q("<=", 1, None, kind="score", measure="ECOG")])

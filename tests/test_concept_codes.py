@@ -164,3 +164,42 @@ def test_the_vocabularies_are_read_once_per_process() -> None:
     assert vocab.drug_index() is vocab.drug_index()
     assert vocab.icd_index() is vocab.icd_index()
     assert vocab.hpo_index() is vocab.hpo_index()
+
+
+def test_a_performance_status_named_by_its_scale_gets_the_scales_loinc_code() -> None:
+    (doc,) = annotate(["ECOG performance status 0-1"])
+    (quantity,) = doc._.quantities
+    assert _codes(quantity.codes) == [(LOINC, "89247-1")]
+    (doc,) = annotate(["Karnofsky performance status >= 70%"])
+    (quantity,) = doc._.quantities
+    assert _codes(quantity.codes) == [(LOINC, "89243-0")]
+
+
+def test_performance_status_without_its_scale_gets_no_code() -> None:
+    # ECOG 0-5 or Karnofsky 0-100: the bare name does not say which
+    assert code_measure("performance status") == []
+
+
+def test_pregnancy_in_a_criterion_is_coded_as_the_pregnant_state() -> None:
+    (doc,) = annotate(["Pregnant or breastfeeding women"])
+    coded = {m.text.lower(): _codes(m.codes) for m in doc._.mentions}
+    assert coded["pregnant"] == [(ICD10CM, "Z33.1")]
+
+
+def test_diabetes_unqualified_gets_the_hpo_term_not_icd_type_2() -> None:
+    # ICD-10-CM's index files plain "diabetes" under E11.9 (type 2): narrower than the text
+    assert _codes(code_mention("Uncontrolled diabetes", "condition")) == [(HPO, "HP:0000819")]
+
+
+def test_a_generic_condition_stays_uncoded() -> None:
+    # ICD-10-CM has only "unspecified" codes (K76.9, B99.9) for one disease of the class, not the
+    # class the criterion names (gold/README.md: a generic concept stays uncoded)
+    assert code_mention("known liver disease", "condition") == []
+    assert code_mention("active infection", "condition") == []
+
+
+def test_common_cardiac_abbreviations_get_the_codes_of_their_long_forms() -> None:
+    assert _codes(code_mention("MI", "condition")) == _codes(
+        code_mention("myocardial infarction", "condition")
+    )
+    assert _codes(code_mention("CAD", "condition")) == [(ICD10CM, "I25.1"), (HPO, "HP:0001677")]

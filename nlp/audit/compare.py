@@ -143,17 +143,21 @@ def _measure_names() -> dict[str, str]:
     Read from the two measure rule files: the lab and vital lexicon (``measure_codes.json``:
     "creatinine clearance", ``CrCl``) and the named scales (``quantity_measures.json``:
     "Eastern Cooperative Oncology Group", ``ECOG``). A name both files know keeps the
-    lexicon's id; nothing is restated here.
+    lexicon's id, and a lexicon row with a scale's id is that scale (``ecog``: the lexicon
+    gives the scale its LOINC code, so "ECOG" and "performance status" stay one measure);
+    nothing is restated here.
     """
     names: dict[str, str] = {}
+    scales = {scale.id for scale in measure_rules()}
     for scale in measure_rules():
         for alias in scale.aliases:
             names.setdefault(key(alias), f"scale:{scale.id}")
     for row in measure_code_rules():
+        ident = f"scale:{row.id}" if row.id in scales else row.id
         for alias in row.aliases:
-            names[key(alias)] = row.id
+            names[key(alias)] = ident
         for abbreviation in row.abbreviations:
-            names[abbreviation] = row.id
+            names[abbreviation] = ident
     return names
 
 
