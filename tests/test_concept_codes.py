@@ -199,7 +199,18 @@ def test_a_generic_condition_stays_uncoded() -> None:
 
 
 def test_common_cardiac_abbreviations_get_the_codes_of_their_long_forms() -> None:
-    assert _codes(code_mention("MI", "condition")) == _codes(
-        code_mention("myocardial infarction", "condition")
-    )
+    assert _codes(code_mention("AF", "condition")) == [(ICD10CM, "I48.91"), (HPO, "HP:0005110")]
     assert _codes(code_mention("CAD", "condition")) == [(ICD10CM, "I25.1"), (HPO, "HP:0001677")]
+
+
+def test_a_myocardial_infarction_of_no_stated_age_gets_only_the_hpo_term() -> None:
+    # ICD-10-CM splits MI by age (I21 acute, within 4 weeks; I25.2 old): "History of MI" or
+    # "MI within 6 months" is neither, so only HPO's Myocardial infarction means it
+    assert _codes(code_mention("MI", "condition")) == [(HPO, "HP:0001658")]
+    assert _codes(code_mention("myocardial infarction", "condition")) == [(HPO, "HP:0001658")]
+    assert (ICD10CM, "I21") in _codes(code_mention("acute myocardial infarction", "condition"))
+
+
+def test_the_name_of_the_virus_is_not_coded_as_its_disease() -> None:
+    # B20 is HIV disease; "positive for human immunodeficiency virus" may be Z21 or R75
+    assert code_mention("human immunodeficiency virus", "condition") == []

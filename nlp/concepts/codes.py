@@ -15,10 +15,12 @@ than none, so an unknown name gets ``[]``.
   it and the group mean the same drugs both ways: not "antibiotics" or "corticosteroids" alone
   (ATC splits them by route), "oral contraceptives" (G03A also holds implants), "opioids"
   (N02A leaves out methadone for dependence, N07BC), "antipsychotics" (N05A holds lithium) or
-  "vaccine" (mostly a word of "vaccine trial"); ``condition`` → ICD-10-CM and HPO. A class
-  name stays uncoded where a vocabulary has only an "unspecified" member for it ("liver
-  disease" is not K76.9, one liver disease of no stated kind; "infection" is not B99.9), and
-  plain "diabetes" gets HPO's Diabetes mellitus only (ICD-10-CM files it under type 2);
+  "vaccine" (mostly a word of "vaccine trial"); ``condition`` → ICD-10-CM and HPO. The
+  curated table (``nlp/rules/condition_codes.json``) adds no class name whose only ICD-10-CM
+  code is an "unspecified" member ("liver disease" K76.9, "infection" B99.9: none is listed;
+  names the vocabulary itself files, "hepatitis" K75.9, keep its code). Plain "diabetes" gets
+  HPO's Diabetes mellitus only (ICD-10-CM's index files it under type 2), and a myocardial
+  infarction of no stated age only HPO's term (ICD-10-CM splits I21 acute, I25.2 old);
   ``measurement`` / ``test`` → LOINC through the measure lexicon.
 
 Call :func:`load_vocabularies` when the pipeline is built: it reads the compiled indexes
