@@ -148,8 +148,9 @@ def _measure_names() -> dict[str, str]:
     nothing is restated here.
     """
     names: dict[str, str] = {}
-    scales = {scale.id for scale in measure_rules()}
+    scales: set[str] = set()
     for scale in measure_rules():
+        scales.add(scale.id)
         for alias in scale.aliases:
             names.setdefault(key(alias), f"scale:{scale.id}")
     for row in measure_code_rules():
