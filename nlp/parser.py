@@ -71,10 +71,17 @@ def _flatten(items: list[OutlineItem]) -> Iterator[OutlineItem]:
 class _Prepared:
     """One record between outline and encoding."""
 
-    def __init__(self, record: Record, outline: Outline, aliases: dict[str, str]) -> None:
+    def __init__(
+        self,
+        record: Record,
+        outline: Outline,
+        aliases: dict[str, str],
+        definitions: dict[str, str],
+    ) -> None:
         self.record = record
         self.outline = outline
         self.aliases = aliases
+        self.definitions = definitions
         self.items = [i for g in outline.groups for i in _flatten(g.items)]
         self.cleans: dict[str, CleanText] = {
             item.id: item.clean(record.eligibility_text) for item in self.items
@@ -142,13 +149,21 @@ class Parser:
                 yield result
 
     def _parse_chunk(self, records: list[Record]) -> list[Protocol | RecordError]:
+        from nlp.concepts.abbreviations import find_definitions
         from nlp.temporal import find_abbreviations
 
         prepared: list[_Prepared | RecordError] = []
         for record in records:
             try:
                 text = record.eligibility_text
-                prepared.append(_Prepared(record, build_outline(text), find_abbreviations(text)))
+                prepared.append(
+                    _Prepared(
+                        record,
+                        build_outline(text),
+                        find_abbreviations(text),
+                        find_definitions(text),
+                    )
+                )
             except Exception as exc:  # one record's failure is reported, not fatal
                 prepared.append(RecordError(f"{record.source}: cannot outline: {exc!r}"))
         self._annotate([p for p in prepared if isinstance(p, _Prepared)])
@@ -173,7 +188,7 @@ class Parser:
         for p in prepared:
             for item in p.items:
                 try:
-                    doc = item_doc(self.nlp, p.cleans[item.id].text, p.aliases)
+                    doc = item_doc(self.nlp, p.cleans[item.id].text, p.aliases, p.definitions)
                 except Exception as exc:  # kept with its text and a W106, like a pipeline failure
                     refused[id(item)] = str(exc)
                     continue

@@ -34,12 +34,15 @@ LCT's, and cost assertions the gold states ("inadequate response: historical").
 
 **Drug names** (``eligo_drug_names``): see :class:`DrugNamesComponent`.
 
-**Codes** (``eligo_codes``): each mention is coded from its text and category, each quantity
+**Codes** (``eligo_codes``): each mention is coded from its text and category (a mention that
+is an abbreviation the record defines, from its long form: :mod:`nlp.concepts.abbreviations`),
+each quantity
 from its measure, unit and the words around it (:func:`nlp.concepts.codes.code_mention`,
 :func:`nlp.concepts.codes.code_quantity`); the vocabularies are read when the pipeline is
 built, not on the first criterion.
 """
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -48,7 +51,8 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.pipeline.docs import TokenTable, doc_text, doc_tokens
+from models import Code, Mention
+from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens
 from nlp.units import normalise_unit
 
 if not Doc.has_extension("biomarkers"):
@@ -376,23 +380,67 @@ class CodesComponent:
             load_vocabularies,
             quantity_context,
         )
+        from nlp.rulefiles import concept_stoplist
 
         load_vocabularies()
+        self.generic = frozenset(concept_stoplist().condition)
         self.code_mention = code_mention
         self.code_quantity = code_quantity
         self.context = quantity_context
 
     def __call__(self, doc: Doc) -> Doc:
         stored = doc._  # each ``doc._`` makes a new accessor object
+        definitions = doc_definitions(doc)
         for mention in stored.mentions or ():
-            if not mention.codes:
+            if mention.codes:
+                continue
+            long = definitions.get(mention.text)
+            if long is None:
                 mention.codes = self.code_mention(mention.text, mention.category)
+            else:
+                mention.category, mention.codes = self._long_form_codes(mention, long)
         text = doc_text(doc)
         for quantity in stored.quantities or ():
             if quantity.measure and not quantity.codes:
                 around = self.context(text, quantity.span)
                 quantity.codes = self.code_quantity(quantity.measure, quantity.unit, around)
         return doc
+
+    def _long_form_codes(self, mention: Mention, long: str) -> tuple[str, list[Code]]:
+        """The category and codes of a mention that is an abbreviation the record defines as
+        ``long``, in order: the long form's codes in the mention's category; the short form's
+        own codes where their name shares a word with the long form ("WBC": white blood cell,
+        "Leukocytes [#/volume] in Blood"; a record's "MI" for mitral insufficiency is no
+        myocardial infarction); where the long form is coded in exactly one other of
+        :data:`RELABELLED`, that category and its codes ("LN", read as a drug, is lupus
+        nephritis, a condition); else none."""
+        category = mention.category
+        codes = self.code_mention(long, category)
+        if codes:
+            return category, codes
+        own = self.code_mention(mention.text, category)
+        if own and _shares_a_word(long, own, self.generic):
+            return category, own
+        if category in KEEP_THEIR_CATEGORY:
+            return category, []
+        found = [(c, k) for c in RELABELLED if c != category and (k := self.code_mention(long, c))]
+        return found[0] if len(found) == 1 else (category, [])
+
+
+RELABELLED = ("condition", "measurement")
+"""The categories an abbreviation's mention may move to when its long form is coded there: the
+model's label for a bare short form is the least reliable it gives. Not ``drug``: DrugBank
+names antigens ("hepatitis B surface antigen"), which criteria name as test results."""
+KEEP_THEIR_CATEGORY = frozenset({"test", "biomarker"})
+"""Categories the lexicon and the biomarker reader give by the words around a name ("negative
+SARS-CoV-2 test"): never moved."""
+
+
+def _shares_a_word(long: str, codes: list, generic: frozenset[str]) -> bool:
+    """Whether a word of four letters or more of ``long``, not a generic one ("disease"), is a
+    word of a code's display."""
+    words = {w for w in re.findall(r"[a-z]{4,}", long.lower()) if w not in generic}
+    return any(w in re.findall(r"[a-z]+", (c.display or "").lower()) for c in codes for w in words)
 
 
 @Language.factory(

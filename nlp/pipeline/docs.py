@@ -1,6 +1,7 @@
-"""What a criterion's doc carries besides its tokens: its text and the record's abbreviations.
+"""What a criterion's doc carries besides its tokens: its text and the record's abbreviations
+(those of anchor events, for the time windows, and all it defines, for the codes).
 
-Both sit in ``doc.user_data`` so every component reads them the same way, and both ways of
+They sit in ``doc.user_data`` so every component reads them the same way, and both ways of
 running the pipeline (:class:`nlp.parser.Parser` and :func:`nlp.pipeline.annotate`) make their
 docs with :func:`item_doc`.
 """
@@ -14,12 +15,23 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 ALIASES_KEY = "eligo_aliases"
+DEFINITIONS_KEY = "eligo_definitions"
 TEXT_KEY = "eligo_text"
 TOKENS_KEY = "eligo_tokens"
 
 
-def item_doc(nlp: Language, text: str, aliases: dict[str, str] | None = None) -> Doc:
+def item_doc(
+    nlp: Language,
+    text: str,
+    aliases: dict[str, str] | None = None,
+    definitions: dict[str, str] | None = None,
+) -> Doc:
     """A tokenized doc for one criterion's clean text, not yet run through the components.
+
+    ``aliases``: the record's abbreviations of anchor events (``{"LD": "lymphodepletion"}``,
+    :func:`nlp.temporal.find_abbreviations`); ``definitions``: every abbreviation the record
+    defines, short form → long form (``{"LN": "lupus nephritis"}``,
+    :func:`nlp.concepts.abbreviations.find_definitions`).
 
     Raises ``ValueError`` for a text over ``nlp.max_length`` (the parser keeps such an item with
     a W106 warning instead of tokenizing it).
@@ -31,6 +43,7 @@ def item_doc(nlp: Language, text: str, aliases: dict[str, str] | None = None) ->
         )
     doc = nlp.make_doc(text)
     doc.user_data[ALIASES_KEY] = aliases
+    doc.user_data[DEFINITIONS_KEY] = definitions
     doc.user_data[TEXT_KEY] = text  # the tokenizer keeps the text as it is
     return doc
 
@@ -46,6 +59,11 @@ def doc_text(doc: Doc) -> str:
 def doc_aliases(doc: Doc) -> dict[str, str] | None:
     """The record's abbreviations (``{"LD": "lymphodepletion"}``), if the doc was given them."""
     return doc.user_data.get(ALIASES_KEY)
+
+
+def doc_definitions(doc: Doc) -> dict[str, str]:
+    """The abbreviations the record defines (``{"LN": "lupus nephritis"}``), or none."""
+    return doc.user_data.get(DEFINITIONS_KEY) or {}
 
 
 class TokenTable(NamedTuple):

@@ -1,0 +1,91 @@
+"""Abbreviations a record defines: "lupus nephritis (LN)" → ``{"LN": "lupus nephritis"}``.
+
+Criteria define an abbreviation once and use it after ("Refractory LN defined as ... prior
+therapies for LN"); the short form alone names no code ("LN") or the wrong one (a record's
+"PD" may be progressive disease, not Parkinson's disease). ``eligo_codes`` codes a mention that
+is a short form the record defines as its long form, and only so
+(:class:`nlp.pipeline.concept_components.CodesComponent`).
+
+Definitions are found with the algorithm of Schwartz and Hearst ("A simple algorithm for
+identifying abbreviation definitions in biomedical text", PSB 2003), the one scispaCy's
+``AbbreviationDetector`` implements: a short form in brackets after its long form, each of its
+letters and digits found in order, right to left, in the words before the bracket, the first
+one at the start of a word. scispaCy is not used for it: the package needs nmslib, scikit-learn
+and a scipy older than 1.11 for this one function, and its detector works within one doc,
+where a record's definitions reach all of its criteria.
+
+>>> find_definitions("Active lupus nephritis (LN). Refractory LN")
+{'LN': 'lupus nephritis'}
+"""
+
+from __future__ import annotations
+
+import re
+
+_SHORT_FORM = re.compile(r"[(\[]\s*(?P<short>[A-Za-z0-9][A-Za-z0-9/&+\-]{1,9})\s*[)\]]")
+"""A bracketed candidate: 2 to 10 characters of one word."""
+
+_CLAUSE_START = re.compile(r"[.;:()\[\]\n]|\s[-–]\s")
+"""Where a long form cannot reach back across."""
+
+_ROMAN = re.compile(r"[IVXL]+")
+
+
+def _is_short_form(short: str) -> bool:
+    """A short form has a letter and at least two capitals ("LN", "pMN", "CrCl", "HbA1c"),
+    and is no roman numeral ("Class (III)"): "(Fridericia)", "(s)" and "(eg)" are words."""
+    return (
+        sum(c.isupper() for c in short) >= 2
+        and any(c.isalpha() for c in short)
+        and not _ROMAN.fullmatch(short)
+    )
+
+
+def _long_form(short: str, before: str) -> str | None:
+    """The long form of ``short`` at the end of ``before`` (Schwartz and Hearst's
+    ``findBestLongForm``), or None."""
+    s, i = len(short) - 1, len(before) - 1
+    while s >= 0:
+        c = short[s].lower()
+        if not c.isalnum():
+            s -= 1
+            continue
+        while i >= 0 and (before[i].lower() != c or (s == 0 and i > 0 and before[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = before.rfind(" ", 0, i + 1) + 1
+    # "... (AST)/Alanine aminotransferase (ALT)", "hemoglobin A1c, (HbA1c)"
+    long = before[start:].strip().lstrip("/-–,").rstrip(",;-–")
+    words = long.split()
+    if len(long) <= len(short) or len(words) > min(len(short) + 5, 2 * len(short)):
+        return None
+    if short.lower() in (w.lower() for w in words):
+        return None
+    return long
+
+
+def find_definitions(text: str) -> dict[str, str]:
+    """Short form → long form for every abbreviation the text defines in brackets after its
+    long form. A short form defined with two different long forms is left out (which one a
+    later use means is unknown)."""
+    found: dict[str, str] = {}
+    clashes: set[str] = set()
+    for m in _SHORT_FORM.finditer(text):
+        short = m.group("short")
+        if not _is_short_form(short):
+            continue
+        reach = text[max(0, m.start() - 160) : m.start()]
+        cut = list(_CLAUSE_START.finditer(reach))
+        before = reach[cut[-1].end() :] if cut else reach
+        long = _long_form(short, before.rstrip())
+        if long is None:
+            continue
+        if found.get(short, long).lower() != long.lower():
+            clashes.add(short)
+        found.setdefault(short, long)
+    for short in clashes:
+        del found[short]
+    return found
