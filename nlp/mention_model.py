@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import importlib.resources
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
@@ -52,7 +53,8 @@ def predict_mentions(texts: list[str], batch_size: int = 256) -> list[list[tuple
     A markdown escape's backslash at either end of a mention is left out of it (registry
     text writes ``count \\< 3,000``; the corpora the model learnt from have none), and so
     are the edge tokens of ``nlp/rules/mention_edges.json`` ("Body Mass Index (" of "Body Mass
-    Index (BMI)" is "Body Mass Index").
+    Index (BMI)" is "Body Mass Index"), and a bracket left open is closed or cut
+    (:func:`_closed`).
     """
     out = []
     for text, doc in zip(texts, _annotated(texts, batch_size), strict=True):
@@ -84,10 +86,36 @@ def _trimmed(doc: Doc, text: str, first: int, last: int) -> tuple[int, int] | No
         start += 1
     while end > start and text[end - 1] in _EDGE:
         end -= 1
-    return (start, end) if start < end else None
+    return _closed(text, start, end) if start < end else None
 
 
 _EDGE = frozenset("\\ \t\r\n")
+_CLOSE_SOON = re.compile(r"[^\s()\[\]]{0,12}[)\]]")
+"""The rest of a bracketed part glued to a word: "9;22)" of "t(9;22)"."""
+
+
+def _closed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span with no bracket left open: cut before a bracket that opens after a space
+    ("Interleukin-2 (IL-2" → "Interleukin-2", as "Body Mass Index (" is "Body Mass Index": the
+    short form is a mention of its own), closed where a bracket glued to a word closes within
+    the next word ("Translocation t(" → "Translocation t(9;22)"); None when no letter is left."""
+    part = text[start:end]
+    for opening, closing in ("()", "[]"):
+        if part.count(opening) <= part.count(closing):
+            continue
+        at = start + part.rindex(opening)
+        soon = _CLOSE_SOON.match(text, end)
+        glued = at > start and not text[at - 1].isspace()
+        if glued and soon is not None and soon.group()[-1] == closing:
+            end = soon.end()
+        else:
+            end = at
+            while end > start and text[end - 1] in _EDGE:
+                end -= 1
+            if not any(c.isalpha() for c in text[start:end]):
+                return None
+        part = text[start:end]
+    return start, end
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,33 @@ def test_anti_pd_1_is_a_drug_class_not_parkinsons_disease():
     assert ("anti-PD-1", "drug", "historical", None, None) in found
 
 
+def test_the_pd_of_a_bracketed_pd_1_or_pd_l1_is_no_condition():
+    found = mentions(
+        "Prior therapy with an anti-Programmed Cell Death Receptor 1 (PD-1), Programmed Cell "
+        "Death Receptor Ligand 1 (anti-PD-L1), or anti- Programmed Cell Death Receptor Ligand 2 "
+        "(PD-L2) agent"
+    )
+    assert found and not [m for m in found if m[0] == "PD"]
+
+
+def test_a_mention_leaves_no_bracket_open():
+    # NKX019-102 inc2.2: the model's span stopped inside "(ISN/RPS)"
+    found = mentions(
+        "Active biopsy proven lupus nephritis Class III or Class IV with or without Class V "
+        "using the 2018 International Society of Nephrology and Renal Pathology Society "
+        "(ISN/RPS) criteria (Bajema 2018) as evidenced on kidney biopsy during screening"
+    )
+    assert found
+    assert all(t.count("(") == t.count(")") for t, *_ in found)
+
+
+def test_a_bracket_glued_to_a_word_is_closed_within_the_mention():
+    found = mentions(
+        "Translocation t(9;22) [BCR/ABL+] (Philadelphia chromosome-positive) or t(4;11) [MLL/AF4+]."
+    )
+    assert "Translocation t(9;22)" in [t for t, *_ in found]
+
+
 def test_eligible_is_no_negated_concept():
     found = mentions("Patients not eligible for autologous stem cell transplantation")
     assert [(t, a) for t, _, a, *_ in found] == [

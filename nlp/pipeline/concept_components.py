@@ -26,7 +26,8 @@ span, and biomarkers), and a lexicon entity wider than every model span inside i
 B or C" over "Hepatitis B"); then the model's spans; then the other lexicon entities, where
 nothing kept overlaps them; last, the part of a model span cut by a biomarker that lies outside
 it ("EGFR-mutant NSCLC": the biomarker, and NSCLC). A one-word entity that is a unit after a
-number is dropped ("470 ms"); a condition takes in the subtype letter the model left after
+number is dropped ("470 ms"), and so is a short capitalised lexicon entity glued to a hyphen
+("PD" of "PD-1"); a condition takes in the subtype letter the model left after
 it when the two name a coded condition ("hemophilia A", "hemophilia A or B":
 :func:`_with_subtype`). ``drop_lexicon`` can leave lexicon categories out; none is left
 out by default: dropping ``observation`` was 0.006 better on Chia's dev trials and none on
@@ -79,6 +80,27 @@ def _is_unit_after_number(span: Span) -> bool:
         and not (len(span.text) > 1 and span.text.isupper())  # "2 MM regimens": an acronym
         and normalise_unit(span.text) is not None
     )
+
+
+def _is_abbreviation_fragment(span: Span) -> bool:
+    """A capitalised abbreviation of four letters or fewer glued by a hyphen to a number or a
+    code ("1", "L1"): the "PD" of "PD-1" or "(anti-PD-L1)" is no Parkinson's disease, the "MS"
+    of "MS-275" no multiple sclerosis ("MS-associated fatigue" keeps it). The lexicon matches
+    such a part where the model's span around it was cut."""
+    doc, end = span.doc, span.end
+    return (
+        len(span) == 1
+        and len(span.text) <= 4
+        and span.text.isupper()
+        and end + 1 < len(doc)
+        and not doc[end - 1].whitespace_
+        and doc[end].text == "-"
+        and not doc[end].whitespace_
+        and _CODE_PART.match(doc[end + 1].text) is not None
+    )
+
+
+_CODE_PART = re.compile(r"[A-Z]{0,2}\d")
 
 
 _CLOSING = frozenset({".", ",", ";", ":", ")", "]"})
@@ -219,6 +241,8 @@ class MentionModelComponent:
         rest: list[Span] = []
         for e in ents:
             if e.label_ in self.drop_lexicon or _is_unit_after_number(e):
+                continue
+            if _is_abbreviation_fragment(e):
                 continue
             if e.label_ in self.lexicon_first or _wider_than_all(e, model):
                 first.append(e)
