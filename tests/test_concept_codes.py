@@ -139,6 +139,12 @@ def test_an_icd10cm_description_is_matched_exactly_without_its_brackets() -> Non
     assert _codes(codes) == [(ICD10CM, "B20")]
 
 
+def test_a_short_form_in_brackets_changes_no_code() -> None:
+    assert _codes(code_mention("atazanavir (ATV)", "drug")) == [(DRUGBANK, "DB01072")]
+    codes = code_mention("diffuse large B cell lymphomas (DLBCL)", "condition")
+    assert _codes(codes) == [(ICD10CM, "C83.3")]
+
+
 def test_a_head_noun_alone_is_not_coded() -> None:
     assert code_mention("disease", "condition") == []
 

@@ -31,6 +31,30 @@ def test_a_head_noun_with_its_modifier_is_one_drug():
     assert ("PARP inhibitors", "drug") in mentions("Prior therapy with PARP inhibitors")
 
 
+INC_2 = (
+    "Progression despite maximal tolerated doses of renin-angiotensin system (RAS) blockade agents"
+)
+
+
+def test_a_short_form_in_brackets_between_modifiers_stays_in_the_class():
+    # NKX019-102 inc.2: "renin" (a DrugBank name) was a drug, "RAS" a procedure
+    text = INC_2
+    assert mentions(text) == [("renin-angiotensin system (RAS) blockade agents", "drug")]
+
+
+def test_a_class_with_a_bracketed_short_form_is_coded_as_without_it():
+    (doc,) = annotate([INC_2])
+    assert [(m.text, [c.code for c in m.codes]) for m in doc._.mentions] == [
+        ("renin-angiotensin system (RAS) blockade agents", ["C09"])
+    ]
+
+
+def test_a_class_never_starts_with_a_bracketed_short_form():
+    text = "including prescription drugs, over-the-counter (OTC) drugs, and herbal preparations"
+    assert "over-the-counter (OTC) drugs" in [t for t, _ in mentions(text)]
+    assert not [t for t, _ in mentions(text) if t.startswith("(")]
+
+
 def test_a_capitalised_stop_word_inside_a_sentence_is_a_modifier():
     # "ca" is an English stop word; "Ca" here is calcium
     assert mentions("Use of Ca channel blockers") == [("Ca channel blockers", "drug")]

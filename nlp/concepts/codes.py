@@ -43,7 +43,7 @@ from functools import cache, lru_cache
 
 from models import Code
 from nlp.concepts import vocab
-from nlp.concepts.normalize import key, singular
+from nlp.concepts.normalize import key, singular, without_brackets
 from nlp.rulefiles import condition_code_rules, drug_class_code_rules, measure_code_rules
 
 LOINC = "http://loinc.org"
@@ -298,7 +298,11 @@ def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
         return ()
     look = _drug if category == "drug" else _condition
     k = key(text)
-    for candidate in (k, _QUALIFIERS.sub("", k)):
+    candidates = [k, _QUALIFIERS.sub("", k)]
+    if "(" in k or "[" in k:  # "atazanavir (ATV)": a short form in brackets changes no code
+        plain = key(without_brackets(text))
+        candidates += [plain, _QUALIFIERS.sub("", plain)]
+    for candidate in candidates:
         if not candidate:
             continue
         found = look(candidate)

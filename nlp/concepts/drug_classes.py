@@ -22,8 +22,9 @@ inhibitors" are anticoagulants and stay a class).
 A class found is widened to the left over its modifiers: the written words before it in its
 sentence (a word is the tokens between spaces: "anti-rheumatic", "GLP-1") that hold a letter,
 end in neither a stop word nor punctuation, and are not one of ``not_modifiers``, at most
-:data:`MAX_MODIFIERS` of them. A name of four letters or fewer (before a plural "s") counts
-only in capitals ("TCA", "PPIs").
+:data:`MAX_MODIFIERS` of them; a short form in brackets between them is passed over
+("renin-angiotensin system (RAS) blockade agents"). A name of four letters or fewer (before a
+plural "s") counts only in capitals ("TCA", "PPIs").
 
 A class mention is coded by ``eligo_codes`` with its WHO ATC group where
 ``nlp/rules/drug_class_codes.json`` lists its name (hand-curated, each code checked against
@@ -160,8 +161,12 @@ class DrugClassFinder:
         return k in self.names or k + "s" in self.names or singular(k) in self.names
 
     def _modifiers_start(self, doc: Doc, i: int, floor: int) -> int:
-        """The first token of the modifiers written before token ``i`` (``i`` if none)."""
-        start, words = i, 0
+        """The first token of the modifiers written before token ``i`` (``i`` if none).
+
+        A short form in brackets between modifiers is passed over, not counted ("renin-
+        angiotensin system (RAS) blockade agents", "tumor necrosis factor (TNF) inhibitors");
+        the modifiers never start with one."""
+        start, words, kept = i, 0, i
         while start > floor and words < MAX_MODIFIERS and not doc[start].is_sent_start:
             if not doc[start - 1].whitespace_:
                 break  # "(SSRIs": glued to what is before, no modifier word
@@ -169,10 +174,13 @@ class DrugClassFinder:
             while j > floor and not doc[j - 1].whitespace_:
                 j -= 1  # back to the start of the written word
             word = doc[j:start]
+            if _BRACKETED_SHORT_FORM.fullmatch(word.text):
+                start = j
+                continue
             if not self._is_modifier(word.text, [_is_stop(t) for t in word]):
                 break
-            start, words = j, words + 1
-        return start
+            start, words, kept = j, words + 1, j
+        return kept
 
     def _is_modifier(self, word: str, stops: list[bool]) -> bool:
         low = word.lower()
@@ -183,6 +191,9 @@ class DrugClassFinder:
         # a glued word: "anti-rheumatic", "GLP-1", "5-HT3"; not one holding a bracket or a
         # comma, nor one that ends a clause ("longer. Agents")
         return not any(c in word for c in "()[],;:/") and not stops[-1]
+
+
+_BRACKETED_SHORT_FORM = re.compile(r"\([A-Z][A-Za-z0-9-]{0,9}\)")
 
 
 def _is_stop(tok: Token) -> bool:

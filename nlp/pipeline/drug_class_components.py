@@ -6,7 +6,9 @@ vaccines") is laid over them:
 
 * where nothing overlaps it, it is a ``drug`` entity;
 * the entities it covers are replaced by it ("RA" of "GLP1 RA" was a condition), unless two
-  of them are drugs (a list the class is only the head of) or one is a test or biomarker (the
+  of them are drugs (a list the class is only the head of; a drug name glued by a hyphen to
+  the next word, "renin-angiotensin", or a short form in brackets, "(TNF)", is part of a
+  modifier) or one is a test or biomarker (the
   categories that keep their own span, ``eligo_mention_model``'s ``lexicon_first``);
 * an entity that ends with it and is wider is relabelled ``drug``: the model read "loop
   diuretic" and "weight loss agents" as a procedure and a condition; not where the words
@@ -43,7 +45,7 @@ class DrugClassesComponent:
             if len(inside) == len(hit):
                 # antibodies replace whatever the model read inside them (a drug, a test)
                 if label != "drug" or (
-                    sum(e.label_ == "drug" for e in inside) < 2
+                    sum(e.label_ == "drug" and not _is_modifier_part(e) for e in inside) < 2
                     and not any(e.label_ in KEEPS_ITS_SPAN for e in inside)
                 ):
                     ents = [e for e in ents if e not in inside]
@@ -62,6 +64,16 @@ class DrugClassesComponent:
                 ents[ents.index(e)] = Span(doc, e.start, e.end, label="drug")
         doc.ents = tuple(sorted(ents, key=lambda s: s.start))
         return doc
+
+
+def _is_modifier_part(span: Span) -> bool:
+    """Whether the entity is glued by a hyphen to the word after it, or is a short form in
+    brackets: the "renin" of "renin-angiotensin system (RAS) blockade agents" and the "TNF" of
+    "tumor necrosis factor (TNF) inhibitors" are parts of modifiers, not drugs of a list."""
+    doc, start, end = span.doc, span.start, span.end
+    if end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-":
+        return not doc[end].whitespace_
+    return start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
 
 
 @Language.factory("eligo_drug_classes", requires=["doc.ents"], assigns=["doc.ents"])
