@@ -196,6 +196,16 @@ def test_a_performance_status_named_by_its_scale_gets_the_scales_loinc_code() ->
 def test_performance_status_without_its_scale_gets_no_code() -> None:
     # ECOG 0-5 or Karnofsky 0-100: the bare name does not say which
     assert code_measure("performance status") == []
+    (doc,) = annotate(["Performance status 0-2"])
+    assert [q.codes for q in doc._.quantities] == [[]]
+
+
+def test_a_performance_status_after_its_scale_is_coded_with_the_scale() -> None:
+    # the quantity reader's measure is "performance status"; the scale is named before it
+    (doc,) = annotate(["Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1"])
+    assert [_codes(q.codes) for q in doc._.quantities] == [[(LOINC, "89247-1")]] * 2
+    (doc,) = annotate(["Karnofskcy performance status (KPS) >_70%"])  # as a Chia trial spells it
+    assert [_codes(q.codes) for q in doc._.quantities] == [[(LOINC, "89243-0")]]
 
 
 def test_pregnancy_in_a_criterion_is_coded_as_the_pregnant_state() -> None:

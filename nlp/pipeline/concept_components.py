@@ -424,9 +424,14 @@ class CodesComponent:
             else:
                 mention.category, mention.codes = self._long_form_codes(mention, long)
         text = doc_text(doc)
+        written: dict[str, str] = {}  # measure -> the context of the quantity that wrote it
         for quantity in stored.quantities or ():
             if quantity.measure and not quantity.codes:
                 around = self.context(text, quantity.span)
+                if quantity.measure in quantity.text:
+                    written[quantity.measure] = around
+                else:  # "ECOG performance status of 0 or 1": the "1" has the measure of the "0"
+                    around = written.get(quantity.measure, around)
                 quantity.codes = self.code_quantity(quantity.measure, quantity.unit, around)
         return doc
 
