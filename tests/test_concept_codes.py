@@ -200,6 +200,13 @@ def test_performance_status_without_its_scale_gets_no_code() -> None:
     assert [q.codes for q in doc._.quantities] == [[]]
 
 
+def test_an_age_limit_gets_the_loinc_code_of_age() -> None:
+    (doc,) = annotate(["Age ≥ 18 years old"])
+    assert [(q.kind, _codes(q.codes)) for q in doc._.quantities] == [("age", [(LOINC, "30525-0")])]
+    (doc,) = annotate(["Gestational age less than 37 completed weeks"])  # not the age limit
+    assert [q.codes for q in doc._.quantities] == [[]]
+
+
 def test_a_performance_status_after_its_scale_is_coded_with_the_scale() -> None:
     # the quantity reader's measure is "performance status"; the scale is named before it
     (doc,) = annotate(["Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1"])

@@ -84,6 +84,12 @@ def reference_population() -> tuple[Cdm, set[int]]:
     mmhg = c("UCUM", "mm[Hg]", "millimeter mercury column", "Unit")
     ul = c("UCUM", "U/L", "unit per liter", "Unit")
 
+    # inc.2 "... maximal tolerated doses of renin-angiotensin system (RAS) blockade agents":
+    # ATC C09 (a classification concept) over the RxNorm ingredient a person is given
+    ras_blockers = c("ATC", "C09", "AGENTS ACTING ON THE RENIN-ANGIOTENSIN SYSTEM", "Drug", "C")
+    lisinopril = c("RxNorm", "29046", "lisinopril", "Drug")
+    cdm.ancestor(ras_blockers, lisinopril)
+
     selected: set[int] = set()
 
     def person(
@@ -93,13 +99,17 @@ def reference_population() -> tuple[Cdm, set[int]]:
         sex: int = FEMALE,
         observed: tuple[dt.date, dt.date] = OBSERVED,
         ratio: float | None = 4.0,
+        ras_blocker: bool = True,
         eligible: bool,
     ) -> int:
-        """A person with, unless ``ratio`` is None, a recent UPCR of ``ratio`` g/g: inc2.3
-        ("UPCR ≥ 1.5 g/g or proteinuria ≥1.5 g/day") is a condition everyone must meet."""
+        """A person with, unless ``ratio`` is None, a recent UPCR of ``ratio`` g/g, and unless
+        ``ras_blocker`` is False, lisinopril a year ago: inc2.3 ("UPCR ≥ 1.5 g/g or
+        proteinuria ≥1.5 g/day") and inc.2 (RAS blockade) are conditions everyone must meet."""
         cdm.person(pid, born, sex, observed)
         if ratio is not None:
             cdm.measurement(pid, upcr, days_before(7), ratio, g_g)
+        if ras_blocker:
+            cdm.drug(pid, lisinopril, days_before(365))
         if eligible:
             selected.add(pid)
         return pid
@@ -157,6 +167,8 @@ def reference_population() -> tuple[Cdm, set[int]]:
     person(28, ratio=None, eligible=False)
     person(29, ratio=7.0, eligible=True)
     person(30, ratio=7.1, eligible=False)
+    # inc.2: never given a RAS blocker
+    person(31, ras_blocker=False, eligible=False)
     return cdm, selected
 
 
@@ -212,7 +224,7 @@ def test_without_codes_the_query_still_runs_and_holds_every_criterion(
     for _group, criterion, _depth in reference_protocol.iter_criteria():
         assert f"-- {criterion.id} [text only]" in sql
     cdm, _ = reference_population()
-    assert run(sql, cdm) == set(range(1, 31)) - {3, 5, 7}
+    assert run(sql, cdm) == set(range(1, 32)) - {3, 5, 7}
 
 
 def test_the_index_date_moves_the_windows(reference_protocol: Protocol) -> None:

@@ -300,8 +300,8 @@ def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
     k = key(text)
     candidates = [k, _QUALIFIERS.sub("", k)]
     if "(" in k or "[" in k:  # "atazanavir (ATV)": a short form in brackets changes no code
-        plain = key(without_brackets(text))
-        candidates += [plain, _QUALIFIERS.sub("", plain)]
+        bare = key(without_brackets(text))
+        candidates += [bare, _QUALIFIERS.sub("", bare)]
     for candidate in candidates:
         if not candidate:
             continue

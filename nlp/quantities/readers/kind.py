@@ -37,6 +37,7 @@ _GESTATION_BEFORE_RE = re.compile(
     r"\b(?:gestational\s+age|gestation|GA|postmenstrual\s+age|PMA|born\s+at)\b[^,;.]{0,25}$",
     re.I,
 )
+_COMPLETED_WEEKS_RE = re.compile(r"\s*completed\s+weeks?\b", re.I)
 _NAME_NOUN_RE = re.compile(
     r"\b(?:cohorts?|parts?|arms?|groups?|phases?|sub-?studies|sections?|tables?|figures?|"
     r"appendix|appendices|modules?|steps?|visits?|versions?)$",
@@ -101,10 +102,15 @@ def _read_age(r: _Reading) -> _Stop:
         r.after_age,
     )
     year_old = _YEAR_OLD_RE.match(right) if unit is None else None
-    gestation = unit in ("wk", "d") and (
-        _GESTATION_AFTER_RE.match(right) or _GESTATION_BEFORE_RE.search(left)
-    )
+    gestation = (
+        unit in ("wk", "d")
+        and (_GESTATION_AFTER_RE.match(right) or _GESTATION_BEFORE_RE.search(left))
+    ) or (unit is None and _GESTATION_BEFORE_RE.search(left))
     if gestation:
+        if unit is None and (weeks := _COMPLETED_WEEKS_RE.match(right)):
+            # "Gestational age less than 37 completed weeks": the unit after "completed"
+            r.unit, r.pos = "wk", r.pos + weeks.end()
+            r.right = text[r.pos :]
         _read_gestational_age(r)
     elif (
         r.scale is None
