@@ -99,23 +99,40 @@ def _closed(text: str, start: int, end: int) -> tuple[int, int] | None:
     ("Interleukin-2 (IL-2" → "Interleukin-2", as "Body Mass Index (" is "Body Mass Index": the
     short form is a mention of its own), closed where a bracket glued to a word closes within
     the next word ("Translocation t(" → "Translocation t(9;22)"); None when no letter is left."""
-    part = text[start:end]
-    for opening, closing in ("()", "[]"):
-        if part.count(opening) <= part.count(closing):
-            continue
-        at = start + part.rindex(opening)
+    while (at := _first_unclosed(text, start, end)) is not None:
+        closing = ")" if text[at] == "(" else "]"
         soon = _CLOSE_SOON.match(text, end)
         glued = at > start and not text[at - 1].isspace()
-        if glued and soon is not None and soon.group()[-1] == closing:
+        if (
+            glued
+            and soon is not None
+            and soon.group()[-1] == closing
+            and at == _last_open(text, start, end)
+        ):
             end = soon.end()
-        else:
-            end = at
-            while end > start and text[end - 1] in _EDGE:
-                end -= 1
-            if not any(c.isalpha() for c in text[start:end]):
-                return None
-        part = text[start:end]
+            continue
+        end = at
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        if not any(c.isalpha() for c in text[start:end]):
+            return None
     return start, end
+
+
+def _first_unclosed(text: str, start: int, end: int) -> int | None:
+    """Where the first bracket of ``text[start:end]`` that does not close in it opens."""
+    stack: list[int] = []
+    for i in range(start, end):
+        c = text[i]
+        if c in "([":
+            stack.append(i)
+        elif c in ")]" and stack and text[stack[-1]] == ("(" if c == ")" else "["):
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def _last_open(text: str, start: int, end: int) -> int:
+    return max(text.rfind("(", start, end), text.rfind("[", start, end))
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,22 @@ def test_letters_that_are_not_in_the_words_before_define_nothing():
     assert find_definitions("one isolated intrabony defect (PD)") == {}
 
 
+def test_a_long_form_whose_words_begin_with_the_letters_is_read_whole():
+    # Schwartz and Hearst's rule alone stops at the nearest letters: "pump inhibitor"
+    assert find_definitions("Current use of a proton pump inhibitor (PPI)") == {
+        "PPI": "proton pump inhibitor"
+    }
+    assert find_definitions("History of multiple myeloma (MM)") == {"MM": "multiple myeloma"}
+
+
+def test_a_word_that_starts_with_the_short_form_defines_nothing():
+    assert find_definitions("Strong inhibitors of CYP3A4 (CYP)") == {}
+
+
+def test_a_short_form_of_capitals_that_are_roman_numerals_only_in_part_is_defined():
+    assert find_definitions("Left ventricular (LV) dysfunction") == {"LV": "Left ventricular"}
+
+
 def test_a_short_form_defined_two_ways_is_left_out():
     text = (
         "American Society of Anesthesiologists (ASA) class I-III. "
@@ -93,8 +109,22 @@ def test_a_short_form_the_record_defines_otherwise_loses_its_usual_code():
     found = _coded(
         ["Moderate or severe mitral insufficiency (MI) on echocardiography", "History of MI"]
     )
-    assert [t for t, *_ in found].count("MI") == 2
-    assert all(k != ["HP:0001658"] for t, _, k in found if t == "MI")
+    assert [(t, k) for t, _, k in found if t == "MI"] == [("MI", []), ("MI", [])]
+
+
+def test_a_short_form_keeps_no_usual_code_whose_name_lacks_the_long_forms_head():
+    # written for the test: "myocardial" is shared, but an ischemia is no infarction
+    found = _coded(
+        ["Evidence of silent myocardial ischemia (MI) on stress testing", "History of MI"]
+    )
+    assert [(t, k) for t, _, k in found if t == "MI"] == [("MI", []), ("MI", [])]
+
+
+def test_a_short_form_does_not_move_from_a_condition_to_a_measurement():
+    # written for the test: platelets are a measure, "PLT transfusions" are not a count
+    found = _coded(["Platelets (PLT) < 100,000/mm3", "Dependence on PLT or RBC transfusions"])
+    assert ("PLT", "measurement", ["777-3"]) in found
+    assert [c for t, c, _ in found if t == "PLT"].count("measurement") == 1
 
 
 def test_a_short_form_keeps_its_usual_code_when_the_long_form_agrees():

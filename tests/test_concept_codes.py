@@ -145,6 +145,12 @@ def test_a_short_form_in_brackets_changes_no_code() -> None:
     assert _codes(codes) == [(ICD10CM, "C83.3")]
 
 
+def test_a_bracketed_word_that_is_no_short_form_still_counts() -> None:
+    # "hypertension (pulmonary)" is no essential hypertension, "stroke (hemorrhagic)" no infarct
+    assert code_mention("hypertension (pulmonary)", "condition") == []
+    assert code_mention("stroke (hemorrhagic)", "condition") == []
+
+
 def test_a_head_noun_alone_is_not_coded() -> None:
     assert code_mention("disease", "condition") == []
 
@@ -205,6 +211,26 @@ def test_an_age_limit_gets_the_loinc_code_of_age() -> None:
     assert [(q.kind, _codes(q.codes)) for q in doc._.quantities] == [("age", [(LOINC, "30525-0")])]
     (doc,) = annotate(["Gestational age less than 37 completed weeks"])  # not the age limit
     assert [q.codes for q in doc._.quantities] == [[]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Infants/fetuses with microcephaly whose mothers are under the age of 18 years,",
+        "Bone age reading more than 14.0 years",
+        "Older than 50 years of age at migraine onset",
+    ],
+)
+def test_the_age_of_another_person_or_of_a_bone_or_an_onset_gets_no_code(text: str) -> None:
+    (doc,) = annotate([text])
+    assert [q.codes for q in doc._.quantities if q.measure == "age"] == [[]]
+
+
+def test_a_diagnosis_named_after_the_age_limit_keeps_its_code() -> None:
+    (doc,) = annotate(
+        ["Adult (18 years of age or older) with the diagnosis of essential thrombocytosis"]
+    )
+    assert [_codes(q.codes) for q in doc._.quantities] == [[(LOINC, "30525-0")]]
 
 
 def test_a_performance_status_after_its_scale_is_coded_with_the_scale() -> None:

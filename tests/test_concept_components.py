@@ -37,6 +37,12 @@ def test_the_pd_of_a_bracketed_pd_1_or_pd_l1_is_no_condition():
     assert found and not [m for m in found if m[0] == "PD"]
 
 
+def test_the_virus_of_hiv_1_stays_a_condition():
+    found = mentions("Positive for HIV-1 antibodies")
+    assert "PD" not in [t for t, *_ in found]
+    assert any(t.startswith("HIV") and c == "condition" for t, c, *_ in found)
+
+
 def test_a_mention_leaves_no_bracket_open():
     # NKX019-102 inc2.2: the model's span stopped inside "(ISN/RPS)"
     found = mentions(

@@ -126,6 +126,24 @@ def test_a_word_glued_to_the_one_before_it_is_no_edge():
     assert mention_model._trimmed(doc, doc.text, 2, 5) == (13, 19)  # "add-on", not "add-"
 
 
+def test_no_span_is_left_with_a_bracket_open():
+    # every prefix of texts with nested, glued and unclosed brackets, as the model may cut them
+    texts = [
+        "a[Ab[ x",
+        "Interleukin-2 (IL-2 x",
+        "Translocation t(9;22) y",
+        "x (a [b c",
+        "Renal Pathology Society (ISN/RPS) criteria",
+    ]
+    for text in texts:
+        for end in range(1, len(text) + 1):
+            span = mention_model._closed(text, 0, end)
+            if span is not None:
+                part = text[span[0] : span[1]]
+                assert part.count("(") == part.count(")") and part.count("[") == part.count("]")
+                assert 0 <= span[0] < span[1] <= len(text)
+
+
 def test_a_mention_cut_to_nothing_by_its_edges_is_dropped():
     doc = load_mention_model().make_doc("of the")
     assert mention_model._trimmed(doc, "of the", 0, 2) is None

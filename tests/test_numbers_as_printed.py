@@ -195,6 +195,31 @@ def test_gestational_age_is_not_the_participants_age() -> None:
     assert protocol.demographics.min_age is None and protocol.demographics.max_age is None
 
 
+def test_a_gestational_age_in_completed_weeks_is_no_age_limit() -> None:
+    # a Chia trial's criterion: the unit comes after "completed"
+    (q,) = find_quantities("Gestational age less than 37 completed weeks")
+    assert (q.kind, q.measure, q.comparator, q.value, q.unit) == (
+        "value",
+        "gestational age",
+        "<",
+        37.0,
+        "wk",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children scheduled for surgery under GA aged 2 to 12",  # GA: general anaesthesia
+        "Women with a singleton gestation aged 18-45",
+        "Infants born at term aged 6 to 12",
+    ],
+)
+def test_an_age_after_words_of_gestation_is_still_an_age(text: str) -> None:
+    # written for the test: gestation words before an age in years
+    assert [q.kind for q in find_quantities(text)] == ["age"]
+
+
 def test_cohort_numbers_are_names_not_a_range() -> None:
     assert find_quantities("Cohorts 2-4") == []
 

@@ -143,9 +143,9 @@ def _measure_names() -> dict[str, str]:
     Read from the two measure rule files: the lab and vital lexicon (``measure_codes.json``:
     "creatinine clearance", ``CrCl``) and the named scales (``quantity_measures.json``:
     "Eastern Cooperative Oncology Group", ``ECOG``). A name both files know keeps the
-    lexicon's id, and a lexicon row with a scale's id is that scale (``ecog``: the lexicon
-    gives the scale its LOINC code, so "ECOG" and "performance status" stay one measure);
-    nothing is restated here.
+    lexicon's id when the lexicon codes it (else the scale's: "performance status"), and a
+    lexicon row with a scale's id is that scale (``ecog``: the lexicon gives the scale its LOINC
+    code, so "ECOG" and "performance status" stay one measure); nothing is restated here.
     """
     names: dict[str, str] = {}
     scales: set[str] = set()
@@ -155,10 +155,13 @@ def _measure_names() -> dict[str, str]:
             names.setdefault(key(alias), f"scale:{scale.id}")
     for row in measure_code_rules():
         ident = f"scale:{row.id}" if row.id in scales else row.id
+        # a row without a code (a name only refined to one: "performance status") leaves a
+        # name the scales know to them
+        put = names.__setitem__ if row.loinc else names.setdefault
         for alias in row.aliases:
-            names[key(alias)] = ident
+            put(key(alias), ident)
         for abbreviation in row.abbreviations:
-            names[abbreviation] = ident
+            put(abbreviation, ident)
     return names
 
 

@@ -28,10 +28,11 @@ _SHORT_FORM = re.compile(r"[(\[]\s*(?P<short>[A-Za-z0-9][A-Za-z0-9/&+\-]{1,9})\s
 _CLAUSE_START = re.compile(r"[.;:()\[\]\n]|\s[-–]\s")
 """Where a long form cannot reach back across."""
 
-_ROMAN = re.compile(r"[IVXL]+")
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+"""I to XXXIX: "Class (III)"; "LV", "IL", "XL" are short forms."""
 
 
-def _is_short_form(short: str) -> bool:
+def is_short_form(short: str) -> bool:
     """A short form has a letter and at least two capitals ("LN", "pMN", "CrCl", "HbA1c"),
     and is no roman numeral ("Class (III)"): "(Fridericia)", "(s)" and "(eg)" are words."""
     return (
@@ -41,9 +42,32 @@ def _is_short_form(short: str) -> bool:
     )
 
 
+_WORD_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
+
+
+def _by_initials(short: str, before: str) -> int | None:
+    """Where the long form starts when each letter of an all-letter ``short`` begins one of the
+    last words of ``before``, in order ("proton pump inhibitor (PPI)", "multiple myeloma (MM)";
+    Schwartz and Hearst's rule alone gives "pump inhibitor", "myeloma"); else None."""
+    if not short.isalpha():
+        return None
+    starts = [m.start() for m in _WORD_START.finditer(before)]
+    letters = short.lower()
+    if len(starts) < len(letters):
+        return None
+    tail = starts[-len(letters) :]
+    if all(before[at].lower() == c for at, c in zip(tail, letters, strict=True)):
+        return tail[0]
+    return None
+
+
 def _long_form(short: str, before: str) -> str | None:
-    """The long form of ``short`` at the end of ``before`` (Schwartz and Hearst's
-    ``findBestLongForm``), or None."""
+    """The long form of ``short`` at the end of ``before``: by initials (:func:`_by_initials`)
+    where they spell it, else Schwartz and Hearst's ``findBestLongForm``; or None."""
+    at = _by_initials(short, before)
+    if at is not None:
+        start = before.rfind(" ", 0, at + 1) + 1
+        return _checked(short, before[start:])
     s, i = len(short) - 1, len(before) - 1
     while s >= 0:
         c = short[s].lower()
@@ -57,12 +81,18 @@ def _long_form(short: str, before: str) -> str | None:
         i -= 1
         s -= 1
     start = before.rfind(" ", 0, i + 1) + 1
+    return _checked(short, before[start:])
+
+
+def _checked(short: str, candidate: str) -> str | None:
+    """The long form, trimmed, unless it is too long or too short for ``short``, or holds it:
+    "CYP3A4 (CYP)" defines nothing."""
     # "... (AST)/Alanine aminotransferase (ALT)", "hemoglobin A1c, (HbA1c)"
-    long = before[start:].strip().lstrip("/-–,").rstrip(",;-–")
+    long = candidate.strip().lstrip("/-–,").rstrip(",;-–")
     words = long.split()
     if len(long) <= len(short) or len(words) > min(len(short) + 5, 2 * len(short)):
         return None
-    if short.lower() in (w.lower() for w in words):
+    if words[0].startswith(short) or short.lower() in (w.lower() for w in words):
         return None
     return long
 
@@ -75,7 +105,7 @@ def find_definitions(text: str) -> dict[str, str]:
     clashes: set[str] = set()
     for m in _SHORT_FORM.finditer(text):
         short = m.group("short")
-        if not _is_short_form(short):
+        if not is_short_form(short):
             continue
         reach = text[max(0, m.start() - 160) : m.start()]
         cut = list(_CLAUSE_START.finditer(reach))

@@ -43,7 +43,7 @@ from functools import cache, lru_cache
 
 from models import Code
 from nlp.concepts import vocab
-from nlp.concepts.normalize import key, singular, without_brackets
+from nlp.concepts.normalize import key, singular
 from nlp.rulefiles import condition_code_rules, drug_class_code_rules, measure_code_rules
 
 LOINC = "http://loinc.org"
@@ -224,8 +224,9 @@ def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
         if finer is None:
             break
         row_id = finer
-        if finer in coding_of:
-            codings = (coding_of[finer],)
+        # a finer row without a code takes the code away: the age of a "caregiver" or the
+        # "bone age" is not the participant's age
+        codings = (coding_of[finer],) if finer in coding_of else ()
     if not codings and unit and key(measure) in by_unit:
         row_unit, coding = by_unit[key(measure)]
         if convert(1.0, unit, row_unit) is not None:
@@ -290,6 +291,17 @@ def _drug(k: str) -> tuple[_Coding, ...]:
     return ((DRUGBANK, found[1], found[0]),) if found and found[1] else ()
 
 
+_BRACKETED_WORD = re.compile(r"\s*[(\[]\s*([^()\[\]\s]+)\s*[)\]]")
+
+
+def _without_short_forms(text: str) -> str:
+    """The text without its bracketed short forms ("atazanavir (ATV)" → "atazanavir"); other
+    bracketed words stay ("hypertension (pulmonary)" is no essential hypertension)."""
+    from nlp.concepts.abbreviations import is_short_form
+
+    return _BRACKETED_WORD.sub(lambda m: "" if is_short_form(m.group(1)) else m.group(), text)
+
+
 @lru_cache(maxsize=262144)
 def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
     if category in ("measurement", "test"):
@@ -300,8 +312,9 @@ def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
     k = key(text)
     candidates = [k, _QUALIFIERS.sub("", k)]
     if "(" in k or "[" in k:  # "atazanavir (ATV)": a short form in brackets changes no code
-        bare = key(without_brackets(text))
-        candidates += [bare, _QUALIFIERS.sub("", bare)]
+        bare = key(_without_short_forms(text))
+        if bare != k:
+            candidates += [bare, _QUALIFIERS.sub("", bare)]
     for candidate in candidates:
         if not candidate:
             continue

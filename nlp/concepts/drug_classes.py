@@ -193,7 +193,7 @@ class DrugClassFinder:
         return not any(c in word for c in "()[],;:/") and not stops[-1]
 
 
-_BRACKETED_SHORT_FORM = re.compile(r"\([A-Z][A-Za-z0-9-]{0,9}\)")
+_BRACKETED_SHORT_FORM = re.compile(r"\([A-Z][A-Za-z0-9-]{0,9}\)|\[[A-Z][A-Za-z0-9-]{0,9}\]")
 
 
 def _is_stop(tok: Token) -> bool:

@@ -27,7 +27,7 @@ B or C" over "Hepatitis B"); then the model's spans; then the other lexicon enti
 nothing kept overlaps them; last, the part of a model span cut by a biomarker that lies outside
 it ("EGFR-mutant NSCLC": the biomarker, and NSCLC). A one-word entity that is a unit after a
 number is dropped ("470 ms"), and so is a short capitalised lexicon entity glued to a hyphen
-("PD" of "PD-1"); a condition takes in the subtype letter the model left after
+("PD" of "(PD-1)", "PD-L1"); a condition takes in the subtype letter the model left after
 it when the two name a coded condition ("hemophilia A", "hemophilia A or B":
 :func:`_with_subtype`). ``drop_lexicon`` can leave lexicon categories out; none is left
 out by default: dropping ``observation`` was 0.006 better on Chia's dev trials and none on
@@ -83,12 +83,13 @@ def _is_unit_after_number(span: Span) -> bool:
 
 
 def _is_abbreviation_fragment(span: Span) -> bool:
-    """A capitalised abbreviation of four letters or fewer glued by a hyphen to a number or a
-    code ("1", "L1"): the "PD" of "PD-1" or "(anti-PD-L1)" is no Parkinson's disease, the "MS"
-    of "MS-275" no multiple sclerosis ("MS-associated fatigue" keeps it). The lexicon matches
-    such a part where the model's span around it was cut."""
-    doc, end = span.doc, span.end
-    return (
+    """A capitalised abbreviation of four letters or fewer that is the first part of a
+    protein's name: glued by a hyphen to a ligand number ("PD-L1") or, inside brackets or after
+    "anti-", to a number ("(PD-1)", "anti-PD-1"). Such a "PD" is no Parkinson's disease; the
+    lexicon matches it where the model's span around it was cut. "HIV-1 antibodies" and
+    "MS-associated fatigue" keep theirs."""
+    doc, start, end = span.doc, span.start, span.end
+    if not (
         len(span) == 1
         and len(span.text) <= 4
         and span.text.isupper()
@@ -96,11 +97,19 @@ def _is_abbreviation_fragment(span: Span) -> bool:
         and not doc[end - 1].whitespace_
         and doc[end].text == "-"
         and not doc[end].whitespace_
-        and _CODE_PART.match(doc[end + 1].text) is not None
-    )
+    ):
+        return False
+    part = doc[end + 1].text
+    if _LIGAND.match(part):
+        return True
+    if not part[:1].isdigit():
+        return False
+    before = doc[start - 1].text if start else ""
+    anti = start >= 2 and before == "-" and doc[start - 2].lower_ == "anti"
+    return before in ("(", "[") or anti
 
 
-_CODE_PART = re.compile(r"[A-Z]{0,2}\d")
+_LIGAND = re.compile(r"L\d")
 
 
 _CLOSING = frozenset({".", ",", ";", ":", ")", "]"})
@@ -438,38 +447,56 @@ class CodesComponent:
     def _long_form_codes(self, mention: Mention, long: str) -> tuple[str, list[Code]]:
         """The category and codes of a mention that is an abbreviation the record defines as
         ``long``, in order: the long form's codes in the mention's category; the short form's
-        own codes where their name shares a word with the long form ("WBC": white blood cell,
-        "Leukocytes [#/volume] in Blood"; a record's "MI" for mitral insufficiency is no
-        myocardial infarction); where the long form is coded in exactly one other of
-        :data:`RELABELLED`, that category and its codes ("LN", read as a drug, is lupus
-        nephritis, a condition); else none."""
+        own codes where their name agrees with the long form (:func:`_agrees`: "WBC", white
+        blood cell, is "Leukocytes [#/volume] in Blood"; a record's "MI" for mitral
+        insufficiency is no myocardial infarction); where the long form is coded in exactly
+        one category and :data:`MOVES` allows the move, that category and its codes; else
+        none."""
         category = mention.category
         codes = self.code_mention(long, category)
         if codes:
             return category, codes
         own = self.code_mention(mention.text, category)
-        if own and _shares_a_word(long, own, self.generic):
+        if own and _agrees(long, own, category, self.generic):
             return category, own
-        if category in KEEP_THEIR_CATEGORY:
-            return category, []
-        found = [(c, k) for c in RELABELLED if c != category and (k := self.code_mention(long, c))]
-        return found[0] if len(found) == 1 else (category, [])
+        moves = MOVES.get(category, ())
+        found = [(c, k) for c in RELABELLED if (k := self.code_mention(long, c))]
+        if len(found) == 1 and found[0][0] in moves:
+            return found[0]
+        return category, []
 
 
-RELABELLED = ("condition", "measurement")
-"""The categories an abbreviation's mention may move to when its long form is coded there: the
-model's label for a bare short form is the least reliable it gives. Not ``drug``: DrugBank
-names antigens ("hepatitis B surface antigen"), which criteria name as test results."""
-KEEP_THEIR_CATEGORY = frozenset({"test", "biomarker"})
-"""Categories the lexicon and the biomarker reader give by the words around a name ("negative
-SARS-CoV-2 test"): never moved."""
+RELABELLED = ("condition", "drug", "measurement")
+"""The categories whose vocabularies may code an abbreviation's long form."""
+MOVES = {
+    "observation": ("condition", "measurement"),
+    "measurement": ("condition",),
+    "procedure": ("condition",),
+    "drug": ("condition",),
+}
+"""Where a mention of a short form may move when its long form is coded in one other category,
+and no other: the model's label for a bare short form is the least reliable it gives ("DNR"
+read as an observation is Do Not Resuscitate, Z66; "LN" read as a drug is lupus nephritis).
+Never to ``drug`` (DrugBank names antigens, "hepatitis B surface antigen", which criteria name
+as test results), nor from a condition to a measurement ("PLT transfusions" are no platelet
+count), nor from a test or a biomarker, which the lexicon names by the words around them."""
 
 
-def _shares_a_word(long: str, codes: list, generic: frozenset[str]) -> bool:
-    """Whether a word of four letters or more of ``long``, not a generic one ("disease"), is a
-    word of a code's display."""
-    words = {w for w in re.findall(r"[a-z]{4,}", long.lower()) if w not in generic}
-    return any(w in re.findall(r"[a-z]+", (c.display or "").lower()) for c in codes for w in words)
+def _agrees(long: str, codes: list[Code], category: str, generic: frozenset[str]) -> bool:
+    """Whether a short form's usual codes mean the long form the record gives it: a word of
+    four letters or more of the long form, not a generic one ("disease"), is a word of a code's
+    display ("WBC", white blood cell, is "Leukocytes [#/volume] in Blood"); for a condition,
+    its last word too, unless that is generic ("MI" for "silent myocardial ischemia" is no
+    myocardial infarction; "AIDS", acquired immunodeficiency syndrome, is B20)."""
+    displayed = {w for c in codes for w in re.findall(r"[a-z0-9]+", (c.display or "").lower())}
+    words = re.findall(r"[a-z0-9]+", long.lower())
+    shares = any(len(w) >= 4 and w not in generic and w in displayed for w in words)
+    if category != "condition" or not words:
+        return shares
+    head = words[-1]
+    if head in generic:  # "acquired immunodeficiency syndrome" is B20, "... disorder" J44.9
+        return shares
+    return bool({head, head[:-1], head[:-2]} & displayed)  # "viruses", "lymphomas"
 
 
 @Language.factory(

@@ -37,6 +37,14 @@ _GESTATION_BEFORE_RE = re.compile(
     r"\b(?:gestational\s+age|gestation|GA|postmenstrual\s+age|PMA|born\s+at)\b[^,;.]{0,25}$",
     re.I,
 )
+_GESTATIONAL_AGE_JUST_BEFORE_RE = re.compile(
+    r"\bgestational\s+age(?:\s+(?:range|of|less|greater|more|than|under|over|between|from|"
+    r"at\s+birth|[<>≤≥=]+))*\s*[<>≤≥=]*\s*$",
+    re.I,
+)
+"""A number with no unit is a gestational age only right after the words ("Gestational age
+less than 37 completed weeks"), not after "GA" (general anaesthesia) or "gestation" ("a
+singleton gestation aged 18-45")."""
 _COMPLETED_WEEKS_RE = re.compile(r"\s*completed\s+weeks?\b", re.I)
 _NAME_NOUN_RE = re.compile(
     r"\b(?:cohorts?|parts?|arms?|groups?|phases?|sub-?studies|sections?|tables?|figures?|"
@@ -105,7 +113,7 @@ def _read_age(r: _Reading) -> _Stop:
     gestation = (
         unit in ("wk", "d")
         and (_GESTATION_AFTER_RE.match(right) or _GESTATION_BEFORE_RE.search(left))
-    ) or (unit is None and _GESTATION_BEFORE_RE.search(left))
+    ) or (unit is None and _GESTATIONAL_AGE_JUST_BEFORE_RE.search(left))
     if gestation:
         if unit is None and (weeks := _COMPLETED_WEEKS_RE.match(right)):
             # "Gestational age less than 37 completed weeks": the unit after "completed"
