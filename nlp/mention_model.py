@@ -99,6 +99,8 @@ def _closed(text: str, start: int, end: int) -> tuple[int, int] | None:
     ("Interleukin-2 (IL-2" → "Interleukin-2", as "Body Mass Index (" is "Body Mass Index": the
     short form is a mention of its own), closed where a bracket glued to a word closes within
     the next word ("Translocation t(" → "Translocation t(9;22)"); None when no letter is left."""
+    if "(" not in text[start:end] and "[" not in text[start:end]:
+        return start, end  # the common case
     while (at := _first_unclosed(text, start, end)) is not None:
         closing = ")" if text[at] == "(" else "]"
         soon = _CLOSE_SOON.match(text, end)
