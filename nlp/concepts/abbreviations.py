@@ -42,6 +42,15 @@ def is_short_form(short: str) -> bool:
     )
 
 
+def without_short_forms(text: str) -> str:
+    """The text without its bracketed short forms ("atazanavir (ATV)" → "atazanavir"); other
+    bracketed words stay ("hypertension (pulmonary)")."""
+    return _SPACED_SHORT_FORM.sub(
+        lambda m: "" if is_short_form(m.group("short")) else m.group(), text
+    )
+
+
+_SPACED_SHORT_FORM = re.compile(r"\s*" + _SHORT_FORM.pattern)
 _WORD_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]")
 
 

@@ -43,6 +43,7 @@ from functools import cache, lru_cache
 
 from models import Code
 from nlp.concepts import vocab
+from nlp.concepts.abbreviations import without_short_forms
 from nlp.concepts.normalize import key, singular
 from nlp.rulefiles import condition_code_rules, drug_class_code_rules, measure_code_rules
 
@@ -291,17 +292,6 @@ def _drug(k: str) -> tuple[_Coding, ...]:
     return ((DRUGBANK, found[1], found[0]),) if found and found[1] else ()
 
 
-_BRACKETED_WORD = re.compile(r"\s*[(\[]\s*([^()\[\]\s]+)\s*[)\]]")
-
-
-def _without_short_forms(text: str) -> str:
-    """The text without its bracketed short forms ("atazanavir (ATV)" → "atazanavir"); other
-    bracketed words stay ("hypertension (pulmonary)" is no essential hypertension)."""
-    from nlp.concepts.abbreviations import is_short_form
-
-    return _BRACKETED_WORD.sub(lambda m: "" if is_short_form(m.group(1)) else m.group(), text)
-
-
 @lru_cache(maxsize=262144)
 def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
     if category in ("measurement", "test"):
@@ -312,7 +302,7 @@ def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
     k = key(text)
     candidates = [k, _QUALIFIERS.sub("", k)]
     if "(" in k or "[" in k:  # "atazanavir (ATV)": a short form in brackets changes no code
-        bare = key(_without_short_forms(text))
+        bare = key(without_short_forms(text))
         if bare != k:
             candidates += [bare, _QUALIFIERS.sub("", bare)]
     for candidate in candidates:

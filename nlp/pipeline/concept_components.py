@@ -53,7 +53,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from models import Code, Mention
-from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens
+from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens, glued_by_hyphen
 from nlp.units import normalise_unit
 
 if not Doc.has_extension("biomarkers"):
@@ -90,13 +90,7 @@ def _is_abbreviation_fragment(span: Span) -> bool:
     "MS-associated fatigue" keep theirs."""
     doc, start, end = span.doc, span.start, span.end
     if not (
-        len(span) == 1
-        and len(span.text) <= 4
-        and span.text.isupper()
-        and end + 1 < len(doc)
-        and not doc[end - 1].whitespace_
-        and doc[end].text == "-"
-        and not doc[end].whitespace_
+        len(span) == 1 and len(span.text) <= 4 and span.text.isupper() and glued_by_hyphen(doc, end)
     ):
         return False
     part = doc[end + 1].text
@@ -249,9 +243,11 @@ class MentionModelComponent:
         first: list[Span] = []
         rest: list[Span] = []
         for e in ents:
-            if e.label_ in self.drop_lexicon or _is_unit_after_number(e):
-                continue
-            if _is_abbreviation_fragment(e):
+            if (
+                e.label_ in self.drop_lexicon
+                or _is_unit_after_number(e)
+                or _is_abbreviation_fragment(e)
+            ):
                 continue
             if e.label_ in self.lexicon_first or _wider_than_all(e, model):
                 first.append(e)
@@ -460,13 +456,13 @@ class CodesComponent:
         if own and _agrees(long, own, category, self.generic):
             return category, own
         moves = MOVES.get(category, ())
-        found = [(c, k) for c in RELABELLED if (k := self.code_mention(long, c))]
+        found = [(c, k) for c in LONG_FORM_CATEGORIES if (k := self.code_mention(long, c))]
         if len(found) == 1 and found[0][0] in moves:
             return found[0]
         return category, []
 
 
-RELABELLED = ("condition", "drug", "measurement")
+LONG_FORM_CATEGORIES = ("condition", "drug", "measurement")
 """The categories whose vocabularies may code an abbreviation's long form."""
 MOVES = {
     "observation": ("condition", "measurement"),

@@ -61,6 +61,17 @@ def doc_aliases(doc: Doc) -> dict[str, str] | None:
     return doc.user_data.get(ALIASES_KEY)
 
 
+def glued_by_hyphen(doc: Doc, end: int) -> bool:
+    """Whether the token before ``end`` is glued by a hyphen to the token after it: "PD" in
+    "PD-1", "renin" in "renin-angiotensin"."""
+    return (
+        end + 1 < len(doc)
+        and not doc[end - 1].whitespace_
+        and doc[end].text == "-"
+        and not doc[end].whitespace_
+    )
+
+
 def doc_definitions(doc: Doc) -> dict[str, str]:
     """The abbreviations the record defines (``{"LN": "lupus nephritis"}``), or none."""
     return doc.user_data.get(DEFINITIONS_KEY) or {}

@@ -23,6 +23,8 @@ entities inside them and are laid down where nothing crosses them.
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from nlp.pipeline.docs import glued_by_hyphen
+
 KEEPS_ITS_SPAN = frozenset({"test", "biomarker"})
 
 
@@ -71,8 +73,8 @@ def _is_modifier_part(span: Span) -> bool:
     brackets: the "renin" of "renin-angiotensin system (RAS) blockade agents" and the "TNF" of
     "tumor necrosis factor (TNF) inhibitors" are parts of modifiers, not drugs of a list."""
     doc, start, end = span.doc, span.start, span.end
-    if end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-":
-        return not doc[end].whitespace_
+    if glued_by_hyphen(doc, end):
+        return True
     return start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
 
 
