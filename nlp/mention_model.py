@@ -58,13 +58,68 @@ def predict_mentions(texts: list[str], batch_size: int = 256) -> list[list[tuple
     """
     out = []
     for text, doc in zip(texts, _annotated(texts, batch_size), strict=True):
-        found = []
+        found: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             chars = _trimmed(doc, text, ent.start, ent.end)
             if chars is not None:
-                found.append((*chars, ent.label_))
+                _add_unbracketed(text, found, (*chars, ent.label_))
         out.append(found)
     return out
+
+
+def _add_unbracketed(
+    text: str, found: list[tuple[int, int, str]], mention: tuple[int, int, str]
+) -> None:
+    """Append ``mention`` to ``found`` with no bracket closed that it did not open.
+
+    The model can start a mention inside a bracketed short form: "GLP-1) analogs" of
+    "glucagon-like peptide-1 (GLP-1) analogs". Where the mention just before ends at the
+    long form, the two are one mention (the short form between a name and its head, as for
+    drug classes); otherwise the mention starts after the bracket ("Qp: Qs]" is dropped:
+    nothing with a letter is left).
+    """
+    start, end, label = mention
+    closer = _first_unopened(text, start, end)
+    if closer is None:
+        found.append(mention)
+        return
+    opener = text.rfind(_OPENING[text[closer]], 0, start)
+    before = found[-1] if found else None
+    if (
+        opener == start - 1
+        and before is not None
+        and before[1] == opener - 1
+        and text[opener - 1] == " "
+    ):
+        found[-1] = (before[0], end, label)
+        return
+    while closer is not None:
+        start = closer + 1
+        while start < end and text[start] in _EDGE:
+            start += 1
+        closer = _first_unopened(text, start, end)
+    if any(c.isalpha() for c in text[start:end]):
+        found.append((start, end, label))
+
+
+_OPENING = {")": "(", "]": "["}
+
+
+def _first_unopened(text: str, start: int, end: int) -> int | None:
+    """Where the first bracket of ``text[start:end]`` that closes one opened before it is."""
+    if ")" not in text[start:end] and "]" not in text[start:end]:
+        return None  # the common case
+    stack: list[str] = []
+    for i in range(start, end):
+        c = text[i]
+        if c in "([":
+            stack.append(c)
+        elif c in ")]":
+            if stack and stack[-1] == _OPENING[c]:
+                stack.pop()
+            else:
+                return i
+    return None
 
 
 def _trimmed(doc: Doc, text: str, first: int, last: int) -> tuple[int, int] | None:

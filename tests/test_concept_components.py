@@ -250,3 +250,19 @@ def test_the_drug_name_scan_finds_what_trying_every_run_of_tokens_finds():
             else:
                 i += 1
         assert [(s.start, s.end) for s in names._find(doc)] == exhaustive, text
+
+
+def test_a_drug_name_with_a_greek_letter_is_found_and_coded():
+    # LCT NCT03928964: DrugBank spells the letter ("interferon alpha-2a")
+    found = codes(
+        "Patient previously treated with only one cytokine (Interferon α2a, high-dose "
+        "interleukin-2)"
+    )
+    assert found["Interferon α2a"] == ["DB00034"]
+    assert codes("Prior treatment with interferon β-1a")["interferon β-1a"] == ["DB00060"]
+
+
+def test_a_drug_class_with_its_short_form_in_brackets_is_one_coded_mention():
+    # LCT NCT03929744
+    found = codes("Have known allergies to LY3502970, glucagon-like peptide-1 (GLP-1) analogs")
+    assert found["glucagon-like peptide-1 (GLP-1) analogs"] == ["A10BJ"]

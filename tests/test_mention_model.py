@@ -144,6 +144,33 @@ def test_no_span_is_left_with_a_bracket_open():
                 assert 0 <= span[0] < span[1] <= len(text)
 
 
+def test_a_mention_closes_no_bracket_it_did_not_open():
+    # every start inside real criteria whose brackets the model may cut through
+    texts = [
+        "glucagon-like peptide-1 (GLP-1) analogs, related compounds",
+        "Left-to-right shunt with [Qp: Qs] >=1.5:1.",
+        "a (b [c) d] e",
+    ]
+    for text in texts:
+        for start in range(len(text)):
+            found: list[tuple[int, int, str]] = []
+            mention_model._add_unbracketed(text, found, (start, len(text), "DRUG"))
+            for s, e, _ in found:
+                part = text[s:e]
+                assert mention_model._first_unopened(part, 0, len(part)) is None, part
+
+
+def test_a_short_form_between_a_name_and_its_head_joins_the_two():
+    # LCT NCT03929744: the model found "glucagon-like peptide-1" and "GLP-1) analogs"
+    text = "Have known allergies to LY3502970, glucagon-like peptide-1 (GLP-1) analogs"
+    found = [(0, 9, "CONDITION"), (35, 58, "PROCEDURE")]
+    mention_model._add_unbracketed(text, found, (60, len(text), "DRUG"))
+    assert [(text[s:e], label) for s, e, label in found] == [
+        ("Have know", "CONDITION"),
+        ("glucagon-like peptide-1 (GLP-1) analogs", "DRUG"),
+    ]
+
+
 def test_a_mention_cut_to_nothing_by_its_edges_is_dropped():
     doc = load_mention_model().make_doc("of the")
     assert mention_model._trimmed(doc, "of the", 0, 2) is None

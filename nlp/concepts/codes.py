@@ -44,7 +44,7 @@ from functools import cache, lru_cache
 from models import Code
 from nlp.concepts import vocab
 from nlp.concepts.abbreviations import without_short_forms
-from nlp.concepts.normalize import key, singular
+from nlp.concepts.normalize import greek_spelled, key, singular
 from nlp.rulefiles import condition_code_rules, drug_class_code_rules, measure_code_rules
 
 LOINC = "http://loinc.org"
@@ -305,6 +305,8 @@ def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
         bare = key(without_short_forms(text))
         if bare != k:
             candidates += [bare, _QUALIFIERS.sub("", bare)]
+    if (spelled := greek_spelled(k)) is not None:  # "Interferon α2a", "β-thalassemia"
+        candidates += [spelled, _QUALIFIERS.sub("", spelled)]
     for candidate in candidates:
         if not candidate:
             continue

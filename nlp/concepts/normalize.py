@@ -30,6 +30,28 @@ def key(text: str) -> str:
     return _SPACES.sub(" ", text).strip(_EDGE).strip()
 
 
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ω": "omega"}
+_GREEK_LETTER = re.compile(f"[{''.join(_GREEK)}]")
+
+
+def greek_spelled(k: str) -> str | None:
+    """The key with its Greek letters spelled out as words, or None when it holds none.
+
+    Registry text writes "Interferon α2a" and "interferon β-1a" where DrugBank's variants
+    spell the letter ("interferon alpha-2a"); the index keeps the written forms it has as they
+    are ("IFN-α"), so this is a second look-up, not part of :func:`key`.
+
+    >>> greek_spelled(key("Interferon α2a"))
+    'interferon alpha 2a'
+    >>> greek_spelled("interferon") is None
+    True
+    """
+    if _GREEK_LETTER.search(k) is None:
+        return None
+    spelled = _GREEK_LETTER.sub(lambda m: f" {_GREEK[m.group()]} ", k)
+    return _SPACES.sub(" ", spelled).strip()
+
+
 def without_brackets(text: str) -> str:
     """The phrase with its bracketed and parenthesised parts removed.
 

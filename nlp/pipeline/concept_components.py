@@ -53,6 +53,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from models import Code, Mention
+from nlp.concepts.normalize import greek_spelled
 from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens, glued_by_hyphen
 from nlp.units import normalise_unit
 
@@ -334,17 +335,23 @@ class DrugNamesComponent:
         start, ends = tokens.starts[i], tokens.ends
         for j in range(i + 1, min(len(ends), i + self.MAX_WORDS) + 1):
             written = text[start : ends[j - 1]]
-            k = self.key(written)
-            if (
+            keys = [self.key(written)]
+            if (spelled := greek_spelled(keys[0])) is not None:
+                keys.append(spelled)  # "Interferon α2a": "interferon alpha 2a"
+            if any(
                 k in self.names
                 and not _ends_on_punct(text, tokens, i, j, written)
                 and self._as_written(k, written, bool(doc[i].is_sent_start))
+                for k in keys
             ):
                 found = j
-            at = bisect_left(self.sorted_names, k)
-            if at == len(self.sorted_names) or not self.sorted_names[at].startswith(k):
+            if not any(self._starts_a_name(k) for k in keys):
                 break
         return found
+
+    def _starts_a_name(self, k: str) -> bool:
+        at = bisect_left(self.sorted_names, k)
+        return at < len(self.sorted_names) and self.sorted_names[at].startswith(k)
 
 
 _OPENING = {")": "(", "]": "["}
