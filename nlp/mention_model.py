@@ -61,10 +61,28 @@ def predict_mentions(texts: list[str], batch_size: int = 256) -> list[list[tuple
         found: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             chars = _trimmed(doc, text, ent.start, ent.end)
-            if chars is not None:
-                _add_unbracketed(text, found, (*chars, ent.label_))
+            if chars is None:
+                continue
+            start, end = chars[0], _word_end(text, chars[1])
+            if found and start < found[-1][1]:  # inside the word the one before ran on to
+                found[-1] = (found[-1][0], max(end, found[-1][1]), found[-1][2])
+                continue
+            _add_unbracketed(text, found, (start, end, ent.label_))
         out.append(found)
     return out
+
+
+_REST_OF_WORD = re.compile(r"[^\s,;:()\[\]]*[^\s,;:()\[\].]")
+
+
+def _word_end(text: str, end: int) -> int:
+    """``end``, or the end of the written word when the mention stops on a hyphen glued to
+    the rest of it: the model cuts "SES-" out of "SES-CD", "anti-" out of "anti-seizure",
+    "HB-" out of "HB-adMSC"; a word part ending in a hyphen is never a mention."""
+    if text[end - 1] != "-" or end == len(text) or not text[end].isalnum():
+        return end
+    rest = _REST_OF_WORD.match(text, end)
+    return rest.end() if rest is not None else end
 
 
 def _add_unbracketed(

@@ -171,6 +171,18 @@ def test_a_short_form_between_a_name_and_its_head_joins_the_two():
     ]
 
 
+def test_a_mention_never_ends_on_a_hyphen_glued_to_the_rest_of_its_word():
+    # LCT NCT03925649, NCT03868436: the model gave "HB-", "SES-"
+    texts = [
+        "Any condition that interferes with study participation or HB-adMSC administration",
+        "Crohn's disease assessed by SF, AP score, and SES-CD",
+    ]
+    for text, found in zip(texts, predict_mentions(texts), strict=True):
+        spans = [text[s:e] for s, e, _ in found]
+        assert not [t for t in spans if t.endswith("-")], spans
+    assert "SES-CD" in [texts[1][s:e] for s, e, _ in predict_mentions(texts)[1]]
+
+
 def test_a_mention_cut_to_nothing_by_its_edges_is_dropped():
     doc = load_mention_model().make_doc("of the")
     assert mention_model._trimmed(doc, "of the", 0, 2) is None
