@@ -53,8 +53,10 @@ def predict_mentions(texts: list[str], batch_size: int = 256) -> list[list[tuple
     A markdown escape's backslash at either end of a mention is left out of it (registry
     text writes ``count \\< 3,000``; the corpora the model learnt from have none), and so
     are the edge tokens of ``nlp/rules/mention_edges.json`` ("Body Mass Index (" of "Body Mass
-    Index (BMI)" is "Body Mass Index"), and a bracket left open is closed or cut
-    (:func:`_closed`).
+    Index (BMI)" is "Body Mass Index"); a bracket left open is closed or cut
+    (:func:`_closed`), a mention stopping on a hyphen runs on to the end of its word
+    (:func:`_word_end`), and one that closes a bracket it did not open is joined or cut
+    (:func:`_add_unbracketed`).
     """
     out = []
     for text, doc in zip(texts, _annotated(texts, batch_size), strict=True):
@@ -65,14 +67,16 @@ def predict_mentions(texts: list[str], batch_size: int = 256) -> list[list[tuple
                 continue
             start, end = chars[0], _word_end(text, chars[1])
             if found and start < found[-1][1]:  # inside the word the one before ran on to
-                found[-1] = (found[-1][0], max(end, found[-1][1]), found[-1][2])
-                continue
-            _add_unbracketed(text, found, (start, end, ent.label_))
+                before = found.pop()
+                start, end, label = before[0], max(end, before[1]), before[2]
+            else:
+                label = ent.label_
+            _add_unbracketed(text, found, (start, end, label))
         out.append(found)
     return out
 
 
-_REST_OF_WORD = re.compile(r"[^\s,;:()\[\]]*[^\s,;:()\[\].]")
+_REST_OF_WORD = re.compile(r"[^\s,;:()\[\]/'\"]*[^\s,;:()\[\]/'\".\-]")
 
 
 def _word_end(text: str, end: int) -> int:
@@ -92,10 +96,13 @@ def _add_unbracketed(
 
     The model can start a mention inside a bracketed short form: "GLP-1) analogs" of
     "glucagon-like peptide-1 (GLP-1) analogs". Where the mention just before ends at the
-    long form, the two are one mention (the short form between a name and its head, as for
-    drug classes); otherwise the mention starts after the bracket ("Qp: Qs]" is dropped:
-    nothing with a letter is left).
+    long form and the bracket holds a short form, the two are one mention with the later
+    one's label (the head's: a short form between a name and its head, as for drug
+    classes); otherwise the mention starts after the bracket and the punctuation after it
+    ("Qp: Qs]" is dropped: nothing with a letter is left).
     """
+    from nlp.concepts.abbreviations import is_short_form
+
     start, end, label = mention
     closer = _first_unopened(text, start, end)
     if closer is None:
@@ -104,16 +111,19 @@ def _add_unbracketed(
     opener = text.rfind(_OPENING[text[closer]], 0, start)
     before = found[-1] if found else None
     if (
-        opener == start - 1
+        opener > 0
+        and opener == start - 1
         and before is not None
         and before[1] == opener - 1
         and text[opener - 1] == " "
+        and is_short_form(text[opener + 1 : closer])
+        and _first_unopened(text, before[0], end) is None
     ):
         found[-1] = (before[0], end, label)
         return
     while closer is not None:
         start = closer + 1
-        while start < end and text[start] in _EDGE:
+        while start < end and (text[start] in _EDGE or text[start] in ",;:"):
             start += 1
         closer = _first_unopened(text, start, end)
     if any(c.isalpha() for c in text[start:end]):

@@ -153,11 +153,19 @@ def test_a_mention_closes_no_bracket_it_did_not_open():
     ]
     for text in texts:
         for start in range(len(text)):
-            found: list[tuple[int, int, str]] = []
-            mention_model._add_unbracketed(text, found, (start, len(text), "DRUG"))
-            for s, e, _ in found:
-                part = text[s:e]
-                assert mention_model._first_unopened(part, 0, len(part)) is None, part
+            for before in range(start):  # with and without a mention just before
+                found: list[tuple[int, int, str]] = [(0, before, "X")] if before else []
+                mention_model._add_unbracketed(text, found, (start, len(text), "DRUG"))
+                for s, e, _ in found[-1:]:
+                    part = text[s:e]
+                    assert mention_model._first_unopened(part, 0, len(part)) is None, part
+
+
+def test_a_bracket_that_holds_no_short_form_joins_nothing():
+    text = "diabetes (type 1 or 2) requiring insulin"
+    found = [(0, 8, "CONDITION")]
+    mention_model._add_unbracketed(text, found, (10, len(text), "CONDITION"))
+    assert [text[s:e] for s, e, _ in found] == ["diabetes", "requiring insulin"]
 
 
 def test_a_short_form_between_a_name_and_its_head_joins_the_two():
@@ -177,10 +185,19 @@ def test_a_mention_never_ends_on_a_hyphen_glued_to_the_rest_of_its_word():
         "Any condition that interferes with study participation or HB-adMSC administration",
         "Crohn's disease assessed by SF, AP score, and SES-CD",
     ]
-    for text, found in zip(texts, predict_mentions(texts), strict=True):
-        spans = [text[s:e] for s, e, _ in found]
-        assert not [t for t in spans if t.endswith("-")], spans
-    assert "SES-CD" in [texts[1][s:e] for s, e, _ in predict_mentions(texts)[1]]
+    spans = [
+        [text[s:e] for s, e, _ in found]
+        for text, found in zip(texts, predict_mentions(texts), strict=True)
+    ]
+    assert not [t for found in spans for t in found if t.endswith("-")], spans
+    assert "SES-CD" in spans[1]
+
+
+def test_a_word_run_on_to_stops_at_a_slash_and_never_ends_on_a_hyphen():
+    assert mention_model._word_end("IL- 6R-", 3) == 3  # no word glued
+    assert mention_model._word_end("IL-6R-mediated", 3) == len("IL-6R-mediated")
+    assert mention_model._word_end("IL-6R- x", 3) == len("IL-6R")
+    assert mention_model._word_end("anti-PD-1/PD-L1", 5) == len("anti-PD-1")
 
 
 def test_a_mention_cut_to_nothing_by_its_edges_is_dropped():

@@ -305,7 +305,8 @@ def _code_mention(text: str, category: str) -> tuple[_Coding, ...]:
         bare = key(without_short_forms(text))
         if bare != k:
             candidates += [bare, _QUALIFIERS.sub("", bare)]
-    if (spelled := greek_spelled(k)) is not None:  # "Interferon α2a", "β-thalassemia"
+    spelled = greek_spelled(k) if len(k) > 4 else None  # "β2", "PKCα": a target, not a drug
+    if spelled is not None:  # "Interferon α2a", "β-thalassemia"
         candidates += [spelled, _QUALIFIERS.sub("", spelled)]
     for candidate in candidates:
         if not candidate:

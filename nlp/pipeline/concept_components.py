@@ -293,11 +293,15 @@ class DrugNamesComponent:
             doc.ents = _merge(doc, kept, ents)
         return doc
 
-    def _as_written(self, k: str, written: str, starts_sentence: bool) -> bool:
+    def _as_written(
+        self, k: str, written: str, starts_sentence: bool, written_key: str | None = None
+    ) -> bool:
         """Short names only in capitals; another name than the drug's own (a brand, a
         synonym: "Luminal" for phenobarbital, not "luminal A") only capitalised, and not
-        as the first word of a sentence, where every word is."""
-        if len(k) <= 4:
+        as the first word of a sentence, where every word is. ``written_key``: the key of
+        the text as written when ``k`` spells out its Greek letters (the length is the
+        written one's)."""
+        if len(written_key or k) <= 4:
             return written.isupper()
         if k == self.generic.get(k):
             return True
@@ -336,12 +340,12 @@ class DrugNamesComponent:
         for j in range(i + 1, min(len(ends), i + self.MAX_WORDS) + 1):
             written = text[start : ends[j - 1]]
             keys = [self.key(written)]
-            if (spelled := greek_spelled(keys[0])) is not None:
-                keys.append(spelled)  # "Interferon α2a": "interferon alpha 2a"
+            if len(keys[0]) > 4 and (spelled := greek_spelled(keys[0])) is not None:
+                keys.append(spelled)  # "Interferon α2a": "interferon alpha 2a"; not "β2"
             if any(
                 k in self.names
                 and not _ends_on_punct(text, tokens, i, j, written)
-                and self._as_written(k, written, bool(doc[i].is_sent_start))
+                and self._as_written(k, written, bool(doc[i].is_sent_start), keys[0])
                 for k in keys
             ):
                 found = j
