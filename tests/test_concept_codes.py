@@ -275,3 +275,16 @@ def test_a_myocardial_infarction_of_no_stated_age_gets_only_the_hpo_term() -> No
 def test_the_name_of_the_virus_is_not_coded_as_its_disease() -> None:
     # B20 is HIV disease; "positive for human immunodeficiency virus" may be Z21 or R75
     assert code_mention("human immunodeficiency virus", "condition") == []
+
+
+def test_a_receptor_named_without_its_sign_is_no_receptor_negative_status() -> None:
+    # ICD-10-CM's inclusion terms "PR-", "HER2-", "HR-" lose their sign in the look-up key
+    assert code_mention("PR", "condition") == []
+    assert code_mention("HER2", "condition") == []
+    assert [c.code for c in code_mention("PR+", "condition")] == ["Z17.21"]
+
+
+def test_an_abbreviation_criteria_use_for_another_concept_is_not_coded() -> None:
+    # "AMH levels age appropriate (≥2.3 ng/ml)": anti-Müllerian hormone, not ICD-10-CM's
+    # asymptomatic microscopic hematuria (R31.21)
+    assert code_mention("AMH", "condition") == []

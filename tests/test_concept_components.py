@@ -266,3 +266,22 @@ def test_a_drug_class_with_its_short_form_in_brackets_is_one_coded_mention():
     # LCT NCT03929744
     found = codes("Have known allergies to LY3502970, glucagon-like peptide-1 (GLP-1) analogs")
     assert found["glucagon-like peptide-1 (GLP-1) analogs"] == ["A10BJ"]
+
+
+def test_a_drug_mention_only_the_condition_vocabularies_name_is_a_condition():
+    # Chia NCT02406495: the model labels "keratoconus" a drug
+    found = mentions("Has aphakia, keratoconus or a highly irregular cornea.")
+    assert ("keratoconus", "condition", "present", None, None) in found
+    assert codes("Has aphakia, keratoconus or a highly irregular cornea.")["keratoconus"][0] == (
+        "H18.6"
+    )
+
+
+def test_a_condition_name_inside_a_drug_name_is_not_made_a_condition():
+    from spacy.tokens import Span
+
+    from nlp.pipeline.concept_components import _ends_phrase
+
+    (doc,) = annotate(["Current use of HIV protease inhibitors or COVID-19"])
+    assert not _ends_phrase(Span(doc, 3, 4, label="drug"))  # "HIV" before "protease"
+    assert _ends_phrase(Span(doc, 7, len(doc), label="drug"))  # "COVID-19" at the end

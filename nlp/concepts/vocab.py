@@ -20,6 +20,7 @@ import bz2
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -29,7 +30,7 @@ from pathlib import Path
 from nlp.concepts.normalize import key, without_brackets
 from nlp.rulefiles import concept_stoplist
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 ICD_MAX_LEN = 6
 """ICD-10-CM codes up to this many characters (dot included: "K74.60") are indexed; the
 longer ones name combinations ("... with hyperosmolarity without coma") no mention text
@@ -168,8 +169,14 @@ def drug_class_index() -> Index:
 # --- conditions: simple-icd-10-cm (ICD-10-CM, U.S. public domain) ---------------------------
 
 
+_MINUS_SIGN = re.compile(r"\w-(?!\w)")
+"""A status written with its sign ("PR-", "HR- with HER2+"): the key drops a final hyphen,
+which would make "PR" or "HER2" a receptor-negative status (Z17.22, Z17.32)."""
+
+
 def _build_icd() -> Index:
-    """Description, bracket-free description and inclusion terms → [code, description]."""
+    """Description, bracket-free description and inclusion terms → [code, description];
+    not an inclusion term whose minus sign the key would lose (:data:`_MINUS_SIGN`)."""
     import simple_icd_10_cm as cm
 
     by_key: dict[str, set[str]] = {}
@@ -181,7 +188,7 @@ def _build_icd() -> Index:
         for name in {desc, without_brackets(desc)}:
             by_key.setdefault(key(name), set()).add(code)
         for term in cm.get_inclusion_term(code):
-            if "(" not in term and "[" not in term:
+            if "(" not in term and "[" not in term and not _MINUS_SIGN.search(term):
                 secondary.setdefault(key(term.removesuffix(" NOS")), set()).add(code)
     index: Index = {}
     for table in (secondary, by_key):  # descriptions override inclusion terms

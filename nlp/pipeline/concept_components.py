@@ -83,6 +83,13 @@ def _is_unit_after_number(span: Span) -> bool:
     )
 
 
+def _ends_phrase(span: Span) -> bool:
+    """Whether nothing but punctuation or a coordinator follows ``span``: "HIV" of "HIV
+    protease inhibitors" or "COVID-19" of "COVID-19 vaccine" is part of a drug's name."""
+    doc, end = span.doc, span.end
+    return end == len(doc) or doc[end].is_punct or doc[end].lower_ in ("or", "and", "and/or")
+
+
 def _is_abbreviation_fragment(span: Span) -> bool:
     """A capitalised abbreviation of four letters or fewer that is the first part of a
     protein's name: glued by a hyphen to a ligand number ("PD-L1") or, inside brackets or after
@@ -213,6 +220,7 @@ class MentionModelComponent:
 
         self.predict = predict_mentions
         self.is_condition = lambda text: bool(code_mention(text, "condition"))
+        self.is_drug = lambda text: bool(code_mention(text, "drug"))
         self.lexicon_first = frozenset(lexicon_first)
         self.drop_lexicon = frozenset(drop_lexicon)
         self.batch_size = batch_size
@@ -230,6 +238,11 @@ class MentionModelComponent:
                 self._combine(doc, spans)
                 yield doc
 
+    def _only_a_condition(self, text: str) -> bool:
+        """A model "drug" that only the condition vocabularies name is a condition: the model
+        labels "keratoconus", "B-cell lymphoma", "alpha-1 antitrypsin deficiency" drugs."""
+        return self.is_condition(text) and not self.is_drug(text)
+
     def _combine(self, doc: Doc, found: list[tuple[int, int, str]]) -> None:
         model: list[Span] = []
         ents = doc.ents  # each access builds the spans again
@@ -239,6 +252,8 @@ class MentionModelComponent:
             if span is None or _is_unit_after_number(span):
                 continue
             span = _with_subtype(span, self.is_condition, taken)
+            if span.label_ == "drug" and _ends_phrase(span) and self._only_a_condition(span.text):
+                span = Span(doc, span.start, span.end, label="condition")
             if not any(_overlaps(span, m) for m in model):
                 model.append(span)
         first: list[Span] = []
