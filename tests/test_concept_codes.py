@@ -288,3 +288,28 @@ def test_an_abbreviation_criteria_use_for_another_concept_is_not_coded() -> None
     # "AMH levels age appropriate (≥2.3 ng/ml)": anti-Müllerian hormone, not ICD-10-CM's
     # asymptomatic microscopic hematuria (R31.21)
     assert code_mention("AMH", "condition") == []
+
+
+def test_a_growth_factor_named_as_a_kind_is_not_coded_as_one_product() -> None:
+    # "ANC >=1,500/microliter, without granulocyte colony-stimulating factor (G-CSF) support":
+    # any G-CSF (filgrastim, pegfilgrastim, lenograstim), not DrugBank's Filgrastim alone
+    assert code_mention("G-CSF", "drug") == []
+    assert code_mention("granulocyte colony-stimulating factor", "drug") == []
+    assert code_mention("GM-CSF", "drug") == []
+    assert [c.code for c in code_mention("pegfilgrastim", "drug")] == ["DB00019"]
+
+
+def test_a_gene_a_criterion_tests_for_is_no_drug() -> None:
+    # "... with defects in one or more of the following genes: ..., PIK3CA, PIK3CB, ...":
+    # DrugBank has an entry named PIK3CA, the criterion names the gene
+    assert code_mention("PIK3CA", "drug") == []
+
+
+def test_the_gas_of_a_diffusing_capacity_is_no_drug() -> None:
+    # "Diffusing capacity of the lungs for carbon monoxide (DLCO) (corrected for Hgb) < 70%"
+    assert code_mention("carbon monoxide", "drug") == []
+
+
+def test_the_source_of_a_protein_is_no_drug() -> None:
+    # "History of hypersensitivity to rabbit or Escherichia coli-derived proteins."
+    assert code_mention("Escherichia coli", "drug") == []

@@ -45,7 +45,12 @@ from models import Code
 from nlp.concepts import vocab
 from nlp.concepts.abbreviations import without_short_forms
 from nlp.concepts.normalize import greek_spelled, key, singular
-from nlp.rulefiles import condition_code_rules, drug_class_code_rules, measure_code_rules
+from nlp.rulefiles import (
+    biomarker_rules,
+    condition_code_rules,
+    drug_class_code_rules,
+    measure_code_rules,
+)
 
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -280,13 +285,24 @@ def _drug_class_table() -> dict[str, _Coding]:
     }
 
 
+@cache
+def _gene_names() -> frozenset[str]:
+    """Keys of the genes and markers of ``biomarker_genes.json``: DrugBank has entries named
+    after some ("PIK3CA"), but a criterion naming a gene tests it, it takes no drug."""
+    return frozenset(
+        key(name)
+        for row in biomarker_rules()
+        for name in (*row.symbols, *row.aliases, *row.aliases_ci)
+    )
+
+
 def _drug(k: str) -> tuple[_Coding, ...]:
     """A drug's DrugBank id, or a class's ATC group; the stop list keeps class words ("insulin",
     "opioids") from the one DrugBank drug of that name, not from their curated group."""
     group = _drug_class_table().get(k)
     if group:
         return (group,)
-    if k in _stop("drug"):
+    if k in _stop("drug") or k in _gene_names():
         return ()
     found = vocab.drug_index().get(k)
     return ((DRUGBANK, found[1], found[0]),) if found and found[1] else ()
@@ -342,6 +358,7 @@ def load_vocabularies() -> None:
     _quantity_tables()
     _condition_table()
     _drug_class_table()
+    _gene_names()
     vocab.drug_index()
     vocab.icd_index()
     vocab.hpo_index()
