@@ -154,9 +154,9 @@ HAND_WRITTEN: list[tuple[str, str]] = [
     ("infection", "condition"),
     ("infections", "condition"),
     ("active infection", "condition"),
-    ("contraception", "drug"),
+    ("contraception", "procedure"),  # a method: both corpora annotate it a procedure
     ("contraceptive", "drug"),
-    ("contraceptive precautions", "drug"),
+    ("contraceptive precautions", "procedure"),
     ("stroke", "condition"),
     ("diabetes", "condition"),
     ("diabetes mellitus", "condition"),

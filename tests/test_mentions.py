@@ -46,6 +46,17 @@ def test_not_using_contraception_is_negated_pregnancy_present():
     assert m["contraceptive precautions"].assertion == "negated"
 
 
+def test_contraception_is_a_method_not_a_drug():
+    # both corpora annotate "contraception" a procedure; "hormonal contraceptives" are drugs
+    m = mentions("Females of childbearing potential must use adequate contraception")
+    assert m["contraception"].category == "procedure"
+    m = mentions(
+        "Pregnancy, breast feeding or, if of childbearing potential, "
+        "not using adequate contraceptive precautions"
+    )
+    assert m["contraceptive precautions"].category == "procedure"
+
+
 @pytest.mark.parametrize(
     ("text", "concept", "result"),
     [
