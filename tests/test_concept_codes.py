@@ -111,6 +111,12 @@ def test_a_mention_of_a_class_in_a_criterion_carries_its_atc_group() -> None:
     assert coded["strong CYP3A4 inhibitors"] == []  # a pharmacokinetic class: no ATC group
 
 
+def test_a_class_abbreviation_carries_the_group_of_its_full_name() -> None:
+    (doc,) = annotate(["Chronic use of PPIs within 4 weeks prior to screening"])
+    coded = {m.text: _codes(m.codes) for m in doc._.mentions}
+    assert coded["PPIs"] == [(ATC, "A02BC")]
+
+
 def test_a_measure_written_before_its_bracketed_abbreviation_is_coded() -> None:
     (doc,) = annotate(["Body Mass Index (BMI) between 18 and 35 kg/m2"])  # the model stops at "("
     coded = {m.text: _codes(m.codes) for m in doc._.mentions}
