@@ -305,17 +305,30 @@ def test_a_growth_factor_named_as_a_kind_is_not_coded_as_one_product() -> None:
     assert [c.code for c in code_mention("pegfilgrastim", "drug")] == ["DB00019"]
 
 
-def test_a_gene_a_criterion_tests_for_is_no_drug() -> None:
+def test_a_gene_a_criterion_tests_for_gets_no_drug_code() -> None:
     # "... with defects in one or more of the following genes: ..., PIK3CA, PIK3CB, ...":
     # DrugBank has an entry named PIK3CA, the criterion names the gene
     assert code_mention("PIK3CA", "drug") == []
 
 
-def test_the_gas_of_a_diffusing_capacity_is_no_drug() -> None:
+def test_the_gas_of_a_diffusing_capacity_gets_no_drug_code() -> None:
     # "Diffusing capacity of the lungs for carbon monoxide (DLCO) (corrected for Hgb) < 70%"
     assert code_mention("carbon monoxide", "drug") == []
 
 
-def test_the_source_of_a_protein_is_no_drug() -> None:
+def test_the_source_of_a_protein_gets_no_drug_code() -> None:
     # "History of hypersensitivity to rabbit or Escherichia coli-derived proteins."
     assert code_mention("Escherichia coli", "drug") == []
+
+
+def test_a_cytokine_written_with_a_greek_letter_is_not_coded_as_its_product() -> None:
+    # the stop list holds "IL-1α"; the look-up with the letter spelled out must stop too
+    assert code_mention("IL-1α", "drug") == []
+    assert code_mention("interleukin-1 alpha", "drug") == []
+
+
+def test_nitrates_are_coded_only_when_the_words_say_which() -> None:
+    # "Use of supplements containing nitrates": the nitrate ion; "nitrates or PDE5
+    # inhibitors": nitroglycerin, isosorbide. Only "organic nitrates" is certain.
+    assert code_mention("nitrates", "drug") == []
+    assert _codes(code_mention("organic nitrates", "drug")) == [(ATC, "C01DA")]

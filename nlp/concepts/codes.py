@@ -298,7 +298,8 @@ def _gene_names() -> frozenset[str]:
 
 def _drug(k: str) -> tuple[_Coding, ...]:
     """A drug's DrugBank id, or a class's ATC group; the stop list keeps class words ("insulin",
-    "opioids") from the one DrugBank drug of that name, not from their curated group."""
+    "opioids") from the one DrugBank drug of that name, not from their curated group, and a
+    gene's name is never a drug (:func:`_gene_names`)."""
     group = _drug_class_table().get(k)
     if group:
         return (group,)

@@ -27,7 +27,7 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-from nlp.concepts.normalize import key, without_brackets
+from nlp.concepts.normalize import greek_spelled, key, without_brackets
 from nlp.rulefiles import concept_stoplist
 
 INDEX_VERSION = 3
@@ -98,8 +98,10 @@ def _build_drugs() -> Index:
 
 
 def stoplist(category: str) -> list[str]:
-    """Keys never coded in ``category``: generic words a vocabulary gives one specific code."""
-    return [key(w) for w in getattr(concept_stoplist(), category, [])]
+    """Keys never coded in ``category``: generic words a vocabulary gives one specific code,
+    each also with its Greek letters spelled out ("IL-1α" is looked up as "il 1 alpha" too)."""
+    keys = [key(w) for w in getattr(concept_stoplist(), category, [])]
+    return keys + [s for k in keys if (s := greek_spelled(k)) is not None]
 
 
 @cache
@@ -170,8 +172,11 @@ def drug_class_index() -> Index:
 
 
 _MINUS_SIGN = re.compile(r"\w-(?!\w)")
-"""A status written with its sign ("PR-", "HR- with HER2+"): the key drops a final hyphen,
-which would make "PR" or "HER2" a receptor-negative status (Z17.22, Z17.32)."""
+"""A hyphen after a word and before no word: a status written with its sign ("PR-",
+"HER2-"), whose key would drop the sign and make "PR" or "HER2" a receptor-negative status
+(Z17.22, Z17.32). It also skips the 31 other inclusion terms with such a hyphen, none of them
+criteria wording: suspended hyphens ("heavy- or large-for-dates") and code references
+("R87.81-")."""
 
 
 def _build_icd() -> Index:

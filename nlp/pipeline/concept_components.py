@@ -29,9 +29,13 @@ it ("EGFR-mutant NSCLC": the biomarker, and NSCLC). A one-word entity that is a 
 number is dropped ("470 ms"), and so is a short capitalised lexicon entity glued to a hyphen
 ("PD" of "(PD-1)", "PD-L1"); a condition takes in the subtype letter the model left after
 it when the two name a coded condition ("hemophilia A", "hemophilia A or B":
-:func:`_with_subtype`). ``drop_lexicon`` can leave lexicon categories out; none is left
-out by default: dropping ``observation`` was 0.006 better on Chia's dev trials and none on
-LCT's, and cost assertions the gold states ("inadequate response: historical").
+:func:`_with_subtype`); a model "drug" that only the condition vocabularies name is a
+condition when it ends its phrase and no later conjunct is a drug ("keratoconus", but not
+the "HIV" of "HIV protease inhibitors" nor the "influenza" of "influenza or hepatitis B
+vaccines": :func:`_ends_phrase`, :func:`_coordinated_with_a_drug`). ``drop_lexicon`` can
+leave lexicon categories out; none is left out by default: dropping ``observation`` was
+0.006 better on Chia's dev trials and none on LCT's, and cost assertions the gold states
+("inadequate response: historical").
 
 **Drug names** (``eligo_drug_names``): see :class:`DrugNamesComponent`.
 
@@ -85,9 +89,39 @@ def _is_unit_after_number(span: Span) -> bool:
 
 def _ends_phrase(span: Span) -> bool:
     """Whether nothing but punctuation or a coordinator follows ``span``: "HIV" of "HIV
-    protease inhibitors" or "COVID-19" of "COVID-19 vaccine" is part of a drug's name."""
+    protease inhibitors" or "COVID-19" of "COVID-19 vaccine" is part of a drug's name, and so
+    is "influenza-" of "influenza- or COVID-19 vaccines"."""
     doc, end = span.doc, span.end
+    if span.text.endswith("-"):
+        return False
     return end == len(doc) or doc[end].is_punct or doc[end].lower_ in ("or", "and", "and/or")
+
+
+_CONJUNCTION_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and)\s+)?")
+
+
+@lru_cache(maxsize=1)
+def _drug_heads() -> frozenset[str]:
+    from nlp.rulefiles import drug_class_rules
+
+    return frozenset(h.word.lower() for h in drug_class_rules().heads)
+
+
+def _coordinated_with_a_drug(text: str, found: list[tuple[int, int, str]], at: int) -> bool:
+    """Whether a later conjunct of the list ``found[at]`` starts is a drug, by the model's
+    label or by a drug head at its end: the conjuncts share it ("influenza, hepatitis A or
+    hepatitis B vaccines")."""
+    end = found[at][1]
+    for start, stop, label in found[at + 1 :]:
+        if start < end:
+            continue
+        if _CONJUNCTION_GAP.fullmatch(text, end, start) is None:
+            return False
+        last = text[start:stop].rsplit(None, 1)[-1].lower()
+        if label == "DRUG" or last in _drug_heads():
+            return True
+        end = stop
+    return False
 
 
 def _is_abbreviation_fragment(span: Span) -> bool:
@@ -247,12 +281,17 @@ class MentionModelComponent:
         model: list[Span] = []
         ents = doc.ents  # each access builds the spans again
         taken = frozenset([s for s, _, _ in found] + [e.start_char for e in ents])
-        for start, end, label in found:
+        for at, (start, end, label) in enumerate(found):
             span = doc.char_span(start, end, label=MODEL_LABELS[label], alignment_mode="expand")
             if span is None or _is_unit_after_number(span):
                 continue
             span = _with_subtype(span, self.is_condition, taken)
-            if span.label_ == "drug" and _ends_phrase(span) and self._only_a_condition(span.text):
+            if (
+                span.label_ == "drug"
+                and _ends_phrase(span)
+                and not _coordinated_with_a_drug(doc.text, found, at)
+                and self._only_a_condition(span.text)
+            ):
                 span = Span(doc, span.start, span.end, label="condition")
             if not any(_overlaps(span, m) for m in model):
                 model.append(span)
