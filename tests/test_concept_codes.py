@@ -332,3 +332,16 @@ def test_nitrates_are_coded_only_when_the_words_say_which() -> None:
     # inhibitors": nitroglycerin, isosorbide. Only "organic nitrates" is certain.
     assert code_mention("nitrates", "drug") == []
     assert _codes(code_mention("organic nitrates", "drug")) == [(ATC, "C01DA")]
+
+
+def test_cns_metastases_are_not_coded_as_brain_metastases() -> None:
+    # C79.31 is the brain alone; the CNS also holds the spinal cord and meninges (C79.32, C79.49)
+    assert code_mention("CNS metastases", "condition") == []
+    assert [c.code for c in code_mention("brain metastases", "condition")] == ["C79.31"]
+
+
+def test_a_hormone_named_for_its_analogues_is_not_coded_as_the_hormone() -> None:
+    # "GnRH" / "LHRH" in criteria stand for the agonists and analogues, not gonadorelin
+    assert code_mention("GnRH", "drug") == []
+    assert code_mention("LHRH", "drug") == []
+    assert [c.code for c in code_mention("gonadorelin", "drug")] == ["DB00644"]
