@@ -57,6 +57,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from models import Code, Mention
+from nlp.concepts.drug_classes import drug_class_finder
 from nlp.concepts.normalize import greek_spelled
 from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens, glued_by_hyphen
 from nlp.units import normalise_unit
@@ -100,13 +101,6 @@ def _ends_phrase(span: Span) -> bool:
 _CONJUNCTION_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and)\s+)?")
 
 
-@lru_cache(maxsize=1)
-def _drug_heads() -> frozenset[str]:
-    from nlp.rulefiles import drug_class_rules
-
-    return frozenset(h.word.lower() for h in drug_class_rules().heads)
-
-
 def _coordinated_with_a_drug(text: str, found: list[tuple[int, int, str]], at: int) -> bool:
     """Whether a later conjunct of the list ``found[at]`` starts is a drug, by the model's
     label or by a drug head at its end: the conjuncts share it ("influenza, hepatitis A or
@@ -118,7 +112,7 @@ def _coordinated_with_a_drug(text: str, found: list[tuple[int, int, str]], at: i
         if _CONJUNCTION_GAP.fullmatch(text, end, start) is None:
             return False
         last = text[start:stop].rsplit(None, 1)[-1].lower()
-        if label == "DRUG" or last in _drug_heads():
+        if label == "DRUG" or last in drug_class_finder().heads:
             return True
         end = stop
     return False
@@ -289,8 +283,8 @@ class MentionModelComponent:
             if (
                 span.label_ == "drug"
                 and _ends_phrase(span)
-                and not _coordinated_with_a_drug(doc.text, found, at)
                 and self._only_a_condition(span.text)
+                and not _coordinated_with_a_drug(doc.text, found, at)
             ):
                 span = Span(doc, span.start, span.end, label="condition")
             if not any(_overlaps(span, m) for m in model):
