@@ -345,3 +345,19 @@ def test_a_hormone_named_for_its_analogues_is_not_coded_as_the_hormone() -> None
     assert code_mention("GnRH", "drug") == []
     assert code_mention("LHRH", "drug") == []
     assert [c.code for c in code_mention("gonadorelin", "drug")] == ["DB00644"]
+
+
+def test_editing_the_stop_list_makes_a_new_vocabulary_cache(monkeypatch) -> None:
+    # a cached index built before a word was stop-listed must not be read back
+    from nlp.concepts import vocab
+
+    vocab._build_fingerprint.cache_clear()
+    before = vocab._build_fingerprint()
+    edited = vocab.concept_stoplist().model_copy(update={"drug": ["aspirin"]})
+    monkeypatch.setattr(vocab, "concept_stoplist", lambda: edited)
+    vocab._build_fingerprint.cache_clear()
+    try:
+        assert vocab._build_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        vocab._build_fingerprint.cache_clear()

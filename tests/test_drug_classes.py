@@ -172,3 +172,16 @@ def test_the_words_before_antibodies_stay_with_them():
 
 def test_inhibitors_of_an_activated_factor_stay_a_drug_class():
     assert found("Use of factor Xa inhibitors within 3 days") == ["factor Xa inhibitors"]
+
+
+ANC_WITHOUT_GCSF = (
+    "Absolute neutrophil count (ANC) >=1,500/microliter, without granulocyte "
+    "colony-stimulating factor (G-CSF) support"
+)
+
+
+def test_a_growth_factor_kept_from_drugbank_is_still_a_drug():
+    # the stop list keeps "G-CSF" from DrugBank's Filgrastim; the kind is still a drug
+    found_here = mentions(ANC_WITHOUT_GCSF)
+    assert ("granulocyte colony-stimulating factor", "drug") in found_here
+    assert ("G-CSF", "drug") in found_here

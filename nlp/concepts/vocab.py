@@ -5,9 +5,9 @@ The packages that ship the vocabularies are large in memory when imported whole
 simple-icd-10-cm ≈ 170 MiB and 2 s, hpo3 ≈ 130 MiB and 1 s). Eligo needs only a name → code
 table from each, so the first use compiles those tables and writes them as JSON to the cache
 folder (``$ELIGO_CACHE_DIR``, else ``$XDG_CACHE_HOME/eligo``, else ``~/.cache/eligo``), keyed by
-the package version and :data:`INDEX_VERSION`. Later processes read the JSON (a few tenths of
-a second, tens of MiB) and never import the packages. If the folder cannot be written, the
-index is built in memory and the run goes on.
+the package version, :data:`INDEX_VERSION` and a digest of this module and the stop list. Later
+processes read the JSON (a few tenths of a second, tens of MiB) and never import the packages.
+If the folder cannot be written, the index is built in memory and the run goes on.
 
 Each index maps :func:`nlp.concepts.normalize.key` of a name to ``(code, display[, extra])``.
 Names that mean different codes are dropped, unless one code is the parent of the others, in
@@ -17,6 +17,8 @@ which case the parent wins (ICD-10-CM "Asthma" is J45 rather than one of its sub
 from __future__ import annotations
 
 import bz2
+import contextlib
+import hashlib
 import json
 import os
 import pickle
@@ -47,9 +49,20 @@ def cache_dir() -> Path:
     return Path(base) / "eligo"
 
 
+@cache
+def _build_fingerprint() -> str:
+    """A digest of what the builds read besides the packages: this module's code and the
+    stop list. Editing either makes a new cache file, so a stale index (a drug the stop list
+    now leaves out, still found by the drug-name matcher) is never read back."""
+    digest = hashlib.sha256(concept_stoplist().model_dump_json().encode())
+    with contextlib.suppress(OSError):  # a zipped install: the stop list and version count
+        digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _cached(name: str, package: str, build: Callable[[], Index]) -> Index:
     version = metadata.version(package)
-    path = cache_dir() / f"{name}-{version}-v{INDEX_VERSION}.json"
+    path = cache_dir() / f"{name}-{version}-v{INDEX_VERSION}-{_build_fingerprint()}.json"
     try:
         with path.open(encoding="utf-8") as f:
             data = json.load(f)
