@@ -145,6 +145,18 @@ def test_an_icd10cm_description_is_matched_exactly_without_its_brackets() -> Non
     assert _codes(codes) == [(ICD10CM, "B20")]
 
 
+def test_a_condition_whose_category_is_its_plural_gets_the_category() -> None:
+    # "History of schizoaffective disorder": any of F25 "Schizoaffective disorders"
+    assert _codes(code_mention("schizoaffective disorder", "condition")) == [(ICD10CM, "F25")]
+    assert _codes(code_mention("myelodysplastic syndrome", "condition")) == [(ICD10CM, "D46")]
+
+
+def test_a_class_is_not_given_the_code_of_its_unspecified_member() -> None:
+    # "Heart disease, unspecified" I51.9 is one code among the heart diseases the text names
+    assert code_mention("heart disease", "condition") == []
+    assert code_mention("cerebrovascular disease", "condition") == []
+
+
 def test_a_short_form_in_brackets_changes_no_code() -> None:
     assert _codes(code_mention("atazanavir (ATV)", "drug")) == [(DRUGBANK, "DB01072")]
     codes = code_mention("diffuse large B cell lymphomas (DLBCL)", "condition")

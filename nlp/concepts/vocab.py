@@ -32,7 +32,7 @@ from pathlib import Path
 from nlp.concepts.normalize import greek_spelled, key, without_brackets
 from nlp.rulefiles import concept_stoplist
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 ICD_MAX_LEN = 6
 """ICD-10-CM codes up to this many characters (dot included: "K74.60") are indexed; the
 longer ones name combinations ("... with hyperosmolarity without coma") no mention text
@@ -192,13 +192,39 @@ criteria wording: suspended hyphens ("heavy- or large-for-dates") and code refer
 ("R87.81-")."""
 
 
+_UNSPECIFIED = re.compile(r"(?P<name>[^,]+), unspecified")
+"""A description "X, unspecified" ("Schizoaffective disorder, unspecified" F25.9). No comma in
+X: "Discitis, unspecified, site unspecified"."""
+
+
+def _category_named_in_plural(cm, code: str) -> tuple[str, str] | None:
+    """``(key of X, parent)`` for a code "X, unspecified" whose parent category is X in the
+    plural ("Schizoaffective disorders" F25, "Myelodysplastic syndromes" D46), or None.
+
+    A criterion naming X means any X: the category, as "Asthma" is J45 rather than a subcode.
+    The "unspecified" code alone is not given: "Heart disease, unspecified" I51.9 is one code of
+    the heart diseases a criterion's "heart disease" names, and a generic concept stays
+    uncoded (gold/README.md) rather than take a narrower code.
+    """
+    m = _UNSPECIFIED.fullmatch(cm.get_description(code))
+    parent = cm.get_parent(code) if m is not None else None
+    if m is None or not parent or not cm.is_category_or_subcategory(parent):
+        return None
+    name = key(m.group("name"))
+    if key(cm.get_description(parent)) in (name + "s", name + "es"):
+        return name, parent
+    return None
+
+
 def _build_icd() -> Index:
-    """Description, bracket-free description and inclusion terms → [code, description];
-    not an inclusion term whose minus sign the key would lose (:data:`_MINUS_SIGN`)."""
+    """Description, bracket-free description and inclusion terms → [code, description], and
+    a category's name in the singular (:func:`_category_named_in_plural`); not an inclusion term
+    whose minus sign the key would lose (:data:`_MINUS_SIGN`)."""
     import simple_icd_10_cm as cm
 
     by_key: dict[str, set[str]] = {}
     secondary: dict[str, set[str]] = {}
+    singular_names: dict[str, set[str]] = {}
     for code in cm.get_all_codes(True):
         if not cm.is_category_or_subcategory(code) or len(code) > ICD_MAX_LEN:
             continue
@@ -208,13 +234,16 @@ def _build_icd() -> Index:
         for term in cm.get_inclusion_term(code):
             if "(" not in term and "[" not in term and not _MINUS_SIGN.search(term):
                 secondary.setdefault(key(term.removesuffix(" NOS")), set()).add(code)
+        if (named := _category_named_in_plural(cm, code)) is not None:
+            singular_names.setdefault(named[0], set()).add(named[1])
     index: Index = {}
-    for table in (secondary, by_key):  # descriptions override inclusion terms
+    # descriptions override inclusion terms, which override the singular category names
+    for table in (singular_names, secondary, by_key):
         for k, codes in table.items():
             chosen = _parent_of_all(cm, codes)
             if chosen is not None:
                 index[k] = [chosen, cm.get_description(chosen)]
-            elif k in index and table is by_key:
+            elif k in index:  # a name two later codes share: ambiguous
                 del index[k]
     return index
 
