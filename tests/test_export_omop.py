@@ -409,9 +409,8 @@ def test_the_pms_study_query_selects_its_eligible_women() -> None:
 
 def test_the_risperidone_study_query_selects_its_eligible_patients() -> None:
     """NCT00130923: inc.1 "Ages 18-65"; inc.2 "Schizophrenia or schizoaffective disorder"
-    (only schizophrenia, F20, has a code: the other half is lost, so a person with
-    schizoaffective disorder alone is not selected, as the coverage note says); exc.5
-    "History of or current breast cancer" (C50)."""
+    (F20 or F25, the category of F25.0: either half will do); exc.5 "History of or current
+    breast cancer" (C50)."""
     cdm = Cdm()
     schizophrenia = cdm.concept("SNOMED", "58214004", "Schizophrenia", "Condition")
     paranoid = cdm.concept("SNOMED", "35252006", "Paranoid schizophrenia", "Condition")
@@ -431,7 +430,7 @@ def test_the_risperidone_study_query_selects_its_eligible_patients() -> None:
         (3, dt.date(1960, 6, 1), ((paranoid, day),), False),  # 66 on the index date
         (4, dt.date(1960, 6, 2), ((paranoid, day),), True),  # 65 until tomorrow
         (5, dt.date(1986, 2, 1), ((paranoid, day), (breast, day)), False),  # breast cancer
-        (6, dt.date(1986, 2, 1), ((schizoaffective, day),), False),  # the half that is lost
+        (6, dt.date(1986, 2, 1), ((schizoaffective, day),), True),  # F25.0 under F25
         (7, dt.date(1986, 2, 1), ((paranoid, INDEX + dt.timedelta(days=1)),), False),  # later
     ]
     selected = set()
