@@ -28,6 +28,12 @@ def _codes(codes) -> list[tuple[str, str]]:
         ("Serum albumin", "1751-7"),
         ("systolic blood pressure", "8480-6"),
         ("diastolic", "8462-4"),
+        ("fasting triglycerides", "2571-8"),
+        ("total cholesterol", "2093-3"),
+        ("HDL-C", "2085-9"),
+        ("mean arterial pressure", "8478-0"),
+        ("PaO2", "2703-7"),
+        ("FiO2", "3150-0"),
     ],
 )
 def test_a_measure_as_the_quantity_reader_writes_it_gets_its_loinc_code(measure, code) -> None:
@@ -53,6 +59,8 @@ def test_a_known_measure_without_a_verified_code_gets_no_code() -> None:
     # measured (24-hour urine) or calculated (Cockcroft-Gault): the bare name does not say
     assert code_measure("creatinine clearance") == []
     assert code_measure("eGFR") == []
+    # LDL cholesterol: calculated (13457-7) or by assay (18262-6)
+    assert code_measure("LDL cholesterol") == []
 
 
 def test_a_named_formula_is_coded() -> None:
@@ -373,3 +381,12 @@ def test_editing_the_stop_list_makes_a_new_vocabulary_cache(monkeypatch) -> None
     finally:
         monkeypatch.undo()
         vocab._build_fingerprint.cache_clear()
+
+
+def test_a_lipid_limit_in_a_criterion_carries_its_measure_code() -> None:
+    (doc,) = annotate(["Fasting triglycerides > 400 mg/dL or total cholesterol > 300 mg/dL"])
+    coded = {q.measure: _codes(q.codes) for q in doc._.quantities}
+    assert coded == {
+        "Fasting triglycerides": [(LOINC, "2571-8")],
+        "total cholesterol": [(LOINC, "2093-3")],
+    }
