@@ -585,3 +585,22 @@ def test_a_bracketed_abbreviation_before_the_limit_is_still_the_measure():
 def test_a_bracket_of_method_words_that_names_no_method_is_not_dropped():
     # "(corrected)" makes it another measure: reading "serum calcium" would code uncorrected calcium
     assert _one("serum calcium (corrected) > 12 mg/dL").measure != "serum calcium"
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # real criteria: Chia NCT (2-hour C-peptide), LCT (24-h blood pressure by ABPM)
+        ("2-hour C-peptide level < 1.8 ng/mL.", "2-hour C-peptide level"),
+        ("mean 24-h systolic BP ≥ 130 mmHg", "mean 24-h systolic BP"),
+        ("24-hour urine creatinine clearance ≥ 40 mL/min", "24-hour urine creatinine clearance"),
+        ("6-min walk of > 50m", "6-min walk"),
+    ],
+)
+def test_a_number_glued_by_a_hyphen_to_the_next_word_is_part_of_the_measure(text, measure):
+    assert _one(text).measure == measure
+
+
+def test_a_number_before_the_measure_still_ends_the_phrase_before_it():
+    quantities = find_quantities("Hemoglobin 9 g/dL platelets > 100,000/mm3")
+    assert [q.measure for q in quantities] == ["Hemoglobin", "platelets"]

@@ -12,7 +12,10 @@ _BOUNDARY_RE = re.compile(
     r"(?=[,;:()\[\].]|\b[abdefiopstuvw]|\d)"  # where one can start (see rules._first_chars)
     r"(?:[,;:()\[\]]|\.\s|\b(?:and/or|and|or|with|without|by|including|if|for|in|on|at|as|"
     r"than|to|from|when|while|where|who|which|that|despite|after|before|during|within|via|per"
-    r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|(?<![A-Za-z])\d)",
+    r"|defined|using|between|especially|such\s+as)\b|\b(?:e\.g|i\.e)\.|"
+    # a number ends what came before it, unless it is glued by a hyphen to the next word: the
+    # "24" of "24-hour urine protein" and the "6" of "6-minute walk distance" name the measure
+    r"(?<![A-Za-z0-9])\d+(?:\.\d+)?(?![\d.]|-[A-Za-z]))",
     re.I,
 )
 # the lookahead turns away in C the positions where no run can start (see rules._first_chars)
