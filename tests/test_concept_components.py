@@ -4,6 +4,8 @@ Each test reads one real criterion (or a sentence of one) and checks the mention
 pipeline gives it.
 """
 
+import pytest
+
 from nlp.pipeline import annotate
 
 
@@ -290,3 +292,31 @@ def test_a_conjunct_sharing_a_drug_head_is_not_made_a_condition():
     assert "J11.1" not in found.get("influenza", [])
     found = codes("Received influenza- or COVID-19 vaccines")
     assert all("J11.1" not in c for c in found.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # real criteria text: Chia, LCT and the shared records
+        ("Calculated creatinine clearance < 30 mL/min by Cockcroft-Gault formula", "35591-7"),
+        ("Creatinine clearance ≥ 50 mL/min (calculated by Cockcroft-Gault)", "35591-7"),
+        ("creatinine clearance ≥ 60 mL/min by 24-hour urine collection", "2164-2"),
+        ("eGFR < 25 ml/min/1.73 m² calculated according to MDRD formula", "33914-3"),
+        ("Estimated glomerular filtration rate 20-60mL/min/1.73m2 based on CKD-EPI", "62238-1"),
+        ("eGFR ≥ 45 mL/min/1.73 m2 (CKD-EPI 2021)", "98979-8"),
+    ],
+)
+def test_renal_function_takes_the_code_of_the_formula_or_collection_the_text_names(text, code):
+    assert [codes for _, codes in quantity_codes(text)] == [[code]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "creatinine clearance ≥ 60 mL/min",  # calculated or measured: the text does not say
+        "creatinine clearance ≥ 60 mL/min (Cockcroft-Gault or 24-hour urine collection)",
+        "eGFR ≥ 60 mL/min/1.73 m2 (MDRD or Schwartz)",
+    ],
+)
+def test_renal_function_without_one_named_method_is_not_coded(text):
+    assert [codes for _, codes in quantity_codes(text)] == [[]]

@@ -172,13 +172,18 @@ def _has_word(text: str, words: str) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[;,]|\band\b|\bor\b|\.\s")
-_BRACKETED = re.compile(r"\([^()]*\)")
+_BRACKETED = re.compile(r"\([^()]*(?:\)|$)")
+
+
+def _blanked(m: re.Match[str]) -> str:
+    closed = m.group().endswith(")")
+    return "(" + " " * (len(m.group()) - 1 - closed) + (")" if closed else "")
 
 
 def _masked(text: str) -> str:
     """``text`` with what is inside brackets blanked out, the same length: a clause does not end
-    inside "(Fridericia or Bazett)"."""
-    return _BRACKETED.sub(lambda m: "(" + " " * (len(m.group()) - 2) + ")", text)
+    inside "(Fridericia or Bazett)", nor inside a bracket the reach cuts before it closes."""
+    return _BRACKETED.sub(_blanked, text)
 
 
 def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -> str:
@@ -224,11 +229,10 @@ def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
     for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
         if any(_has_word(low, w) for w in _kept_with().get(row_id or "", ())):
             break  # "QTc (Fridericia or Bazett)": either correction, the generic code
-        finer = next(
-            (t for w, t in refined.get(row_id or "", {}).items() if _has_word(low, w)), None
-        )
-        if finer is None:
-            break
+        named = {t for w, t in refined.get(row_id or "", {}).items() if _has_word(low, w)}
+        if len(named) != 1:
+            break  # no method named, or two ("Cockcroft-Gault or 24-hour urine"): the generic
+        finer = named.pop()
         row_id = finer
         # a finer row without a code takes the code away: the age of a "caregiver" or the
         # "bone age" is not the participant's age
