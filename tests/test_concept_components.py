@@ -320,3 +320,8 @@ def test_renal_function_takes_the_code_of_the_formula_or_collection_the_text_nam
 )
 def test_renal_function_without_one_named_method_is_not_coded(text):
     assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
+def test_each_limit_of_a_blood_pressure_pair_takes_its_own_code():
+    text = "uncontrolled hypertension (BP > 160/100 mmHg)"  # LCT
+    assert quantity_codes(text) == [("BP", ["8480-6"]), ("BP", ["8462-4"])]

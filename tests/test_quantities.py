@@ -604,3 +604,12 @@ def test_a_number_glued_by_a_hyphen_to_the_next_word_is_part_of_the_measure(text
 def test_a_number_before_the_measure_still_ends_the_phrase_before_it():
     quantities = find_quantities("Hemoglobin 9 g/dL platelets > 100,000/mm3")
     assert [q.measure for q in quantities] == ["Hemoglobin", "platelets"]
+
+
+def test_a_blood_pressure_pair_printed_without_its_unit_is_still_a_pair():
+    # Chia: "Resistant hypertension, defined as BP > 140/90, despite ..."; not a score out of 90
+    quantities = find_quantities("Resistant hypertension, defined as BP > 140/90, despite")
+    assert [(q.measure, q.comparator, q.value, q.notes) for q in quantities] == [
+        ("BP", ">", 140.0, "systolic"),
+        ("BP", ">", 90.0, "diastolic"),
+    ]

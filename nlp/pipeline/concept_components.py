@@ -496,7 +496,8 @@ class CodesComponent:
                     written[quantity.measure] = around
                 else:  # "ECOG performance status of 0 or 1": the "1" has the measure of the "0"
                     around = written.get(quantity.measure, around)
-                quantity.codes = self.code_quantity(quantity.measure, quantity.unit, around)
+                measure = PAIR_MEASURES.get(quantity.notes or "", quantity.measure)
+                quantity.codes = self.code_quantity(measure, quantity.unit, around)
         return doc
 
     def _long_form_codes(self, mention: Mention, long: str) -> tuple[str, list[Code]]:
@@ -520,6 +521,10 @@ class CodesComponent:
             return found[0]
         return category, []
 
+
+PAIR_MEASURES = {"systolic": "systolic blood pressure", "diastolic": "diastolic blood pressure"}
+"""What each limit of a blood-pressure pair measures ("blood pressure ≤ 140/90 mmHg": the 140
+is systolic, the 90 diastolic), whatever the words before it call the pair."""
 
 LONG_FORM_CATEGORIES = ("condition", "drug", "measurement")
 """The categories whose vocabularies may code an abbreviation's long form."""

@@ -3,6 +3,8 @@ scale keyword, the noun phrase before a bracket or an "i.e.", the instrument aft
 
 from __future__ import annotations
 
+import re
+
 from nlp.quantities.context import (
     _BARE_SCORE_RE,
     _EVALUATIVE,
@@ -54,6 +56,13 @@ def _read_measure_before(r: _Reading) -> None:
     if r.cells_measure is not None:
         measure, ms, me = r.cells_measure, len(text), len(text)
     r.measure, r.measure_start, r.measure_end = measure, ms, me
+    if r.scale_max is not None and measure and _BLOOD_PRESSURE_RE.search(measure):
+        # "BP > 140/90", "resting blood pressure >170/110": a systolic and a diastolic limit
+        # printed without their unit, not a score out of 90
+        r.diastolic, r.scale_max = r.scale_max, None
+
+
+_BLOOD_PRESSURE_RE = re.compile(r"(?i:\bblood pressure\b|\barterial pressure\b)|\bBP\b")
 
 
 def _read_measure_named(r: _Reading) -> None:
