@@ -325,3 +325,15 @@ def test_renal_function_without_one_named_method_is_not_coded(text):
 def test_each_limit_of_a_blood_pressure_pair_takes_its_own_code():
     text = "uncontrolled hypertension (BP > 160/100 mmHg)"  # LCT
     assert quantity_codes(text) == [("BP", ["8480-6"]), ("BP", ["8462-4"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A platelet count of < 50,000/mm3", "777-3"),  # LCT
+        ("Patients with a hematocrit lower than 35%.", "4544-3"),  # LCT
+        ("Have a body weight of <150 kilograms (kg)", "29463-7"),  # LCT
+    ],
+)
+def test_an_article_or_verb_before_the_measure_does_not_hide_its_code(text, code):
+    assert [codes for _, codes in quantity_codes(text)] == [[code]]

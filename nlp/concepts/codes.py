@@ -102,6 +102,9 @@ def _measure(text: str) -> str | None:
 
 
 _TRAILING_WORD = re.compile(r"\s+(?:levels?|values?|concentrations?)$", re.I)
+_LEAD_IN = re.compile(r"(?:(?:must|should|to|have|has|had|having|with|a|an|the)\s+)+", re.I)
+"""Words the quantity reader keeps before a measure ("must have a HAMD24 score") that name
+nothing of it."""
 
 
 @lru_cache(maxsize=65536)
@@ -110,6 +113,8 @@ def _row_id(measure: str) -> str | None:
     found = _measure(measure)
     if found is None and _TRAILING_WORD.search(measure):
         found = _measure(_TRAILING_WORD.sub("", measure))  # "hemoglobin levels"
+    if found is None and (lead := _LEAD_IN.match(measure)) and lead.end() < len(measure):
+        return _row_id(measure[lead.end() :])  # "A platelet count", "have a serum creatinine"
     if found is not None:
         return found
     # "absolute neutrophil count (ANC)", "ANC (absolute neutrophil count)": the parts agree
