@@ -613,3 +613,15 @@ def test_a_blood_pressure_pair_printed_without_its_unit_is_still_a_pair():
         ("BP", ">", 140.0, "systolic"),
         ("BP", ">", 90.0, "diastolic"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("Female subjects aged =/> 18 years and of reproductive age.", ">="),  # Chia
+        ("Lipids: an LDL =/>130 mg/dL", ">="),  # Chia
+        ("HbA1c =/< 8%", "<="),
+    ],
+)
+def test_an_equals_sign_written_before_the_slash_is_still_or_equal(text, comparator):
+    assert _one(text).comparator == comparator
