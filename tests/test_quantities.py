@@ -625,3 +625,20 @@ def test_a_blood_pressure_pair_printed_without_its_unit_is_still_a_pair():
 )
 def test_an_equals_sign_written_before_the_slash_is_still_or_equal(text, comparator):
     assert _one(text).comparator == comparator
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("AST/ALT ≤ 3.0 x upper limit of normal (ULN)", ["AST", "ALT"]),  # real record
+        ("abnormal liver function tests (AST/ALT > 43 U/L)", ["AST", "ALT"]),  # Chia
+        ("Bilirubin/ SGOT/SGPT < 5 × upper normal limits.", ["Bilirubin", "SGOT", "SGPT"]),
+    ],
+)
+def test_a_limit_on_names_joined_by_slashes_is_a_limit_on_each(text, measures):
+    assert [q.measure for q in find_quantities(text)] == measures
+
+
+@pytest.mark.parametrize("text", ["PaO2/FiO2 < 300", "FEV1/FVC < 70%"])
+def test_a_ratio_of_two_measures_stays_one_measure(text):
+    assert [q.measure for q in find_quantities(text)] == [text.split(" <")[0]]

@@ -57,6 +57,7 @@ from nlp.quantities.postprocess import (
     _drop_scope_repeats,
     _inherit_comparator,
     _second_limits,
+    _split_slashed_measures,
 )
 from nlp.quantities.references import bare_reference_limits
 from nlp.quantities.scanner import _Reader
@@ -117,6 +118,8 @@ def find_quantities(text: str) -> list[Quantity]:
     out = _distribute_over_measures(text, out)
     out = _second_limits(text, out)
     out = _conditions(text, out)
+    if any(q.measure and "/" in q.measure for q in out):
+        out = _split_slashed_measures(out)
     if len(out) < 2 or "For" not in text:
         return out  # a scope-clause repeat needs an earlier limit and "For ..." (case-sensitive)
     return _drop_scope_repeats(text, out)

@@ -219,3 +219,26 @@ def _conditions(text: str, qs: list[Quantity]) -> list[Quantity]:
             condition = scope
         out.append(q.model_copy(update={"condition": condition}) if condition else q)
     return out
+
+
+_SLASHED_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*(?:\s*/\s*[A-Za-z][A-Za-z0-9-]*)+")
+
+
+def _split_slashed_measures(qs: list[Quantity]) -> list[Quantity]:
+    """ "AST/ALT ≤ 2.5 × ULN", "AST/ALT > 43 U/L": a limit relative to the normal range, or in
+    a unit, on names joined by slashes is a limit on each name. A ratio of two measures has
+    neither ("PaO2/FiO2 < 300", "FEV1/FVC < 70%") and is kept whole, as is a name of several
+    words ("blood donation/blood loss")."""
+    out: list[Quantity] = []
+    for q in qs:
+        measure = q.measure
+        if (
+            measure
+            and "/" in measure
+            and (q.relative_to is not None or q.unit not in (None, "%"))
+            and _SLASHED_RE.fullmatch(measure)
+        ):
+            out.extend(q.model_copy(update={"measure": m.strip()}) for m in measure.split("/"))
+        else:
+            out.append(q)
+    return out
