@@ -642,3 +642,12 @@ def test_a_limit_on_names_joined_by_slashes_is_a_limit_on_each(text, measures):
 @pytest.mark.parametrize("text", ["PaO2/FiO2 < 300", "FEV1/FVC < 70%"])
 def test_a_ratio_of_two_measures_stays_one_measure(text):
     assert [q.measure for q in find_quantities(text)] == [text.split(" <")[0]]
+
+
+def test_the_reference_of_an_earlier_limit_is_not_a_measure_sharing_the_next():
+    # NCT04047628: "(ULN)" closes the first limit; it is not listed with the second's measure
+    text = (
+        "Total bilirubin ≥ 1.5 times the upper limit of normal (ULN) or total bilirubin ≥ 3.0 "
+        "times the ULN in the presence of Gilbert's syndrome"
+    )
+    assert [q.measure for q in find_quantities(text)] == ["Total bilirubin", "total bilirubin"]

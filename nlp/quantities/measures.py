@@ -223,6 +223,15 @@ _LIST_ITEM_RE = re.compile(
 
 
 _SCOPE_WORDS = frozenset({"for", "in", "with", "of", "by", "to", "if", "including", "when"})
+_REFERENCE_RE = re.compile(r"ULN|LLN|(?:the\s+)?(?:upper|lower)\s+limits?\s+of\s+normal", re.I)
+_LIMIT_OF_RE = re.compile(r"limits?\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _names_a_reference(prev: str, item: re.Match[str]) -> bool:
+    """Whether a list item before a limit is the reference of an earlier limit ("upper limit
+    of normal (ULN)", "the ULN"), not a measure that shares the limit."""
+    name = item.group("abbr") or item.group("name")
+    return bool(_REFERENCE_RE.fullmatch(name.strip()) or _LIMIT_OF_RE.search(prev[: item.start(1)]))
 
 
 def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
@@ -239,6 +248,8 @@ def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
         m = _LIST_ITEM_RE.search(prev)
         if not m or len(m.group("name").split()) > (4 if commas else 2):
             break
+        if _names_a_reference(prev, m):
+            break  # "ALT > 3 x upper limit of normal (ULN) and/or bilirubin > 2 x ULN"
         item_start = sep.start() - len(prev) + m.start(1)
         # "alanine aminotransferase (ALT)": the abbreviation names the measure
         if m.group("name").split()[0].lower() in _SCOPE_WORDS:
