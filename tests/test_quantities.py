@@ -651,3 +651,9 @@ def test_the_reference_of_an_earlier_limit_is_not_a_measure_sharing_the_next():
         "times the ULN in the presence of Gilbert's syndrome"
     )
     assert [q.measure for q in find_quantities(text)] == ["Total bilirubin", "total bilirubin"]
+
+
+def test_a_phrase_that_starts_inside_the_bracket_before_the_limit_is_not_the_measure():
+    # NCT04047628: the measure is DLCO, not "Hgb)" out of "(corrected for Hgb)"
+    text = "Diffusing capacity of the lungs for carbon monoxide (DLCO) (corrected for Hgb) < 70%"
+    assert _one(text).measure == "DLCO"

@@ -27,9 +27,10 @@ def _leading_words(phrase: str) -> list[str]:
     return words
 
 
-def _aside_before(text: str, end: int) -> int | None:
-    """Where a bracketed clause of four words or more that ends right before ``end`` opens
-    ("(eGFR may also be used in place of CrCl) > 45"), or None. Brackets may nest once."""
+def _aside_before(text: str, end: int, any_length: bool = False) -> int | None:
+    """Where a bracketed clause of four words or more (of any length with ``any_length``) that
+    ends right before ``end`` opens ("(eGFR may also be used in place of CrCl) > 45"), or None.
+    Brackets may nest once."""
     close = len(text[:end].rstrip()) - 1
     if close < 0 or text[close] != ")":
         return None
@@ -38,7 +39,7 @@ def _aside_before(text: str, end: int) -> int | None:
         depth += {")": 1, "(": -1}.get(text[i], 0)
         if depth == 0:
             inside = text[i + 1 : close]
-            return i if len(inside.split()) >= 4 else None
+            return i if any_length or len(inside.split()) >= 4 else None
     return None
 
 
@@ -48,7 +49,9 @@ def _read_measure_before(r: _Reading) -> None:
     text, floor = r.text, r.floor
     start_guess = r.limit_start = r.pre_start if r.pre_start < r.start else r.start
     measure, ms, me = _measure_before(text, start_guess, floor)
-    aside = _aside_before(text, start_guess) if measure else None
+    # "DLCO (corrected for Hgb) >= 50%": a phrase that starts inside the bracket is no measure
+    inside = measure is not None and measure.endswith(")") and "(" not in measure
+    aside = _aside_before(text, start_guess, any_length=inside) if measure else None
     if aside is not None and aside >= floor:
         # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
         # aside in brackets is not the measure; the name before it is
