@@ -657,3 +657,16 @@ def test_a_phrase_that_starts_inside_the_bracket_before_the_limit_is_not_the_mea
     # NCT04047628: the measure is DLCO, not "Hgb)" out of "(corrected for Hgb)"
     text = "Diffusing capacity of the lungs for carbon monoxide (DLCO) (corrected for Hgb) < 70%"
     assert _one(text).measure == "DLCO"
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Major trauma with other injuries and ISS (Injury Severity Score) >16", "ISS"),  # LCT
+        ("Coagulopathy with INR (international normalized ratio) > 1.5", "INR"),  # LCT
+        ("Cr(creatinine) >1.5×ULN.", "Cr"),  # Chia
+        ("Predicted adult height (based on bone age) more than 10 cm", "Predicted adult height"),
+    ],
+)
+def test_a_limit_right_after_a_bracket_restating_the_name_measures_that_name(text, measure):
+    assert _one(text).measure == measure

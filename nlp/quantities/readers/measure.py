@@ -51,7 +51,14 @@ def _read_measure_before(r: _Reading) -> None:
     measure, ms, me = _measure_before(text, start_guess, floor)
     # "DLCO (corrected for Hgb) >= 50%": a phrase that starts inside the bracket is no measure
     inside = measure is not None and measure.endswith(")") and "(" not in measure
-    aside = _aside_before(text, start_guess, any_length=inside) if measure else None
+    if measure is not None:
+        aside = _aside_before(text, start_guess, any_length=inside)
+    else:
+        # "BMI (body mass index) > 30", "prednisolone (or equivalent) > 10 mg": a limit right
+        # after a bracket that restates or qualifies the name before it
+        aside = _aside_before(text, start_guess, any_length=True)
+        if aside is not None and _changes_the_measure(text[aside:start_guess]):
+            aside = None
     if aside is not None and aside >= floor:
         # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
         # aside in brackets is not the measure; the name before it is
@@ -63,6 +70,19 @@ def _read_measure_before(r: _Reading) -> None:
         # "BP > 140/90", "resting blood pressure >170/110": a systolic and a diastolic limit
         # printed without their unit, not a score out of 90
         r.diastolic, r.scale_max = r.scale_max, None
+
+
+_QUALIFIERS = frozenset(
+    {"s", "es", "corrected", "adjusted", "ionized", "ionised", "free", "total", "fasting"}
+)
+
+
+def _changes_the_measure(bracket: str) -> bool:
+    """Whether a bracket right before a limit is no restatement of the name before it: a
+    qualifier that makes it another measure ("serum calcium (corrected)", "lesion(s)"), or a
+    comparator echoed in brackets ("less than (<) 90")."""
+    inside = bracket.strip().strip("()[]").strip().lower()
+    return not any(c.isalpha() for c in inside) or inside in _QUALIFIERS
 
 
 _BLOOD_PRESSURE_RE = re.compile(r"(?i:\bblood pressure\b|\barterial pressure\b)|\bBP\b")
