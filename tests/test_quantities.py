@@ -670,3 +670,8 @@ def test_a_phrase_that_starts_inside_the_bracket_before_the_limit_is_not_the_mea
 )
 def test_a_limit_right_after_a_bracket_restating_the_name_measures_that_name(text, measure):
     assert _one(text).measure == measure
+
+
+def test_an_adverb_between_the_measure_and_its_limit_is_not_part_of_the_measure():
+    # NCT02028676: "... CD4 should generally be <350 cells/mm3"
+    assert _one("CD4 should generally be <350 cells/mm3").measure == "CD4"

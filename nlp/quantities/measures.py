@@ -20,9 +20,11 @@ _BOUNDARY_RE = re.compile(
 )
 # the lookahead turns away in C the positions where no run can start (see rules._first_chars)
 _FILLER_RE = re.compile(
-    r"(?=\s|\b[oiabwmstvehkdl])"
+    r"(?=\s|\b[oiabwmstvehkdlgucp])"
     r"(?:\s|\b(?:of|is|are|be|was|were|must|should|the|a|an|value|values|equal|having|has|"
-    r"have|measured|known|documented|level\s+of)\b)+$",
+    r"have|measured|known|documented|level\s+of|"
+    # adverbs between the measure and its limit: "CD4 should generally be < 350"
+    r"also|generally|usually|typically|still|currently|always|consistently|preferably)\b)+$",
     re.I,
 )
 # the characters a filler match can contain (for _tail_search): spaces, and the letters of the
