@@ -337,3 +337,9 @@ def test_each_limit_of_a_blood_pressure_pair_takes_its_own_code():
 )
 def test_an_article_or_verb_before_the_measure_does_not_hide_its_code(text, code):
     assert [codes for _, codes in quantity_codes(text)] == [[code]]
+
+
+def test_cd4_in_cells_per_volume_is_the_cd4_count_and_in_percent_is_not():
+    # NCT02028676: "CD4% <15% for children > 5 years ... CD4 should generally be <350 cells/mm3"
+    assert quantity_codes("CD4 should generally be <350 cells/mm3") == [("CD4", ["24467-3"])]
+    assert quantity_codes("CD4 < 14%") == [("CD4", [])]
