@@ -297,7 +297,8 @@ def test_a_conjunct_sharing_a_drug_head_is_not_made_a_condition():
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        # real criteria text: Chia, LCT and the shared records
+        # Chia (the 1st and 4th), LCT (the 5th), a shared record (the 2nd), shortened or adapted;
+        # the 3rd and 6th are written for this test
         ("Calculated creatinine clearance < 30 mL/min by Cockcroft-Gault formula", "35591-7"),
         ("Creatinine clearance ≥ 50 mL/min (calculated by Cockcroft-Gault)", "35591-7"),
         ("creatinine clearance ≥ 60 mL/min by 24-hour urine collection", "2164-2"),
@@ -343,3 +344,43 @@ def test_cd4_in_cells_per_volume_is_the_cd4_count_and_in_percent_is_not():
     # NCT02028676: "CD4% <15% for children > 5 years ... CD4 should generally be <350 cells/mm3"
     assert quantity_codes("CD4 should generally be <350 cells/mm3") == [("CD4", ["24467-3"])]
     assert quantity_codes("CD4 < 14%") == [("CD4", [])]
+
+
+def test_a_second_method_named_later_in_the_sentence_keeps_the_generic_code():
+    text = (
+        "creatinine clearance ≥ 60 mL/min as measured by 24-hour urine collection or "
+        "estimated by Cockcroft-Gault"
+    )
+    assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
+def test_two_methods_in_a_bracket_longer_than_the_reach_keep_the_generic_code():
+    text = "creatinine clearance ≥ 60 mL/min (24-hour urine collection or Cockcroft-Gault)"
+    assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
+def test_a_limit_in_brackets_does_not_take_the_method_of_the_limit_before_it():
+    text = "CrCl (Cockcroft-Gault) ≥ 30 mL/min (or eGFR ≥ 30 mL/min/1.73m²)"
+    assert quantity_codes(text) == [("CrCl", ["35591-7"]), ("eGFR", [])]
+
+
+def test_each_renal_limit_takes_its_own_method():
+    text = "Creatinine clearance ≥ 50 mL/min (Cockcroft-Gault) or eGFR ≥ 50 mL/min/1.73 m2 (MDRD)"
+    assert quantity_codes(text) == [
+        ("Creatinine clearance", ["35591-7"]),
+        ("eGFR", ["33914-3"]),
+    ]
+
+
+def test_a_method_named_in_a_bracket_past_the_reach_still_refines():
+    # LCT NCT03922958
+    text = (
+        "Estimated GFR <45 mL/min (as judged by the Chronic Kidney Disease Epidemiology "
+        "Collaboration (CKD-EPI) equation"
+    )
+    assert [codes for _, codes in quantity_codes(text)] == [["62238-1"]]
+
+
+def test_a_change_in_blood_pressure_is_not_coded_as_the_pressure():
+    text = "Orthostatic hypotension (drop in BP > 20/10 mmHg on standing)"
+    assert [codes for _, codes in quantity_codes(text)] == [[], []]

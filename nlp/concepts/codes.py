@@ -177,23 +177,42 @@ def _has_word(text: str, words: str) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[;,]|\band\b|\bor\b|\.\s")
-_BRACKETED = re.compile(r"\([^()]*(?:\)|$)")
+_INNERMOST_BRACKET = re.compile(r"\([^()]*\)")
+_UNCLOSED_BRACKET = re.compile(r"\([^()]*$")
 
 
-def _blanked(m: re.Match[str]) -> str:
-    closed = m.group().endswith(")")
-    return "(" + " " * (len(m.group()) - 1 - closed) + (")" if closed else "")
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
-def _masked(text: str) -> str:
-    """``text`` with what is inside brackets blanked out, the same length: a clause does not end
-    inside "(Fridericia or Bazett)", nor inside a bracket the reach cuts before it closes."""
-    return _BRACKETED.sub(_blanked, text)
+def _masked(text: str, open_end: bool = False) -> str:
+    """``text`` with its brackets blanked out, the same length: a clause does not end inside
+    "(Fridericia or Bazett)", nor (``open_end``: the text after a quantity) inside a bracket the
+    reach cuts before it closes."""
+    while True:
+        blanked = _INNERMOST_BRACKET.sub(_blank, text)
+        if blanked == text:
+            break
+        text = blanked
+    return _UNCLOSED_BRACKET.sub(_blank, text) if open_end else text
+
+
+def _text_after(text: str, end: int, reach: int) -> str:
+    """Up to ``reach`` characters after ``end``, and on to where a bracket opened in them
+    closes (at most ``3 * reach``): "≥ 60 mL/min (24-hour urine collection or Cockcroft-Gault)"
+    keeps its whole bracket."""
+    stop, limit = min(len(text), end + reach), min(len(text), end + 3 * reach)
+    depth, i = 0, end
+    while i < limit and (i < stop or depth > 0):
+        depth = max(0, depth + (text[i] == "(") - (text[i] == ")"))
+        i += 1
+    return text[end:i]
 
 
 def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -> str:
     """The words around a quantity that still belong to it: up to ``reach`` characters either
-    side of ``span``, cut at the nearest comma, semicolon, "and", "or" or sentence end.
+    side of ``span`` (and on to the end of a bracket opened after it), cut at the nearest
+    comma, semicolon, "and", "or" or sentence end outside brackets.
 
     >>> t = "SpO2 >= 92% and resting heart rate < 100 bpm"
     >>> quantity_context(t, (0, 11))
@@ -206,19 +225,22 @@ def quantity_context(text: str, span: tuple[int, int] | None, reach: int = 40) -
     cuts = list(_CLAUSE_END.finditer(_masked(before)))
     if cuts:
         before = before[cuts[-1].end() :]
-    after = text[end : end + reach]
-    cut = _CLAUSE_END.search(_masked(after))
+    after = _text_after(text, end, reach)
+    cut = _CLAUSE_END.search(_masked(after, open_end=True))
     if cut:
         after = after[: cut.start()]
     return before + text[start:end] + after
 
 
-def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
+def code_quantity(measure: str, unit: str | None, context: str, following: str = "") -> list[Code]:
     """LOINC codes of a quantity: its measure's (:func:`code_measure`), made more specific by a
     whole word of ``context`` (``refined_by``: QTc with "Fridericia" is the QTcF), or read from
     a name that means the measure only in its unit (``measured_as``: proteinuria in g/day).
     ``context`` is the quantity's own clause (:func:`quantity_context`), not the criterion:
     "SpO2 ≥ 92% and resting heart rate < 100" does not make the SpO2 a resting one.
+    ``following`` is the text after the quantity up to the next limit: another method named
+    there ("measured by 24-hour urine collection or estimated by Cockcroft-Gault") keeps the
+    generic code, since the clause alone ends at the "or".
 
     >>> [c.code for c in code_quantity("proteinuria", "g/d", "proteinuria ≥ 1.5 g/day")]
     ['2889-4']
@@ -230,12 +252,16 @@ def code_quantity(measure: str, unit: str | None, context: str) -> list[Code]:
     codings = _code_measure(measure)
     by_unit, refined, coding_of = _quantity_tables()
     row_id = _row_id(measure)
-    low = context.lower()
+    low, after = context.lower(), following.lower()
     for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
-        if any(_has_word(low, w) for w in _kept_with().get(row_id or "", ())):
+        kept = _kept_with().get(row_id or "", ())
+        if any(_has_word(low, w) or _has_word(after, w) for w in kept):
             break  # "QTc (Fridericia or Bazett)": either correction, the generic code
-        named = {t for w, t in refined.get(row_id or "", {}).items() if _has_word(low, w)}
-        if len(named) != 1:
+        finer_rows = refined.get(row_id or "", {})
+        named = {t for w, t in finer_rows.items() if _has_word(low, w)}
+        if len(named) != 1 or any(
+            t not in named and _has_word(after, w) for w, t in finer_rows.items()
+        ):
             break  # no method named, or two ("Cockcroft-Gault or 24-hour urine"): the generic
         finer = named.pop()
         row_id = finer

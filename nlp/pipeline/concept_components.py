@@ -56,10 +56,11 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from models import Code, Mention
+from models import Code, Mention, Quantity
 from nlp.concepts.drug_classes import drug_class_finder
 from nlp.concepts.normalize import greek_spelled
 from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens, glued_by_hyphen
+from nlp.quantities.measures import names_blood_pressure
 from nlp.units import normalise_unit
 
 if not Doc.has_extension("biomarkers"):
@@ -489,15 +490,21 @@ class CodesComponent:
                 mention.category, mention.codes = self._long_form_codes(mention, long)
         text = doc_text(doc)
         written: dict[str, str] = {}  # measure -> the context of the quantity that wrote it
-        for quantity in stored.quantities or ():
+        quantities = stored.quantities or ()
+        starts = sorted(q.span[0] for q in quantities if q.span)
+        for quantity in quantities:
             if quantity.measure and not quantity.codes:
                 around = self.context(text, quantity.span)
                 if quantity.measure in quantity.text:
                     written[quantity.measure] = around
                 else:  # "ECOG performance status of 0 or 1": the "1" has the measure of the "0"
                     around = written.get(quantity.measure, around)
-                measure = PAIR_MEASURES.get(quantity.notes or "", quantity.measure)
-                quantity.codes = self.code_quantity(measure, quantity.unit, around)
+                measure = quantity.measure
+                if quantity.notes in PAIR_MEASURES and names_blood_pressure(measure, around):
+                    measure = PAIR_MEASURES[quantity.notes]
+                quantity.codes = self.code_quantity(
+                    measure, quantity.unit, around, _up_to_next_limit(text, quantity, starts)
+                )
         return doc
 
     def _long_form_codes(self, mention: Mention, long: str) -> tuple[str, list[Code]]:
@@ -520,6 +527,16 @@ class CodesComponent:
         if len(found) == 1 and found[0][0] in moves:
             return found[0]
         return category, []
+
+
+def _up_to_next_limit(text: str, quantity: Quantity, starts: list[int]) -> str:
+    """The text after a quantity up to the next one's start (at most 200 characters)."""
+    if quantity.span is None:
+        return ""
+    end = quantity.span[1]
+    at = bisect_left(starts, end)
+    following = starts[at] if at < len(starts) else len(text)
+    return text[end : min(following, end + 200)]
 
 
 PAIR_MEASURES = {"systolic": "systolic blood pressure", "diastolic": "diastolic blood pressure"}

@@ -197,7 +197,8 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
             continue
         cut = m.end()
     # "(UPCR) ≥ ..." and "(EF ≤ ...": an abbreviation right before the limit wins
-    abbrs = list(_ABBR_RE.finditer(chunk))
+    # "(Cockcroft-Gault) or eGFR >= 50": a method in brackets abbreviates no measure
+    abbrs = [a for a in _ABBR_RE.finditer(chunk) if not _named_method().fullmatch(a.group(1))]
     tail = chunk[abbrs[-1].end() :] if abbrs else ""
     if abbrs and len(tail.split()) <= 2 and not _PUNCT_RE.search(tail):
         a = abbrs[-1]
@@ -298,3 +299,23 @@ def _graded_after(text: str, pos: int) -> str | None:
     if not words or words[0].lower() in _STOP_WORDS or words[0].lower() in ("or", "and"):
         return None
     return " ".join(words)
+
+
+_BLOOD_PRESSURE_RE = re.compile(
+    r"(?i:\bblood pressure\b|(?<!pulmonary )\barterial pressure\b)|\bBP\b"
+)
+_CHANGE_RE = re.compile(
+    r"\b(?:drop|fall|decrease|reduction|change|increase|rise|difference|variation)s?\b", re.I
+)
+
+
+def names_blood_pressure(measure: str | None, before: str = "") -> bool:
+    """Whether a measure is the systemic blood pressure itself ("BP", "resting blood pressure",
+    "mean arterial pressure"), not a change in it (in the measure or the words ``before`` it:
+    "drop in BP") nor another vessel's pressure ("pulmonary arterial pressure")."""
+    return bool(
+        measure
+        and _BLOOD_PRESSURE_RE.search(measure)
+        and not _CHANGE_RE.search(measure)
+        and not _CHANGE_RE.search(before)
+    )

@@ -3,8 +3,6 @@ scale keyword, the noun phrase before a bracket or an "i.e.", the instrument aft
 
 from __future__ import annotations
 
-import re
-
 from nlp.quantities.context import (
     _BARE_SCORE_RE,
     _EVALUATIVE,
@@ -13,8 +11,9 @@ from nlp.quantities.context import (
     _PAREN_INTRO_RE,
     _PAREN_ONLY_RE,
 )
-from nlp.quantities.measures import _STOP_WORDS, _measure_before
+from nlp.quantities.measures import _STOP_WORDS, _measure_before, names_blood_pressure
 from nlp.quantities.readers.state import _Reading
+from nlp.rulefiles import measure_code_rules
 
 
 def _leading_words(phrase: str) -> list[str]:
@@ -66,7 +65,8 @@ def _read_measure_before(r: _Reading) -> None:
     if r.cells_measure is not None:
         measure, ms, me = r.cells_measure, len(text), len(text)
     r.measure, r.measure_start, r.measure_end = measure, ms, me
-    if r.scale_max is not None and measure and _BLOOD_PRESSURE_RE.search(measure):
+    before = text[max(0, ms - 30) : ms] if measure else ""
+    if r.scale_max is not None and names_blood_pressure(measure, before) and _pressures(r):
         # "BP > 140/90", "resting blood pressure >170/110": a systolic and a diastolic limit
         # printed without their unit, not a score out of 90
         r.diastolic, r.scale_max = r.scale_max, None
@@ -85,7 +85,22 @@ def _changes_the_measure(bracket: str) -> bool:
     return not any(c.isalpha() for c in inside) or inside in _QUALIFIERS
 
 
-_BLOOD_PRESSURE_RE = re.compile(r"(?i:\bblood pressure\b|\barterial pressure\b)|\bBP\b")
+def _pressures(r: _Reading) -> bool:
+    """Whether the two numbers of "N/M" can be a systolic and a diastolic pressure (within the
+    bounds of ``measure_codes.json``'s rows, systolic above diastolic): "BP reduction of
+    >= 1/3" is a fraction."""
+    rows = {row.id: row for row in measure_code_rules()}
+    systolic, diastolic = rows["systolic_bp"], rows["diastolic_bp"]
+    value, second = r.value, r.scale_max
+    if value is None or second is None or value <= second:
+        return False
+    return _within(value, systolic.low, systolic.high) and _within(
+        second, diastolic.low, diastolic.high
+    )
+
+
+def _within(value: float, low: float | None, high: float | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _read_measure_named(r: _Reading) -> None:
