@@ -590,7 +590,7 @@ def test_a_bracket_of_method_words_that_names_no_method_is_not_dropped():
 @pytest.mark.parametrize(
     ("text", "measure"),
     [
-        # Chia (2-hour C-peptide) and LCT (24-h blood pressure by ABPM, 6-min walk) lines; the
+        # Chia (2-hour C-peptide, 6-min walk) and LCT (24-h blood pressure by ABPM) lines; the
         # creatinine clearance line is written for this test
         ("2-hour C-peptide level < 1.8 ng/mL.", "2-hour C-peptide level"),
         ("mean 24-h systolic BP ≥ 130 mmHg", "mean 24-h systolic BP"),
