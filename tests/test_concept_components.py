@@ -384,3 +384,19 @@ def test_a_method_named_in_a_bracket_past_the_reach_still_refines():
 def test_a_change_in_blood_pressure_is_not_coded_as_the_pressure():
     text = "Orthostatic hypotension (drop in BP > 20/10 mmHg on standing)"
     assert [codes for _, codes in quantity_codes(text)] == [[], []]
+
+
+def test_a_change_word_after_the_pair_does_not_take_its_codes_away():
+    text = "blood pressure > 160/100 mmHg with no change in antihypertensive therapy"
+    assert [codes for _, codes in quantity_codes(text)] == [["8480-6"], ["8462-4"]]
+
+
+def test_a_method_named_in_the_next_sentence_does_not_veto_the_refinement():
+    text = "QTc (Fridericia) > 470 ms; Bazett correction is not acceptable"
+    assert [codes for _, codes in quantity_codes(text)] == [["76634-5"]]
+
+
+def test_a_method_spelled_with_an_en_dash_still_refines():
+    assert [codes for _, codes in quantity_codes("eGFR ≥ 60 mL/min/1.73 m2 (CKD–EPI)")] == [
+        ["62238-1"]
+    ]

@@ -152,6 +152,8 @@ def test_parse_number(text, expected):
         ("100,000/mm3", (None, (100000.0,))),
         ("in past four months", ("<=", (4.0,))),
         ("class III or IV", (None, (3.0, 4.0))),
+        ("=/>130", (">=", (130.0,))),  # Chia NCT02437084: "LDL =/>130"
+        ("=/< 8%", ("<=", (8.0,))),
     ],
 )
 def test_parse_chia_value(text, expected):

@@ -679,3 +679,34 @@ def test_an_adverb_between_the_measure_and_its_limit_is_not_part_of_the_measure(
 
 def test_a_fraction_after_a_blood_pressure_word_is_not_a_pressure_pair():
     assert [q.notes for q in find_quantities("BP reduction of ≥ 1/3")] == [None]
+
+
+def test_numbers_that_cannot_be_pressures_are_not_a_pressure_pair():
+    assert [q.notes for q in find_quantities("BP > 9/40")] == [None]
+
+
+def test_a_blood_pressure_pair_on_slashed_names_stays_two_limits():
+    quantities = find_quantities("SBP/DBP ≥ 160/100 mmHg")
+    assert [(q.value, q.notes) for q in quantities] == [(160.0, "systolic"), (100.0, "diastolic")]
+
+
+def test_a_ratio_printed_with_a_unit_stays_one_measure():
+    assert [q.measure for q in find_quantities("PaO2/FiO2 < 300 mmHg")] == ["PaO2/FiO2"]
+
+
+def test_an_age_in_brackets_before_the_limit_is_still_an_age():
+    assert _one("Subjects (age) ≥ 18 years").kind == "age"
+
+
+def test_a_bracketed_qualifier_keeps_the_name_from_being_the_measure():
+    # "direct" makes it another measure: reading "bilirubin" would code total bilirubin
+    assert _one("bilirubin (direct) > 1 mg/dL").measure != "bilirubin"
+
+
+def test_a_bracketed_abbreviation_followed_by_more_words_is_still_the_measure():
+    assert _one("Fridericia corrected QT (QTcF) interval > 470 ms").measure == "QTcF"
+
+
+def test_the_upper_limit_of_normal_written_out_is_not_a_measure_of_the_next_limit():
+    text = "ALT > 3 x upper limit of normal or bilirubin > 2 x ULN"
+    assert [q.measure for q in find_quantities(text)] == ["ALT", "bilirubin"]

@@ -39,10 +39,10 @@ def parse_number(text: str) -> float | None:
 
 # Comparator phrases, most specific first; the first one found in the text wins.
 _COMPARATORS: list[tuple[str, str]] = [
-    (r"≥|=>|>=|>/=|≧|\bgreater than or equal|\bmore than or equal|\bat least\b|\bor more\b"
+    (r"≥|=>|>=|>/=|=/>|≧|\bgreater than or equal|\bmore than or equal|\bat least\b|\bor more\b"
      r"|\bor older\b|\bor greater\b|\bor above\b|\bor higher\b|\bor over\b|\band older\b"
      r"|\band above\b|\band over\b|\bno less than\b|\bnot less than\b|\bminimum\b", ">="),
-    (r"≤|=<|<=|</=|≦|\bless than or equal|\bat most\b|\bor less\b|\bor lower\b|\bor fewer\b"
+    (r"≤|=<|<=|</=|=/<|≦|\bless than or equal|\bat most\b|\bor less\b|\bor lower\b|\bor fewer\b"
      r"|\bor younger\b|\bor below\b|\bup to\b|\bno more than\b|\bnot more than\b"
      r"|\bnot (?:to )?exceed|\bmaximum\b|\bwithin\b|\b(?:last|past|previous|preceding|next)\b",
      "<="),

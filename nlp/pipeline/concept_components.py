@@ -500,7 +500,8 @@ class CodesComponent:
                 else:  # "ECOG performance status of 0 or 1": the "1" has the measure of the "0"
                     around = written.get(quantity.measure, around)
                 measure = quantity.measure
-                if quantity.notes in PAIR_MEASURES and names_blood_pressure(measure, around):
+                before = around[: max(0, around.find(measure))]
+                if quantity.notes in PAIR_MEASURES and names_blood_pressure(measure, before):
                     measure = PAIR_MEASURES[quantity.notes]
                 quantity.codes = self.code_quantity(
                     measure, quantity.unit, around, _up_to_next_limit(text, quantity, starts)
@@ -530,13 +531,19 @@ class CodesComponent:
 
 
 def _up_to_next_limit(text: str, quantity: Quantity, starts: list[int]) -> str:
-    """The text after a quantity up to the next one's start (at most 200 characters)."""
+    """The text after a quantity up to the next one's start or the sentence's end (at most
+    200 characters)."""
     if quantity.span is None:
         return ""
     end = quantity.span[1]
     at = bisect_left(starts, end)
     following = starts[at] if at < len(starts) else len(text)
-    return text[end : min(following, end + 200)]
+    after = text[end : min(following, end + 200)]
+    sentence_end = _SENTENCE_END_RE.search(after)
+    return after[: sentence_end.start()] if sentence_end else after
+
+
+_SENTENCE_END_RE = re.compile(r";|\.(?:\s|$)")
 
 
 PAIR_MEASURES = {"systolic": "systolic blood pressure", "diastolic": "diastolic blood pressure"}

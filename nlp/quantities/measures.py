@@ -197,10 +197,15 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
             continue
         cut = m.end()
     # "(UPCR) ≥ ..." and "(EF ≤ ...": an abbreviation right before the limit wins
-    # "(Cockcroft-Gault) or eGFR >= 50": a method in brackets abbreviates no measure
-    abbrs = [a for a in _ABBR_RE.finditer(chunk) if not _named_method().fullmatch(a.group(1))]
+    abbrs = list(_ABBR_RE.finditer(chunk))
     tail = chunk[abbrs[-1].end() :] if abbrs else ""
-    if abbrs and len(tail.split()) <= 2 and not _PUNCT_RE.search(tail):
+    # "(Cockcroft-Gault) or eGFR >= 50": the bracket belongs to the limit before the "or"
+    if (
+        abbrs
+        and len(tail.split()) <= 2
+        and not _PUNCT_RE.search(tail)
+        and not _OR_AND_RE.search(tail)
+    ):
         a = abbrs[-1]
         return a.group(1), start + a.start(1), start + a.end(1)
     phrase = chunk[cut:]
@@ -301,6 +306,7 @@ def _graded_after(text: str, pos: int) -> str | None:
     return " ".join(words)
 
 
+_OR_AND_RE = re.compile(r"\b(?:or|and)\b", re.I)
 _BLOOD_PRESSURE_RE = re.compile(
     r"(?i:\bblood pressure\b|(?<!pulmonary )\barterial pressure\b)|\bBP\b"
 )

@@ -226,19 +226,24 @@ _SLASHED_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*(?:\s*/\s*[A-Za-z][A-Za-z0-9-]*)
 
 def _split_slashed_measures(qs: list[Quantity]) -> list[Quantity]:
     """ "AST/ALT ≤ 2.5 × ULN", "AST/ALT > 43 U/L": a limit relative to the normal range, or in
-    a unit, on names joined by slashes is a limit on each name. A ratio of two measures has
-    neither ("PaO2/FiO2 < 300", "FEV1/FVC < 70%") and is kept whole, as is a name of several
-    words ("blood donation/blood loss")."""
+    an enzyme activity unit, on names joined by slashes is a limit on each name. Anything else
+    is kept whole: a ratio ("PaO2/FiO2 < 300 mmHg", "FEV1/FVC < 70%", "BUN/creatinine > 20"),
+    a blood-pressure pair already split into its two limits ("SBP/DBP ≥ 160/100 mmHg"), a name
+    of several words ("blood donation/blood loss")."""
     out: list[Quantity] = []
     for q in qs:
         measure = q.measure
         if (
             measure
             and "/" in measure
-            and (q.relative_to is not None or q.unit not in (None, "%"))
+            and q.notes not in ("systolic", "diastolic")
+            and (q.relative_to is not None or q.unit in _ENZYME_UNITS)
             and _SLASHED_RE.fullmatch(measure)
         ):
             out.extend(q.model_copy(update={"measure": m.strip()}) for m in measure.split("/"))
         else:
             out.append(q)
     return out
+
+
+_ENZYME_UNITS = frozenset({"U/L", "[IU]/L", "U/mL", "[IU]/mL", "ukat/L"})

@@ -3,6 +3,8 @@ scale keyword, the noun phrase before a bracket or an "i.e.", the instrument aft
 
 from __future__ import annotations
 
+import re
+
 from nlp.quantities.context import (
     _BARE_SCORE_RE,
     _EVALUATIVE,
@@ -65,7 +67,7 @@ def _read_measure_before(r: _Reading) -> None:
     if r.cells_measure is not None:
         measure, ms, me = r.cells_measure, len(text), len(text)
     r.measure, r.measure_start, r.measure_end = measure, ms, me
-    before = text[max(0, ms - 30) : ms] if measure else ""
+    before = re.split(r"[,;:.]", text[max(0, ms - 30) : ms])[-1] if measure else ""
     if r.scale_max is not None and names_blood_pressure(measure, before) and _pressures(r):
         # "BP > 140/90", "resting blood pressure >170/110": a systolic and a diastolic limit
         # printed without their unit, not a score out of 90
@@ -73,7 +75,11 @@ def _read_measure_before(r: _Reading) -> None:
 
 
 _QUALIFIERS = frozenset(
-    {"s", "es", "corrected", "adjusted", "ionized", "ionised", "free", "total", "fasting"}
+    {
+        *("s", "es", "corrected", "adjusted", "ionized", "ionised", "free", "total", "fasting"),
+        *("direct", "indirect", "conjugated", "unconjugated", "random"),
+        *("age", "aged", "ages", "years", "years old"),  # "Subjects (age) ≥ 18 years": an age
+    }
 )
 
 
