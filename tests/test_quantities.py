@@ -710,3 +710,14 @@ def test_a_bracketed_abbreviation_followed_by_more_words_is_still_the_measure():
 def test_the_upper_limit_of_normal_written_out_is_not_a_measure_of_the_next_limit():
     text = "ALT > 3 x upper limit of normal or bilirubin > 2 x ULN"
     assert [q.measure for q in find_quantities(text)] == ["ALT", "bilirubin"]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Anemia (hemoglobin) < 10 g/dL", "hemoglobin"),
+        ("obesity - BMI (body mass index) >30 kg/m2", "body mass index"),  # Chia NCT03070847
+    ],
+)
+def test_a_bracket_naming_the_measure_after_words_that_name_none_is_the_measure(text, measure):
+    assert _one(text).measure == measure

@@ -4,6 +4,7 @@ scale keyword, the noun phrase before a bracket or an "i.e.", the instrument aft
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from nlp.quantities.context import (
     _BARE_SCORE_RE,
@@ -15,7 +16,7 @@ from nlp.quantities.context import (
 )
 from nlp.quantities.measures import _STOP_WORDS, _measure_before, names_blood_pressure
 from nlp.quantities.readers.state import _Reading
-from nlp.rulefiles import measure_code_rules
+from nlp.rulefiles import measure_code_rules, measure_rules
 
 
 def _leading_words(phrase: str) -> list[str]:
@@ -60,7 +61,11 @@ def _read_measure_before(r: _Reading) -> None:
         aside = _aside_before(text, start_guess, any_length=True)
         if aside is not None and _changes_the_measure(text[aside:start_guess]):
             aside = None
-    if aside is not None and aside >= floor:
+    named = _bracket_naming_a_measure(text, aside, start_guess) if measure is None else None
+    if named is not None and aside is not None and aside >= floor:
+        # "Anemia (hemoglobin) < 10 g/dL": the bracket names the measure, not the word before
+        measure, ms, me = named
+    elif aside is not None and aside >= floor:
         # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
         # aside in brackets is not the measure; the name before it is
         measure, ms, me = _measure_before(text, aside, floor)
@@ -81,6 +86,42 @@ _QUALIFIERS = frozenset(
         *("age", "aged", "ages", "years", "years old"),  # "Subjects (age) ≥ 18 years": an age
     }
 )
+
+
+def _bracket_naming_a_measure(
+    text: str, opening: int | None, end: int
+) -> tuple[str, int, int] | None:
+    """The measure a bracket right before a limit names, when the words before the bracket
+    name none ("Anemia (hemoglobin) < 10 g/dL"), as (name, start, end); else None."""
+    if opening is None:
+        return None
+    close = len(text[:end].rstrip()) - 1
+    inside = text[opening + 1 : close]
+    names = _measure_names()
+    if _folded(inside) not in names and inside.strip() not in names:
+        return None
+    before = _measure_before(text, opening)[0]
+    if before is not None and (_folded(before) in names or before.strip() in names):
+        return None  # "BMI (body mass index)": either names it, the name outside is read
+    start = opening + 1 + (len(inside) - len(inside.lstrip()))
+    return inside.strip(), start, start + len(inside.strip())
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+@cache
+def _measure_names() -> frozenset[str]:
+    """Every name of a measure the rule files know: the lab and vital lexicon's aliases (folded)
+    and abbreviations (as written), and the named scales' aliases (folded)."""
+    names: set[str] = set()
+    for row in measure_code_rules():
+        names.update(_folded(a) for a in row.aliases)
+        names.update(row.abbreviations)
+    for scale in measure_rules():
+        names.update(_folded(a) for a in scale.aliases)
+    return frozenset(names)
 
 
 def _changes_the_measure(bracket: str) -> bool:
