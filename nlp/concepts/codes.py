@@ -44,7 +44,7 @@ from functools import cache, lru_cache
 from models import Code
 from nlp.concepts import vocab
 from nlp.concepts.abbreviations import without_short_forms
-from nlp.concepts.normalize import greek_spelled, key, singular
+from nlp.concepts.normalize import greek_spelled, hyphenated, key, singular
 from nlp.rulefiles import (
     biomarker_rules,
     condition_code_rules,
@@ -172,11 +172,6 @@ def _quantity_tables() -> tuple[
     return by_unit, refined, coding
 
 
-def _dashes_folded(text: str) -> str:
-    """``text`` with en and em dashes as hyphens: "Cockcroft–Gault", "CKD–EPI"."""
-    return text.replace("–", "-").replace("—", "-")
-
-
 def _has_word(text: str, words: str) -> bool:
     return re.search(rf"(?<![a-z]){re.escape(words)}(?![a-z])", text) is not None
 
@@ -257,7 +252,7 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
     codings = _code_measure(measure)
     by_unit, refined, coding_of = _quantity_tables()
     row_id = _row_id(measure)
-    low, after = _dashes_folded(context.lower()), _dashes_folded(following.lower())
+    low, after = hyphenated(context.lower()), hyphenated(following.lower())
     for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
         kept = _kept_with().get(row_id or "", ())
         if any(_has_word(low, w) or _has_word(after, w) for w in kept):

@@ -30,6 +30,12 @@ def key(text: str) -> str:
     return _SPACES.sub(" ", text).strip(_EDGE).strip()
 
 
+def hyphenated(text: str) -> str:
+    """``text`` with every dash (en, em, minus sign, runs of them) as one hyphen, for matching
+    words written with either: "Cockcroft–Gault", "CKD–EPI"."""
+    return _DASHES.sub("-", text)
+
+
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ω": "omega"}
 _GREEK_LETTER = re.compile(f"[{''.join(_GREEK)}]")
 

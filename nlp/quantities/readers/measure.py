@@ -61,14 +61,13 @@ def _read_measure_before(r: _Reading) -> None:
         aside = _aside_before(text, start_guess, any_length=True)
         if aside is not None and _changes_the_measure(text[aside:start_guess]):
             aside = None
-    named = _bracket_naming_a_measure(text, aside, start_guess) if measure is None else None
-    if named is not None and aside is not None and aside >= floor:
-        # "Anemia (hemoglobin) < 10 g/dL": the bracket names the measure, not the word before
-        measure, ms, me = named
-    elif aside is not None and aside >= floor:
+    if aside is not None and aside >= floor:
         # "creatinine clearance (CrCl) (eGFR may also be used in place of CrCl) > 45": the
-        # aside in brackets is not the measure; the name before it is
-        measure, ms, me = _measure_before(text, aside, floor)
+        # aside in brackets is not the measure; the name before it is, unless the bracket
+        # names the measure and that name does not ("Anemia (hemoglobin) < 10 g/dL")
+        outside = _measure_before(text, aside, floor)
+        named = _bracket_naming_a_measure(text, aside, start_guess, outside[0])
+        measure, ms, me = named if measure is None and named is not None else outside
     if r.cells_measure is not None:
         measure, ms, me = r.cells_measure, len(text), len(text)
     r.measure, r.measure_start, r.measure_end = measure, ms, me
@@ -89,18 +88,15 @@ _QUALIFIERS = frozenset(
 
 
 def _bracket_naming_a_measure(
-    text: str, opening: int | None, end: int
+    text: str, opening: int, end: int, before: str | None
 ) -> tuple[str, int, int] | None:
-    """The measure a bracket right before a limit names, when the words before the bracket
+    """The measure a bracket right before a limit names, when the words ``before`` the bracket
     name none ("Anemia (hemoglobin) < 10 g/dL"), as (name, start, end); else None."""
-    if opening is None:
-        return None
     close = len(text[:end].rstrip()) - 1
     inside = text[opening + 1 : close]
     names = _measure_names()
     if _folded(inside) not in names and inside.strip() not in names:
         return None
-    before = _measure_before(text, opening)[0]
     if before is not None and (_folded(before) in names or before.strip() in names):
         return None  # "BMI (body mass index)": either names it, the name outside is read
     start = opening + 1 + (len(inside) - len(inside.lstrip()))
@@ -136,17 +132,22 @@ def _pressures(r: _Reading) -> bool:
     """Whether the two numbers of "N/M" can be a systolic and a diastolic pressure (within the
     bounds of ``measure_codes.json``'s rows, systolic above diastolic): "BP reduction of
     >= 1/3" is a fraction."""
-    rows = {row.id: row for row in measure_code_rules()}
-    systolic, diastolic = rows["systolic_bp"], rows["diastolic_bp"]
     value, second = r.value, r.scale_max
     if value is None or second is None or value <= second:
         return False
-    return _within(value, systolic.low, systolic.high) and _within(
-        second, diastolic.low, diastolic.high
-    )
+    systolic, diastolic = _pressure_bounds()
+    return _within(value, systolic) and _within(second, diastolic)
 
 
-def _within(value: float, low: float | None, high: float | None) -> bool:
+@cache
+def _pressure_bounds() -> tuple[tuple[float | None, float | None], ...]:
+    """(low, high) of the systolic and the diastolic pressure rows of ``measure_codes.json``."""
+    rows = {row.id: row for row in measure_code_rules()}
+    return tuple((rows[i].low, rows[i].high) for i in ("systolic_bp", "diastolic_bp"))
+
+
+def _within(value: float, bounds: tuple[float | None, float | None]) -> bool:
+    low, high = bounds
     return (low is None or value >= low) and (high is None or value <= high)
 
 
