@@ -171,6 +171,31 @@ def test_qtc_with_fridericia_is_the_qtcf_code():
     assert [codes for _, codes in quantity_codes(text)] == [["76634-5"]]
 
 
+def test_a_qtcf_named_in_full_before_its_abbreviation_is_the_qtcf():
+    text = "QT interval corrected by Fridericia (QTcF) > 470 ms"
+    assert quantity_codes(text) == [("QTcF", ["76634-5"])]
+
+
+def test_qtc_with_qtcf_in_brackets_is_the_qtcf_code():
+    assert quantity_codes("QTc (QTcF) > 470 ms") == [("QTc", ["76634-5"])]
+
+
+def test_an_abbreviation_naming_no_measure_stands_for_the_name_before_it():
+    text = "systolic blood pressure (BP) < 90 mmHg"
+    assert quantity_codes(text) == [("systolic blood pressure", ["8480-6"])]
+
+
+def test_blood_pressure_named_before_systolic_is_the_systolic_pressure():
+    # NCT03867344
+    text = "Blood pressure systolic ≥140 or <100 mmHg; Blood pressure diastolic >90 mmHg"
+    assert [codes for _, codes in quantity_codes(text)] == [["8480-6"], ["8480-6"], ["8462-4"]]
+
+
+def test_a_result_after_the_measure_names_nothing_of_it():
+    text = "A1c result ≥8.0% and ≤12.0%"  # NCT03865381
+    assert [codes for _, codes in quantity_codes(text)] == [["4548-4"], ["4548-4"]]
+
+
 def test_qtc_by_fridericia_or_bazett_keeps_the_generic_qtc_code():
     text = "QTc (Fridericia or Bazett) > 470 ms"
     assert [codes for _, codes in quantity_codes(text)] == [["8636-3"]]

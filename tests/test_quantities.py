@@ -155,6 +155,14 @@ SINGLE = [
     ("NCT01743755: temperature >38,0 °C", ("value", "temperature", ">", 38.0, "Cel", None)),
     ("NCT03927924: Gleason score 7", ("score", "Gleason score", "=", 7.0, None, None)),
     ("NCT03927924: PSA 20 ng/ml", ("value", "PSA", "=", 20.0, "ng/mL", None)),
+    (
+        "NCT03026088: Severe hypotension [resting SBP less than (<) 90mmHg",
+        ("value", "resting SBP", "<", 90.0, "mm[Hg]", None),
+    ),
+    (
+        "NCT03387059: Anti-mullerian hormone (AMH) greater than (>) 1.1 nanogram per milliliter",
+        ("value", "AMH", ">", 1.1, "ng/mL", None),
+    ),
 ]
 
 

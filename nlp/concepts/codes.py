@@ -101,7 +101,7 @@ def _measure(text: str) -> str | None:
     return exact.get(stripped) or folded.get(key(stripped))
 
 
-_TRAILING_WORD = re.compile(r"\s+(?:levels?|values?|concentrations?)$", re.I)
+_TRAILING_WORD = re.compile(r"\s+(?:levels?|values?|concentrations?|results?)$", re.I)
 _LEAD_IN = re.compile(r"(?:(?:must|should|to|have|has|had|having|with|a|an|the)\s+)+", re.I)
 """Words the quantity reader keeps before a measure ("must have a HAMD24 score") that name
 nothing of it."""

@@ -173,6 +173,10 @@ def _without_method(chunk: str) -> str:
         return chunk
     if _named_method().search(m.group(1)) is None:
         return chunk  # "(calculated)", "(by formula)": method words name no method
+    if _method_at_end().search(chunk, 0, m.start()):
+        # "QT interval corrected by Fridericia (QTcF)": the bracket abbreviates the measure
+        # whose name ends on its method, it is no method of its own
+        return chunk
     return chunk[: m.start()]
 
 
@@ -180,6 +184,12 @@ def _without_method(chunk: str) -> str:
 def _named_method() -> re.Pattern[str]:
     """One of the methods of ``measure_methods.json`` (not a method word)."""
     return re.compile(_whole_words(set(measure_method_rules().methods)), re.IGNORECASE)
+
+
+@cache
+def _method_at_end() -> re.Pattern[str]:
+    """A method of ``measure_methods.json`` ending the text searched, spaces after it allowed."""
+    return re.compile(_named_method().pattern + r"\s*$", re.IGNORECASE)
 
 
 def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, int, int]:

@@ -88,7 +88,9 @@ def _patterns() -> QuantityPatterns:
     return QuantityPatterns(
         pre=re.compile(
             rf"(?=(?<![A-Za-z]){_first_chars(words)}|{_first_chars(syms)})"
-            rf"(?:(?<![A-Za-z])(?P<w>{word_pre})|(?P<s>{sym_pre}))\s*(?:(?<=[a-z]\s)of\s+)?"
+            # "less than (<) 90": the symbol in brackets restates the words
+            rf"(?:(?<![A-Za-z])(?P<w>{word_pre})(?:\s*\(\s*(?:{sym_pre})\s*\))?|(?P<s>{sym_pre}))"
+            r"\s*(?:(?<=[a-z]\s)of\s+)?"
             r"(?P<age>(?:the\s+)?ages?\s+(?:of\s+)?)?$",
             re.I,
         ),
@@ -112,7 +114,7 @@ def _patterns() -> QuantityPatterns:
         postfix=postfix,
         scale_kind=scale_kind,
         # the characters a "pre" match can contain (for _tail_search)
-        pre_chars=_SPACES + _LETTERS + "".join(sorted({c for p in prefix for c in p})),
+        pre_chars=_SPACES + _LETTERS + "()" + "".join(sorted({c for p in prefix for c in p})),
         # the characters a "scale" match can contain (for _tail_search)
         scale_chars=_SPACES
         + _LETTERS

@@ -68,6 +68,8 @@ def _read_measure_before(r: _Reading) -> None:
         outside = _measure_before(text, aside, floor)
         named = _bracket_naming_a_measure(text, aside, start_guess, outside[0])
         measure, ms, me = named if measure is None and named is not None else outside
+    if measure is not None and text[ms - 1 : ms] == "(" and text[me : me + 1] == ")":
+        measure, ms, me = _name_before_abbreviation(text, measure, ms, me, floor)
     if r.cells_measure is not None:
         measure, ms, me = r.cells_measure, len(text), len(text)
     r.measure, r.measure_start, r.measure_end = measure, ms, me
@@ -101,6 +103,21 @@ def _bracket_naming_a_measure(
         return None  # "BMI (body mass index)": either names it, the name outside is read
     start = opening + 1 + (len(inside) - len(inside.lstrip()))
     return inside.strip(), start, start + len(inside.strip())
+
+
+def _name_before_abbreviation(
+    text: str, abbreviation: str, start: int, end: int, floor: int
+) -> tuple[str | None, int, int]:
+    """The measure an abbreviation in brackets stands for: the abbreviation itself, unless it
+    names no known measure and the name before the bracket does ("systolic blood pressure (BP)
+    < 90 mmHg" is the systolic pressure, not any blood pressure)."""
+    names = _measure_names()
+    if _folded(abbreviation) in names or abbreviation in names:
+        return abbreviation, start, end
+    name, name_start, name_end = _measure_before(text, start - 1, floor)
+    if name is None or (_folded(name) not in names and name.strip() not in names):
+        return abbreviation, start, end
+    return name, name_start, name_end
 
 
 def _folded(name: str) -> str:
