@@ -498,6 +498,11 @@ class MeasureCodeRow(_Strict):
         description="words that keep the measure as it is even where a ``refined_by`` word is "
         "printed: QTc 'by Fridericia or Bazett' may be either correction",
     )
+    refined_by_unit: dict[str, str] = Field(
+        default_factory=dict,
+        description="the UCUM unit of a limit → the id of the more specific measure it names: "
+        "FEV1 in L is the volume, FEV1 in % the percent of predicted",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> MeasureCodeRow:
@@ -597,12 +602,13 @@ def measure_code_rules() -> tuple[MeasureCodeRow, ...]:
     _unique([r.id for r in rows], "measure id", "measure_codes.json")
     ids = {r.id for r in rows}
     for r in rows:
-        for word, target in r.refined_by.items():
-            if target not in ids:
-                raise RuleFileError(
-                    f"nlp/rules/measure_codes.json: {r.id}: refined_by {word!r} names no "
-                    f"measure {target!r}"
-                )
+        for field, table in (("refined_by", r.refined_by), ("refined_by_unit", r.refined_by_unit)):
+            for word, target in table.items():
+                if target not in ids:
+                    raise RuleFileError(
+                        f"nlp/rules/measure_codes.json: {r.id}: {field} {word!r} names no "
+                        f"measure {target!r}"
+                    )
     return rows
 
 

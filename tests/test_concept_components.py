@@ -196,6 +196,16 @@ def test_a_result_after_the_measure_names_nothing_of_it():
     assert [codes for _, codes in quantity_codes(text)] == [["4548-4"], ["4548-4"]]
 
 
+def test_fev1_in_percent_is_the_percent_of_predicted():
+    text = "Forced expiratory volume in one second (FEV1) < 70% predicted (no bronchodilator)."
+    assert [codes for _, codes in quantity_codes(text)] == [["20152-5"]]
+
+
+def test_fev1_in_a_volume_is_the_fev1_volume():
+    assert [codes for _, codes in quantity_codes("FEV1 > 0.8 L")] == [["20150-9"]]
+    assert [codes for _, codes in quantity_codes("FEV1 ≥ 1500 mL")] == [["20150-9"]]
+
+
 def test_qtc_by_fridericia_or_bazett_keeps_the_generic_qtc_code():
     text = "QTc (Fridericia or Bazett) > 470 ms"
     assert [codes for _, codes in quantity_codes(text)] == [["8636-3"]]

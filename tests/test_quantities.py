@@ -661,6 +661,12 @@ def test_the_reference_of_an_earlier_limit_is_not_a_measure_sharing_the_next():
     assert [q.measure for q in find_quantities(text)] == ["Total bilirubin", "total bilirubin"]
 
 
+def test_the_percent_reference_of_an_earlier_limit_is_not_a_measure_sharing_the_next():
+    # Chia: "predicted value" is what the 40% is of, not a measure listed with FEV1/FVC
+    text = "FEV1 < 40% of predicted value, FEV1/FVC < 70%"
+    assert [q.measure for q in find_quantities(text)] == ["FEV1", "FEV1/FVC"]
+
+
 def test_a_phrase_that_starts_inside_the_bracket_before_the_limit_is_not_the_measure():
     # NCT04047628: the measure is DLCO, not "Hgb)" out of "(corrected for Hgb)"
     text = "Diffusing capacity of the lungs for carbon monoxide (DLCO) (corrected for Hgb) < 70%"

@@ -242,12 +242,15 @@ _LIST_ITEM_RE = re.compile(
 
 _SCOPE_WORDS = frozenset({"for", "in", "with", "of", "by", "to", "if", "including", "when"})
 _REFERENCE_RE = re.compile(r"ULN|LLN|(?:the\s+)?(?:upper|lower)\s+limits?\s+of\s+normal", re.I)
-_LIMIT_OF_RE = re.compile(r"limits?\s+of\s+(?:the\s+)?$", re.I)
+_LIMIT_OF_RE = re.compile(
+    r"(?:limits?|\d\s*(?:%|percent))\s+of\s+(?:the\s+)?$", re.I
+)  # "upper limit of normal", "40% of predicted value": the reference of an earlier limit
 
 
 def _names_a_reference(prev: str, item: re.Match[str]) -> bool:
     """Whether a list item before a limit is the reference of an earlier limit ("upper limit
-    of normal (ULN)", "the ULN"), not a measure that shares the limit."""
+    of normal (ULN)", "the ULN", "40% of predicted value"), not a measure that shares the
+    limit."""
     name = item.group("abbr") or item.group("name")
     return bool(_REFERENCE_RE.fullmatch(name.strip()) or _LIMIT_OF_RE.search(prev[: item.start(1)]))
 
