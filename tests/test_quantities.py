@@ -156,6 +156,22 @@ SINGLE = [
     ("NCT03927924: Gleason score 7", ("score", "Gleason score", "=", 7.0, None, None)),
     ("NCT03927924: PSA 20 ng/ml", ("value", "PSA", "=", 20.0, "ng/mL", None)),
     (
+        "NCT03867201: History of at least 5 attacks of migraine",
+        ("count", "attacks", ">=", 5.0, None, None),
+    ),
+    (
+        "NCT02668978: Planned removal of more than 10 lung lesions",
+        ("count", "lung lesions", ">", 10.0, None, None),
+    ),
+    (
+        "NCT02944292: Spontaneous breathing activity of at least 6 breaths/minute",
+        ("value", "Spontaneous breathing activity", ">=", 6.0, "/min", None),
+    ),
+    (
+        "NCT03097068: central subfield thickness of at least 250 microns",
+        ("value", "central subfield thickness", ">=", 250.0, "um", None),
+    ),
+    (
         "NCT03026088: Severe hypotension [resting SBP less than (<) 90mmHg",
         ("value", "resting SBP", "<", 90.0, "mm[Hg]", None),
     ),

@@ -252,6 +252,20 @@ def _read_implied_comparator(r: _Reading) -> _Stop:
     return None
 
 
+_OF_BETWEEN_RE = re.compile(r"\s+of\s+", re.I)
+
+
+def _counted_after_of(r: _Reading, words: list[str]) -> bool:
+    """Whether "X of ≥ N things" counts the things, not X: "History of at least 5 attacks",
+    "removal of more than 10 lung lesions". The things are a plural noun not followed by "/"
+    ("6 breaths/minute" is a rate); "a score of 20 out of 30" counts nothing."""
+    if not _OF_BETWEEN_RE.fullmatch(r.text, r.measure_end, r.limit_start):
+        return False
+    last = words[-1]
+    rest = r.right[r.right.find(last) + len(last) :]
+    return len(last) > 3 and last.endswith("s") and last.islower() and not rest.startswith("/")
+
+
 def _read_count(r: _Reading) -> _Stop:
     """A plain value with no unit counts what follows it ("≥ 2 prior therapies", "≥2 of the
     following") or is a score in points; a count of weeks or months is a duration."""
@@ -277,6 +291,7 @@ def _read_count(r: _Reading) -> _Stop:
                 or r.bare_count
                 or not r.measure
                 or _VERB_END_RE.search(r.measure)
+                or _counted_after_of(r, words)
             ):
                 r.kind = "count"
                 r.measure = " ".join(words)
