@@ -58,9 +58,14 @@ def test_a_measure_and_its_abbreviation_in_brackets_agree() -> None:
 def test_a_known_measure_without_a_verified_code_gets_no_code() -> None:
     # measured (24-hour urine) or calculated (Cockcroft-Gault): the bare name does not say
     assert code_measure("creatinine clearance") == []
-    assert code_measure("eGFR") == []
+    assert code_measure("measured GFR") == []  # no eGFR: 69405-9 is a predicted rate
     # LDL cholesterol: calculated (13457-7) or by assay (18262-6)
     assert code_measure("LDL cholesterol") == []
+
+
+def test_an_egfr_with_no_formula_named_is_the_generic_egfr() -> None:
+    assert _codes(code_measure("eGFR")) == [(LOINC, "69405-9")]
+    assert _codes(code_measure("estimated glomerular filtration rate")) == [(LOINC, "69405-9")]
 
 
 def test_a_named_formula_is_coded() -> None:

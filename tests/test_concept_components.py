@@ -196,6 +196,16 @@ def test_a_result_after_the_measure_names_nothing_of_it():
     assert [codes for _, codes in quantity_codes(text)] == [["4548-4"], ["4548-4"]]
 
 
+def test_an_egfr_per_1_73_m2_with_no_formula_is_the_generic_egfr():
+    text = "Impaired renal function defined as eGFR < 60 mL/min/1.73 m2"  # NCT04047628
+    assert quantity_codes(text) == [("eGFR", ["69405-9"])]
+
+
+def test_a_filtration_rate_in_ml_per_minute_is_not_coded_as_per_1_73_m2():
+    text = "Severe renal failure (Glomerular filtration rate < 30 ml/min)"  # NCT07013331
+    assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
 def test_fev1_in_percent_is_the_percent_of_predicted():
     text = "Forced expiratory volume in one second (FEV1) < 70% predicted (no bronchodilator)."
     assert [codes for _, codes in quantity_codes(text)] == [["20152-5"]]
@@ -351,11 +361,15 @@ def test_renal_function_takes_the_code_of_the_formula_or_collection_the_text_nam
     [
         "creatinine clearance ≥ 60 mL/min",  # calculated or measured: the text does not say
         "creatinine clearance ≥ 60 mL/min (Cockcroft-Gault or 24-hour urine collection)",
-        "eGFR ≥ 60 mL/min/1.73 m2 (MDRD or Schwartz)",
     ],
 )
 def test_renal_function_without_one_named_method_is_not_coded(text):
     assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
+def test_an_egfr_by_either_of_two_formulas_is_the_generic_egfr():
+    text = "eGFR ≥ 60 mL/min/1.73 m2 (MDRD or Schwartz)"
+    assert [codes for _, codes in quantity_codes(text)] == [["69405-9"]]
 
 
 def test_each_limit_of_a_blood_pressure_pair_takes_its_own_code():
@@ -396,7 +410,8 @@ def test_two_methods_in_a_bracket_longer_than_the_reach_keep_the_generic_code():
 
 def test_a_limit_in_brackets_does_not_take_the_method_of_the_limit_before_it():
     text = "CrCl (Cockcroft-Gault) ≥ 30 mL/min (or eGFR ≥ 30 mL/min/1.73m²)"
-    assert quantity_codes(text) == [("CrCl", ["35591-7"]), ("eGFR", [])]
+    # the eGFR names no formula of its own: the generic eGFR, not Cockcroft-Gault
+    assert quantity_codes(text) == [("CrCl", ["35591-7"]), ("eGFR", ["69405-9"])]
 
 
 def test_each_renal_limit_takes_its_own_method():

@@ -178,12 +178,20 @@ def _by_unit() -> dict[str, dict[str, str]]:
     return {r.id: dict(r.refined_by_unit) for r in measure_code_rules() if r.refined_by_unit}
 
 
+_ANNOTATION = re.compile(r"\{[^}]*\}")
+
+
 def _refined_by_unit(row_id: str | None, unit: str) -> str | None:
-    """The finer row a limit's unit names (FEV1 in mL is the volume), or None."""
+    """The finer row a limit's unit names (FEV1 in mL is the volume), or None. Units with
+    different annotations do not match, though UCUM converts them: mL/min is no eGFR per
+    1.73 m² (mL/min/{1.73_m2})."""
     from nlp.units import convert
 
     for row_unit, finer in _by_unit().get(row_id or "", {}).items():
-        if unit == row_unit or convert(1.0, unit, row_unit) is not None:
+        if unit == row_unit or (
+            _ANNOTATION.findall(unit) == _ANNOTATION.findall(row_unit)
+            and convert(1.0, unit, row_unit) is not None
+        ):
             return finer
     return None
 
@@ -284,7 +292,7 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
         # a finer row without a code takes the code away: the age of a "caregiver" or the
         # "bone age" is not the participant's age
         codings = (coding_of[finer],) if finer in coding_of else ()
-    if not codings and unit and (by_unit_row := _refined_by_unit(row_id, unit)):
+    if unit and (by_unit_row := _refined_by_unit(row_id, unit)):
         # "FEV1 < 70% predicted" is the percent of predicted, "FEV1 > 0.8 L" the volume
         codings = (coding_of[by_unit_row],) if by_unit_row in coding_of else ()
     if not codings and unit and key(measure) in by_unit:
