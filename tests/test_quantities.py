@@ -155,6 +155,12 @@ SINGLE = [
     ("NCT01743755: temperature >38,0 °C", ("value", "temperature", ">", 38.0, "Cel", None)),
     ("NCT03927924: Gleason score 7", ("score", "Gleason score", "=", 7.0, None, None)),
     ("NCT03927924: PSA 20 ng/ml", ("value", "PSA", "=", 20.0, "ng/mL", None)),
+    ("NCT03867981: BMI: 25-45 kg/m2", ("value", "BMI", "range", (25.0, 45.0), "kg/m2", None)),
+    ("NCT00749112: Weight: more than 40 Kg", ("value", "Weight", ">", 40.0, "kg", None)),
+    (
+        "NCT03619707: Frozen embryo transfer cycles: at least 2 embryos",
+        ("count", "embryos", ">=", 2.0, None, None),
+    ),
     (
         "NCT03867201: History of at least 5 attacks of migraine",
         ("count", "attacks", ">=", 5.0, None, None),

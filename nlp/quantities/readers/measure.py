@@ -187,10 +187,23 @@ def _read_measure_named(r: _Reading) -> None:
         r.measure, r.measure_start, r.measure_end = _measure_before(text, len(paren) - 1, r.floor)
     elif r.measure is None and (intro := _PAREN_INTRO_RE.search(text[:start_guess])):
         r.measure, r.measure_start, r.measure_end = _measure_before_intro(r, intro.start())
+    elif r.measure is None and text[:start_guess].rstrip().endswith(":"):
+        r.measure, r.measure_start, r.measure_end = _known_measure_before_colon(r)
     if r.kind == "value" and r.measure is None and r.scale_max is None:
         follow = _FOLLOW_RE.match(r.right)
         if follow and _PAREN_ONLY_RE.match(text[max(0, r.pre_start - 2) : r.pre_start]):
             r.measure = " ".join(_leading_words(follow.group(1))) or None
+
+
+def _known_measure_before_colon(r: _Reading) -> tuple[str | None, int, int]:
+    """The measure a label names before a colon ("BMI: 25-45 kg/m2", "Weight: more than 40
+    Kg"), when the label is a measure the rule files know; else none ("female: 50 kg or
+    higher" is a subgroup, "Frozen embryo transfer cycles: at least 2 embryos" counts)."""
+    colon = len(r.text[: r.limit_start].rstrip()) - 1
+    name, start, end = _measure_before(r.text, colon, r.floor)
+    if name is None or (_folded(name) not in _measure_names() and name not in _measure_names()):
+        return None, r.measure_start, r.measure_end
+    return name, start, end
 
 
 def _measure_before_intro(r: _Reading, intro: int) -> tuple[str | None, int, int]:
