@@ -689,6 +689,28 @@ def test_the_percent_reference_of_an_earlier_limit_is_not_a_measure_sharing_the_
     assert [q.measure for q in find_quantities(text)] == ["FEV1", "FEV1/FVC"]
 
 
+def test_the_limit_for_another_subgroup_limits_the_same_measure():
+    text = "Serum creatinine >2.5 mg/dL in men, or >2.0 mg/dL in women"  # Chia NCT01891513
+    assert [(q.measure, q.value) for q in find_quantities(text)] == [
+        ("Serum creatinine", 2.5),
+        ("Serum creatinine", 2.0),
+    ]
+
+
+def test_a_subgroup_value_without_a_comparator_takes_the_first_limits():
+    text = "QTc interval >450 ms for men or 470 ms for women"  # NCT03377387
+    assert [(q.measure, q.comparator, q.value) for q in find_quantities(text)] == [
+        ("QTc interval", ">", 450.0),
+        ("QTc interval", ">", 470.0),
+    ]
+
+
+def test_a_name_in_a_bracket_left_open_before_the_limit_wins_over_an_earlier_abbreviation():
+    # LCT NCT03928158: the measure is LVMi, not the "(LV)" of "left ventricular (LV) hypertrophy"
+    text = "left ventricular (LV) hypertrophy (LVMi ≥109 g/m² in women"
+    assert _one(text).measure == "LVMi"
+
+
 def test_a_phrase_that_starts_inside_the_bracket_before_the_limit_is_not_the_measure():
     # NCT04047628: the measure is DLCO, not "Hgb)" out of "(corrected for Hgb)"
     text = "Diffusing capacity of the lungs for carbon monoxide (DLCO) (corrected for Hgb) < 70%"

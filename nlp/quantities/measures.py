@@ -136,6 +136,7 @@ _NAMELESS = frozenset(
 
 
 _PUNCT_RE = re.compile(r"[,;:]")
+_OPEN_BRACKET_NAME_RE = re.compile(r"\([^()]*[A-Za-z][^()]*$")  # "(LVMi " left open
 _NONSPACE_RE = re.compile(r"\S+")
 _LEAD_RE = re.compile(r"[^A-Za-z0-9(]*")
 _LETTER_RE = re.compile(r"[A-Za-z]")
@@ -215,6 +216,8 @@ def _measure_before(text: str, end: int, floor: int = 0) -> tuple[str | None, in
         and len(tail.split()) <= 2
         and not _PUNCT_RE.search(tail)
         and not _OR_AND_RE.search(tail)
+        # "left ventricular (LV) hypertrophy (LVMi ≥109": the bracket left open names it
+        and not _OPEN_BRACKET_NAME_RE.search(tail)
     ):
         a = abbrs[-1]
         return a.group(1), start + a.start(1), start + a.end(1)

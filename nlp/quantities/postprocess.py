@@ -7,8 +7,6 @@ from typing import Any
 
 from models import Quantity
 
-_CARRY_SEP_RE = re.compile(r"^\s*(?:\(|or|/|,|and)\s*$", re.I)
-
 
 def _compatible_units(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
@@ -125,14 +123,10 @@ def _drop_scope_repeats(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
-_SECOND_SEP_RE = re.compile(
-    r"^\s*(?:\([^()]{0,60}\))?\s*,?\s*(?:and/or|and|or|but|to|OR|AND)?\s*,?\s*\(?\s*$"
-)
-
-
 def _second_limits(text: str, qs: list[Quantity]) -> list[Quantity]:
-    """ "HbA1c ≥ 7.0% and ≤ 10.5%", "QTc ≤ 450 ms (males) or ≤ 470 ms (females)": a limit with
-    no measure of its own, joined to the limit before it, limits the same measure."""
+    """ "HbA1c ≥ 7.0% and ≤ 10.5%", "QTc ≤ 450 ms (males) or ≤ 470 ms (females)", "Serum
+    creatinine >2.5 mg/dL in men, or >2.0 mg/dL in women": a limit with no measure of its
+    own, joined to the limit before it, limits the same measure."""
     out = list(qs)
     for i in range(1, len(out)):
         a, b = out[i - 1], out[i]
@@ -178,6 +172,19 @@ _SCOPE_CONDITION_RE = re.compile(
 )
 
 
+_CARRY_SEP_RE = re.compile(
+    r"^\s*(?:\(|or|/|,|and)\s*$"
+    # "QTc > 450 ms for men or 470 ms for women": the subgroup's value, the same comparator
+    rf"|^\s*(?:in|for)\s+(?:the\s+)?(?:(?:fe)?male\s+)?{_POPULATION}\s*,?\s*or\s*$",
+    re.I,
+)
+_SECOND_SEP_RE = re.compile(
+    r"^\s*(?:\([^()]{0,60}\))?\s*,?\s*(?:and/or|and|or|but|to|OR|AND)?\s*,?\s*\(?\s*$"
+    # "= 11 g/dL for female subjects; = 12 g/dL", "> 450 ms for men or 470 ms": a subgroup
+    rf"|^\s*(?:in|for)\s+(?:the\s+)?(?:(?:fe)?male\s+)?{_POPULATION}\s*[,;]?\s*"
+    r"(?:and/or|and|or|OR|AND)?\s*$",
+    re.I,
+)
 _THOSE_RE = re.compile(r"^(for|in)\s+those\s+(?=\w)", re.I)  # "For those subjects on ..."
 
 
