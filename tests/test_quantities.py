@@ -705,6 +705,21 @@ def test_a_subgroup_value_without_a_comparator_takes_the_first_limits():
     ]
 
 
+def test_a_unit_printed_after_the_second_limit_is_the_first_ones_too():
+    text = "BMI <20 or >35 kg/m2"  # LCT NCT03861377
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(20.0, "kg/m2"), (35.0, "kg/m2")]
+
+
+def test_a_dipstick_grade_does_not_take_the_unit_of_the_next_limit():
+    text = "Urine protein ≤2+ or < 1000mg/24h;"  # NCT06382129
+    assert [q.unit for q in find_quantities(text)] == [None, "mg/d"]
+
+
+def test_the_name_before_between_measures_two_limits_with_their_own_comparators():
+    text = "Blood glucose levels between >140 mg and <400 mg/dL"  # Chia NCT02408120
+    assert [q.measure for q in find_quantities(text)] == ["Blood glucose levels"] * 2
+
+
 def test_a_name_in_a_bracket_left_open_before_the_limit_wins_over_an_earlier_abbreviation():
     # LCT NCT03928158: the measure is LVMi, not the "(LV)" of "left ventricular (LV) hypertrophy"
     text = "left ventricular (LV) hypertrophy (LVMi ≥109 g/m² in women"

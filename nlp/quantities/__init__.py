@@ -57,6 +57,7 @@ from nlp.quantities.postprocess import (
     _drop_scope_repeats,
     _inherit_comparator,
     _second_limits,
+    _shared_units,
     _split_slashed_measures,
 )
 from nlp.quantities.references import bare_reference_limits
@@ -117,6 +118,7 @@ def find_quantities(text: str) -> list[Quantity]:
     out = _inherit_comparator(text, out)
     out = _distribute_over_measures(text, out)
     out = _second_limits(text, out)
+    out = _shared_units(text, out)
     out = _conditions(text, out)
     if any(q.measure and "/" in q.measure for q in out):
         out = _split_slashed_measures(out)

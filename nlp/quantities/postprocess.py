@@ -144,6 +144,33 @@ def _second_limits(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+_UNIT_SHARED_SEP_RE = re.compile(r"^\s*(?:,\s*)?(?:and|or|and/or|to)\s*$", re.I)
+
+
+def _shared_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """ "BMI >18 and < 30 kg/m2", "systolic ≥140 or <100 mmHg": the unit printed after the
+    second limit of a measure is the first one's too, when the first prints none."""
+    out = list(qs)
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        if (
+            a.unit is not None
+            or b.unit is None
+            or a.relative_to is not None
+            or a.kind != "value"
+            or b.kind != "value"
+            or a.measure is None
+            or a.measure != b.measure
+            or a.span is None
+            or b.span is None
+            or not _UNIT_SHARED_SEP_RE.match(text[a.span[1] : b.span[0]])
+            or (a.text or "").rstrip().endswith("+")  # "Urine protein ≤2+ or < 1000mg/24h"
+        ):
+            continue
+        out[i - 1] = a.model_copy(update={"unit": b.unit})
+    return out
+
+
 _POPULATION = (
     r"(?:males?|females?|men|women|man|woman|boys|girls|child|children|adolescents?|adults?|"
     r"infants?|neonates?|patients?|participants?|subjects?|persons?|individuals?|those|anyone)"

@@ -189,10 +189,16 @@ def _read_measure_named(r: _Reading) -> None:
         r.measure, r.measure_start, r.measure_end = _measure_before_intro(r, intro.start())
     elif r.measure is None and text[:start_guess].rstrip().endswith(":"):
         r.measure, r.measure_start, r.measure_end = _known_measure_before_colon(r)
+    elif r.measure is None and (between := _BETWEEN_END_RE.search(text, 0, start_guess)):
+        # "Blood glucose levels between >140 mg and <400 mg/dL": the name before "between"
+        r.measure, r.measure_start, r.measure_end = _measure_before(text, between.start(), r.floor)
     if r.kind == "value" and r.measure is None and r.scale_max is None:
         follow = _FOLLOW_RE.match(r.right)
         if follow and _PAREN_ONLY_RE.match(text[max(0, r.pre_start - 2) : r.pre_start]):
             r.measure = " ".join(_leading_words(follow.group(1))) or None
+
+
+_BETWEEN_END_RE = re.compile(r"\bbetween\s*$", re.I)
 
 
 def _known_measure_before_colon(r: _Reading) -> tuple[str | None, int, int]:
