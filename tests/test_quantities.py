@@ -720,6 +720,20 @@ def test_the_name_before_between_measures_two_limits_with_their_own_comparators(
     assert [q.measure for q in find_quantities(text)] == ["Blood glucose levels"] * 2
 
 
+def test_a_percent_printed_before_a_stenosis_measures_the_stenosis():
+    # NCT01174550: not the "(PAD)" of the condition the stenosis defines
+    text = (
+        "Peripheral Arterial Disease (PAD) defined as documented >50% peripheral arterial stenosis"
+    )
+    assert _one(text).measure == "peripheral arterial stenosis"
+
+
+def test_a_known_name_ending_the_phrase_before_an_abbreviation_is_the_measure():
+    # NCT01174550: "BP" names no measure; the systolic pressure before it does
+    text = "clinically unstable condition systolic blood pressure (BP) < 90 mmHg"
+    assert _one(text).measure == "systolic blood pressure"
+
+
 def test_a_name_in_a_bracket_left_open_before_the_limit_wins_over_an_earlier_abbreviation():
     # LCT NCT03928158: the measure is LVMi, not the "(LV)" of "left ventricular (LV) hypertrophy"
     text = "left ventricular (LV) hypertrophy (LVMi ≥109 g/m² in women"

@@ -114,10 +114,15 @@ def _name_before_abbreviation(
     names = _measure_names()
     if _folded(abbreviation) in names or abbreviation in names:
         return abbreviation, start, end
-    name, name_start, name_end = _measure_before(text, start - 1, floor)
-    if name is None or (_folded(name) not in names and name.strip() not in names):
+    name, name_start, _ = _measure_before(text, start - 1, floor)
+    if name is None:
         return abbreviation, start, end
-    return name, name_start, name_end
+    # "unstable condition systolic blood pressure (BP)": the longest known name ending there
+    for word in re.finditer(r"\S+", name):
+        suffix = name[word.start() :].strip()
+        if _folded(suffix) in names or suffix in names:
+            return suffix, name_start + word.start(), name_start + word.start() + len(suffix)
+    return abbreviation, start, end
 
 
 def _folded(name: str) -> str:
@@ -192,6 +197,11 @@ def _read_measure_named(r: _Reading) -> None:
     elif r.measure is None and (between := _BETWEEN_END_RE.search(text, 0, start_guess)):
         # "Blood glucose levels between >140 mg and <400 mg/dL": the name before "between"
         r.measure, r.measure_start, r.measure_end = _measure_before(text, between.start(), r.floor)
+    if r.kind == "value" and r.unit == "%" and (named := _PERCENT_NOUN_RE.match(r.right)):
+        gap = text[r.measure_end : r.limit_start] if r.measure is not None else "-"
+        if gap.strip():  # "documented >50% carotid stenosis": what the percent is of
+            r.measure = " ".join(named.group("m").split())
+            r.measure_start = r.measure_end = len(text)
     if r.kind == "value" and r.measure is None and r.scale_max is None:
         follow = _FOLLOW_RE.match(r.right)
         if follow and _PAREN_ONLY_RE.match(text[max(0, r.pre_start - 2) : r.pre_start]):
@@ -199,6 +209,12 @@ def _read_measure_named(r: _Reading) -> None:
 
 
 _BETWEEN_END_RE = re.compile(r"\bbetween\s*$", re.I)
+# a percent printed before what it measures: "> 50% carotid stenosis", "≥ 30% decrease"
+_PERCENT_NOUN_RE = re.compile(
+    r"\s*(?P<m>(?:[A-Za-z-]+\s+){0,2}?(?:stenosis|occlusion|narrowing|blasts|reduction|"
+    r"increase|decrease|improvement|decline|weight\s+loss))\b",
+    re.I,
+)
 
 
 def _known_measure_before_colon(r: _Reading) -> tuple[str | None, int, int]:
