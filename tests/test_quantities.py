@@ -720,6 +720,16 @@ def test_the_name_before_between_measures_two_limits_with_their_own_comparators(
     assert [q.measure for q in find_quantities(text)] == ["Blood glucose levels"] * 2
 
 
+def test_a_count_of_the_following_names_what_it_counts_when_the_text_does():
+    text = "the presence of at least 4 of the following 5 principal features:"  # NCT00132080
+    q = _one(text)
+    assert (q.kind, q.measure, q.comparator, q.value) == ("count", "principal features", ">=", 4.0)
+
+
+def test_a_count_of_the_following_with_no_noun_counts_no_named_thing():
+    assert _one("Meets one of the following:").measure is None
+
+
 def test_a_percent_printed_before_a_stenosis_measures_the_stenosis():
     # NCT01174550: not the "(PAD)" of the condition the stenosis defines
     text = (

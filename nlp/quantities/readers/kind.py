@@ -253,6 +253,13 @@ def _read_implied_comparator(r: _Reading) -> _Stop:
 
 
 _OF_BETWEEN_RE = re.compile(r"\s+of\s+", re.I)
+_COUNTED_STOP = frozenset(
+    {"must", "should", "will", "shall", "may", "can", "are", "is", "be", "have", "has", "apply"}
+)
+_COUNTED_AFTER_RE = re.compile(
+    r"(?:\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten))?"
+    r"\s+(?P<m>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}?)\s*(?=[:;,.(]|$)"
+)
 
 
 def _counted_after_of(r: _Reading, words: list[str]) -> bool:
@@ -277,9 +284,21 @@ def _read_count(r: _Reading) -> _Stop:
         and r.scale_max is None
         and r.low is None
     ):
-        if _NOT_A_LIMIT_RE.match(r.right):
+        if not_a_limit := _NOT_A_LIMIT_RE.match(r.right):
             r.kind = "count"  # "≥2 of the following": a count of the criteria that follow
-            r.measure = None
+            # "four of the following symptoms:", "at least 4 of the following 5 principal
+            # features": the things counted, when the text names them
+            counted = _COUNTED_AFTER_RE.match(r.right, not_a_limit.end())
+            words = _leading_words(counted.group("m")) if counted else []
+            if words and words[0].lower() in _COUNTED_STOP:
+                words = []
+            for i, word in enumerate(words):
+                if word.lower() in _COUNTED_STOP:
+                    words = words[:i]  # "criteria must be met": the criteria
+                    break
+            r.measure = " ".join(words) or None
+            if r.measure:
+                r.measure_start = r.measure_end = len(r.text)
         follow = _FOLLOW_RE.match(r.right)
         if follow:
             words = _leading_words(follow.group(1))
