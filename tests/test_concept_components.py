@@ -206,6 +206,29 @@ def test_a_filtration_rate_in_ml_per_minute_is_not_coded_as_per_1_73_m2():
     assert [codes for _, codes in quantity_codes(text)] == [[]]
 
 
+def test_a_change_of_fev1_in_percent_is_not_the_percent_of_predicted():
+    assert [codes for _, codes in quantity_codes("decline in FEV1 of ≥ 10%")] == [[]]
+
+
+def test_an_egfr_formula_in_plain_ml_per_minute_is_not_coded_per_1_73_m2():
+    assert [codes for _, codes in quantity_codes("eGFR (CKD-EPI) ≥ 30 mL/min")] == [[]]
+
+
+def test_cockcroft_gault_in_ml_per_minute_keeps_its_code():
+    text = "estimated glomerular filtration rate (Cockcroft-Gault) ≥ 50 mL/min"  # NCT02576665
+    assert [codes for _, codes in quantity_codes(text)] == [["35591-7"]]
+
+
+def test_a_measured_gfr_is_not_the_predicted_egfr():
+    text = "glomerular filtration rate ≥ 60 mL/min/1.73 m2 measured by iohexol clearance"
+    assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
+@pytest.mark.parametrize("text", ["Testosterone < 1.7 nmol/L", "NT-proBNP > 50 pmol/L"])
+def test_a_molar_unit_does_not_take_a_mass_per_volume_code(text):
+    assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
 def test_fev1_in_percent_is_the_percent_of_predicted():
     text = "Forced expiratory volume in one second (FEV1) < 70% predicted (no bronchodilator)."
     assert [codes for _, codes in quantity_codes(text)] == [["20152-5"]]
@@ -423,11 +446,13 @@ def test_each_renal_limit_takes_its_own_method():
 
 
 def test_a_method_named_in_a_bracket_past_the_reach_still_refines():
-    # LCT NCT03922958
-    text = (
-        "Estimated GFR <45 mL/min (as judged by the Chronic Kidney Disease Epidemiology "
-        "Collaboration (CKD-EPI) equation"
+    # LCT NCT03922958, as printed in plain mL/min: no per-1.73 m² code (stop 28); in the unit
+    # of the formula, the CKD-EPI code named past the reach
+    bracket = (
+        " (as judged by the Chronic Kidney Disease Epidemiology Collaboration (CKD-EPI) equation"
     )
+    assert [codes for _, codes in quantity_codes("Estimated GFR <45 mL/min" + bracket)] == [[]]
+    text = "Estimated GFR <45 mL/min/1.73 m²" + bracket
     assert [codes for _, codes in quantity_codes(text)] == [["62238-1"]]
 
 

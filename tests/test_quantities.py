@@ -730,6 +730,32 @@ def test_a_count_of_the_following_with_no_noun_counts_no_named_thing():
     assert _one("Meets one of the following:").measure is None
 
 
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("CD4 count of > 200 cells", "CD4 count"),  # a known measure is not "the things"
+        ("LVEF of ≥ 40% without valvular stenosis", "LVEF"),  # nor what a percent is of
+        ("change in body weight (CBW) ≥ 5%", "CBW"),  # a change is not the body weight
+    ],
+)
+def test_a_known_measure_or_a_change_keeps_its_reading(text, measure):
+    assert _one(text).measure == measure
+
+
+def test_a_second_limit_in_another_unit_naming_another_measure_is_not_the_first_measure():
+    text = "Hemoglobin < 10 g/dL in women or 30% hematocrit in women"
+    assert [q.measure for q in find_quantities(text)] == ["Hemoglobin", None]
+
+
+def test_a_limit_restated_in_a_molar_unit_keeps_the_measure():
+    text = "fasting plasma glucose (FPG) =126 mg/dL (7.0 mmol/L)"  # Chia NCT03338296
+    assert [q.measure for q in find_quantities(text)] == ["FPG", "FPG"]
+
+
+def test_a_verb_after_of_the_following_is_not_what_is_counted():
+    assert _one("one of the following applies:").measure is None
+
+
 def test_a_percent_printed_before_a_stenosis_measures_the_stenosis():
     # NCT01174550: not the "(PAD)" of the condition the stenosis defines
     text = (

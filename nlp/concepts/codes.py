@@ -173,6 +173,13 @@ def _quantity_tables() -> tuple[
 
 
 @cache
+def _row_unit(row_id: str | None) -> str | None:
+    """The unit of a row of ``measure_codes.json`` (Cockcroft-Gault is in mL/min, an eGFR per
+    1.73 m²)."""
+    return next((r.unit for r in measure_code_rules() if r.id == row_id), None)
+
+
+@cache
 def _by_unit() -> dict[str, dict[str, str]]:
     """Row id → {UCUM unit: finer row id} (``refined_by_unit``)."""
     return {r.id: dict(r.refined_by_unit) for r in measure_code_rules() if r.refined_by_unit}
@@ -275,7 +282,7 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
 
     codings = _code_measure(measure)
     by_unit, refined, coding_of = _quantity_tables()
-    row_id = _row_id(measure)
+    row_id = first_row = _row_id(measure)
     low, after = hyphenated(context.lower()), hyphenated(following.lower())
     for _ in range(3):  # "oxygen saturation" → by pulse oximetry → resting
         kept = _kept_with().get(row_id or "", ())
@@ -292,7 +299,15 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
         # a finer row without a code takes the code away: the age of a "caregiver" or the
         # "bone age" is not the participant's age
         codings = (coding_of[finer],) if finer in coding_of else ()
-    if unit and (by_unit_row := _refined_by_unit(row_id, unit)):
+    # the unit of the row the text names, then of the row a method refined it to: "eGFR
+    # (CKD-EPI) ≥ 30 mL/min" is in no unit of the per-1.73 m² codes
+    if unit and (
+        (by_unit_row := _refined_by_unit(row_id, unit))
+        or (
+            _row_unit(row_id) == _row_unit(first_row)
+            and (by_unit_row := _refined_by_unit(first_row, unit))
+        )
+    ):
         # "FEV1 < 70% predicted" is the percent of predicted, "FEV1 > 0.8 L" the volume
         codings = (coding_of[by_unit_row],) if by_unit_row in coding_of else ()
     if not codings and unit and key(measure) in by_unit:

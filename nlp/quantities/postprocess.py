@@ -123,6 +123,18 @@ def _drop_scope_repeats(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+_WORD_AFTER_RE = re.compile(r"\s*([A-Za-z][A-Za-z-]{2,})")
+
+
+def _names_after(text: str, end: int) -> bool:
+    """Whether a word that can name a measure follows ``end`` ("30% hematocrit"), not a
+    function word ("< 400 mg/dL without ...", "in women")."""
+    from nlp.quantities.measures import _STOP_WORDS
+
+    m = _WORD_AFTER_RE.match(text, end)
+    return m is not None and m.group(1).lower() not in _STOP_WORDS
+
+
 def _second_limits(text: str, qs: list[Quantity]) -> list[Quantity]:
     """ "HbA1c ≥ 7.0% and ≤ 10.5%", "QTc ≤ 450 ms (males) or ≤ 470 ms (females)", "Serum
     creatinine >2.5 mg/dL in men, or >2.0 mg/dL in women": a limit with no measure of its
@@ -138,6 +150,14 @@ def _second_limits(text: str, qs: list[Quantity]) -> list[Quantity]:
             or a.kind != b.kind
             or b.span[0] < a.span[1]
             or not _SECOND_SEP_RE.match(text[a.span[1] : b.span[0]])
+            # "< 10 g/dL in women or 30% hematocrit": another measure, in another unit, named
+            # after it ("126 mg/dL (7.0 mmol/L)" restates the limit)
+            or (
+                a.unit is not None
+                and b.unit is not None
+                and not _compatible_units(a.unit, b.unit)
+                and _names_after(text, b.span[1])
+            )
         ):
             continue
         out[i] = b.model_copy(update={"measure": a.measure})

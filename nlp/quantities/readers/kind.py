@@ -27,7 +27,7 @@ from nlp.quantities.context import (
 from nlp.quantities.measures import _STOP_WORDS
 from nlp.quantities.numbers import _TIME_UNITS
 from nlp.quantities.readers.after import _SUBSTAGE_RE, _substage
-from nlp.quantities.readers.measure import _leading_words
+from nlp.quantities.readers.measure import _leading_words, is_measure_name
 from nlp.quantities.readers.state import _Reading, _Stop
 
 _GESTATION_AFTER_RE = re.compile(
@@ -256,6 +256,18 @@ _OF_BETWEEN_RE = re.compile(r"\s+of\s+", re.I)
 _COUNTED_STOP = frozenset(
     {"must", "should", "will", "shall", "may", "can", "are", "is", "be", "have", "has", "apply"}
 )
+
+
+def _plural(word: str) -> bool:
+    """Whether a counted word is a plural noun: "symptoms", "therapies", "criteria", not the
+    verb of "one of the following applies"."""
+    w = word.lower()
+    if w in ("criteria", "phenomena"):
+        return True
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us")) and w not in _VERBS_S
+
+
+_VERBS_S = frozenset({"applies", "occurs", "exists", "includes", "involves", "requires"})
 _COUNTED_AFTER_RE = re.compile(
     r"(?:\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten))?"
     r"\s+(?P<m>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}?)\s*(?=[:;,.(]|$)"
@@ -268,6 +280,8 @@ def _counted_after_of(r: _Reading, words: list[str]) -> bool:
     ("6 breaths/minute" is a rate); "a score of 20 out of 30" counts nothing."""
     if not _OF_BETWEEN_RE.fullmatch(r.text, r.measure_end, r.limit_start):
         return False
+    if r.measure is not None and is_measure_name(r.measure):
+        return False  # "CD4 count of > 200 cells": the count is the measure named
     last = words[-1]
     rest = r.right[r.right.find(last) + len(last) :]
     return len(last) > 3 and last.endswith("s") and last.islower() and not rest.startswith("/")
@@ -296,6 +310,8 @@ def _read_count(r: _Reading) -> _Stop:
                 if word.lower() in _COUNTED_STOP:
                     words = words[:i]  # "criteria must be met": the criteria
                     break
+            if words and not _plural(words[-1]):
+                words = []  # "one of the following applies:", "... prior to ...": no noun
             r.measure = " ".join(words) or None
             if r.measure:
                 r.measure_start = r.measure_end = len(r.text)

@@ -118,11 +118,19 @@ def _name_before_abbreviation(
     if name is None:
         return abbreviation, start, end
     # "unstable condition systolic blood pressure (BP)": the longest known name ending there
+    if _CHANGE_BEFORE_RE.search(text, max(0, name_start - 40), name_start + len(name)):
+        return abbreviation, start, end  # "change in body weight (CBW)" is no body weight
     for word in re.finditer(r"\S+", name):
         suffix = name[word.start() :].strip()
         if _folded(suffix) in names or suffix in names:
             return suffix, name_start + word.start(), name_start + word.start() + len(suffix)
     return abbreviation, start, end
+
+
+def is_measure_name(name: str) -> bool:
+    """Whether the rule files know ``name`` as a measure (folded alias or abbreviation)."""
+    names = _measure_names()
+    return _folded(name) in names or name.strip() in names
 
 
 def _folded(name: str) -> str:
@@ -197,7 +205,12 @@ def _read_measure_named(r: _Reading) -> None:
     elif r.measure is None and (between := _BETWEEN_END_RE.search(text, 0, start_guess)):
         # "Blood glucose levels between >140 mg and <400 mg/dL": the name before "between"
         r.measure, r.measure_start, r.measure_end = _measure_before(text, between.start(), r.floor)
-    if r.kind == "value" and r.unit == "%" and (named := _PERCENT_NOUN_RE.match(r.right)):
+    if (
+        r.kind == "value"
+        and r.unit == "%"
+        and (named := _PERCENT_NOUN_RE.match(r.right))
+        and (r.measure is None or not is_measure_name(r.measure))
+    ):
         gap = text[r.measure_end : r.limit_start] if r.measure is not None else "-"
         if gap.strip():  # "documented >50% carotid stenosis": what the percent is of
             r.measure = " ".join(named.group("m").split())
@@ -209,9 +222,16 @@ def _read_measure_named(r: _Reading) -> None:
 
 
 _BETWEEN_END_RE = re.compile(r"\bbetween\s*$", re.I)
+_CHANGE_BEFORE_RE = re.compile(
+    r"\b(?:change|changes|rise|increase|decrease|fall|drop|decline|variability|variation|"
+    r"reduction|loss|gain)\b",
+    re.I,
+)
 # a percent printed before what it measures: "> 50% carotid stenosis", "≥ 30% decrease"
 _PERCENT_NOUN_RE = re.compile(
-    r"\s*(?P<m>(?:[A-Za-z-]+\s+){0,2}?(?:stenosis|occlusion|narrowing|blasts|reduction|"
+    r"\s*(?!(?:with|without|and|or|no|despite|of|in|by|for|on|to|at)\b)"
+    r"(?P<m>(?:(?!(?:with|without|and|or|no|despite|of|in|by|for|on|to|at)\b)[A-Za-z-]+\s+){0,2}?"
+    r"(?:stenosis|occlusion|narrowing|blasts|reduction|"
     r"increase|decrease|improvement|decline|weight\s+loss))\b",
     re.I,
 )
