@@ -228,9 +228,9 @@ _CHANGE_BEFORE_RE = re.compile(
     re.I,
 )
 # a percent printed before what it measures: "> 50% carotid stenosis", "≥ 30% decrease"
+_NOT_A_NAME = r"(?!(?:with|without|and|or|no|despite|of|in|by|for|on|to|at)\b)"
 _PERCENT_NOUN_RE = re.compile(
-    r"\s*(?!(?:with|without|and|or|no|despite|of|in|by|for|on|to|at)\b)"
-    r"(?P<m>(?:(?!(?:with|without|and|or|no|despite|of|in|by|for|on|to|at)\b)[A-Za-z-]+\s+){0,2}?"
+    rf"\s*{_NOT_A_NAME}(?P<m>(?:{_NOT_A_NAME}[A-Za-z-]+\s+){{0,2}}?"
     r"(?:stenosis|occlusion|narrowing|blasts|reduction|"
     r"increase|decrease|improvement|decline|weight\s+loss))\b",
     re.I,
