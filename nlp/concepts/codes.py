@@ -299,8 +299,8 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
         # a finer row without a code takes the code away: the age of a "caregiver" or the
         # "bone age" is not the participant's age
         codings = (coding_of[finer],) if finer in coding_of else ()
-    # the unit of the row the text names, then of the row a method refined it to: "eGFR
-    # (CKD-EPI) ≥ 30 mL/min" is in no unit of the per-1.73 m² codes
+    # the unit of the row a method refined the measure to, then of the row the text names
+    # when both are in the same unit: "eGFR (CKD-EPI) ≥ 30 mL/min" is no per-1.73 m² value
     if unit and (
         (by_unit_row := _refined_by_unit(row_id, unit))
         or (

@@ -219,17 +219,17 @@ _SCOPE_CONDITION_RE = re.compile(
 )
 
 
+_SUBGROUP = rf"^\s*(?:in|for)\s+(?:the\s+)?(?:(?:fe)?male\s+)?{_POPULATION}\s*"  # "for men"
 _CARRY_SEP_RE = re.compile(
     r"^\s*(?:\(|or|/|,|and)\s*$"
     # "QTc > 450 ms for men or 470 ms for women": the subgroup's value, the same comparator
-    rf"|^\s*(?:in|for)\s+(?:the\s+)?(?:(?:fe)?male\s+)?{_POPULATION}\s*,?\s*or\s*$",
+    rf"|{_SUBGROUP},?\s*or\s*$",
     re.I,
 )
 _SECOND_SEP_RE = re.compile(
     r"^\s*(?:\([^()]{0,60}\))?\s*,?\s*(?:and/or|and|or|but|to|OR|AND)?\s*,?\s*\(?\s*$"
     # "= 11 g/dL for female subjects; = 12 g/dL", "> 450 ms for men or 470 ms": a subgroup
-    rf"|^\s*(?:in|for)\s+(?:the\s+)?(?:(?:fe)?male\s+)?{_POPULATION}\s*[,;]?\s*"
-    r"(?:and/or|and|or|OR|AND)?\s*$",
+    rf"|{_SUBGROUP}[,;]?\s*(?:and/or|and|or|OR|AND)?\s*$",
     re.I,
 )
 _THOSE_RE = re.compile(r"^(for|in)\s+those\s+(?=\w)", re.I)  # "For those subjects on ..."

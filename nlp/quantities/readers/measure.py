@@ -96,10 +96,9 @@ def _bracket_naming_a_measure(
     name none ("Anemia (hemoglobin) < 10 g/dL"), as (name, start, end); else None."""
     close = len(text[:end].rstrip()) - 1
     inside = text[opening + 1 : close]
-    names = _measure_names()
-    if _folded(inside) not in names and inside.strip() not in names:
+    if not is_measure_name(inside):
         return None
-    if before is not None and (_folded(before) in names or before.strip() in names):
+    if before is not None and is_measure_name(before):
         return None  # "BMI (body mass index)": either names it, the name outside is read
     start = opening + 1 + (len(inside) - len(inside.lstrip()))
     return inside.strip(), start, start + len(inside.strip())
@@ -111,8 +110,7 @@ def _name_before_abbreviation(
     """The measure an abbreviation in brackets stands for: the abbreviation itself, unless it
     names no known measure and the name before the bracket does ("systolic blood pressure (BP)
     < 90 mmHg" is the systolic pressure, not any blood pressure)."""
-    names = _measure_names()
-    if _folded(abbreviation) in names or abbreviation in names:
+    if is_measure_name(abbreviation):
         return abbreviation, start, end
     name, name_start, _ = _measure_before(text, start - 1, floor)
     if name is None:
@@ -122,7 +120,7 @@ def _name_before_abbreviation(
         return abbreviation, start, end  # "change in body weight (CBW)" is no body weight
     for word in re.finditer(r"\S+", name):
         suffix = name[word.start() :].strip()
-        if _folded(suffix) in names or suffix in names:
+        if is_measure_name(suffix):
             return suffix, name_start + word.start(), name_start + word.start() + len(suffix)
     return abbreviation, start, end
 
@@ -243,7 +241,7 @@ def _known_measure_before_colon(r: _Reading) -> tuple[str | None, int, int]:
     higher" is a subgroup, "Frozen embryo transfer cycles: at least 2 embryos" counts)."""
     colon = len(r.text[: r.limit_start].rstrip()) - 1
     name, start, end = _measure_before(r.text, colon, r.floor)
-    if name is None or (_folded(name) not in _measure_names() and name not in _measure_names()):
+    if name is None or not is_measure_name(name):
         return None, r.measure_start, r.measure_end
     return name, start, end
 
