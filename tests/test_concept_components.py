@@ -347,6 +347,21 @@ def test_a_drug_mention_only_the_condition_vocabularies_name_is_a_condition():
     )
 
 
+def test_a_code_name_a_dose_follows_is_a_drug():
+    # LCT NCT03923738: the model labels "TCZ" (tocilizumab) an observation
+    found = mentions(
+        "Participants entering Period 1 must be receiving treatment with TCZ 8 mg/kg IV Q4W."
+    )
+    assert ("TCZ", "drug") in [(text, category) for text, category, *_ in found]
+
+
+def test_a_dose_phrase_or_a_lab_value_after_a_name_makes_no_drug():
+    found = mentions("Hemoglobin 9 g/dL or higher; loading dose 600 mg of clopidogrel")
+    categories = {text: category for text, category, *_ in found}
+    assert categories.get("Hemoglobin") != "drug"
+    assert categories.get("loading dose") != "drug"
+
+
 def test_a_condition_name_inside_a_drug_name_is_not_made_a_condition():
     found = mentions("Current use of HIV protease inhibitors")
     assert [(text, category) for text, category, *_ in found] == [

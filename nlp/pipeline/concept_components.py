@@ -32,10 +32,11 @@ it when the two name a coded condition ("hemophilia A", "hemophilia A or B":
 :func:`_with_subtype`); a model "drug" that only the condition vocabularies name is a
 condition when it ends its phrase and no later conjunct is a drug ("keratoconus", but not
 the "HIV" of "HIV protease inhibitors" nor the "influenza" of "influenza or hepatitis B
-vaccines": :func:`_ends_phrase`, :func:`_coordinated_with_a_drug`). ``drop_lexicon`` can
-leave lexicon categories out; none is left out by default: dropping ``observation`` was
-0.006 better on Chia's dev trials and none on LCT's, and cost assertions the gold states
-("inadequate response: historical").
+vaccines": :func:`_ends_phrase`, :func:`_coordinated_with_a_drug`); a code name or
+abbreviation that a dose follows is a drug, whatever the model's label ("TCZ 8 mg/kg IV":
+:func:`_dosed_code_name`). ``drop_lexicon`` can leave lexicon categories out; none is
+left out by default: dropping ``observation`` was 0.006 better on Chia's dev trials and none
+on LCT's, and cost assertions the gold states ("inadequate response: historical").
 
 **Drug names** (``eligo_drug_names``): see :class:`DrugNamesComponent`.
 
@@ -97,6 +98,24 @@ def _ends_phrase(span: Span) -> bool:
     if span.text.endswith("-"):
         return False
     return end == len(doc) or doc[end].is_punct or doc[end].lower_ in ("or", "and", "and/or")
+
+
+_DOSE_AFTER = re.compile(
+    r"\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg|μg|ug|IU|units?|U)(?:\s*/\s*(?:kg|m2|m²|day|d))?(?![/\w])"
+)
+
+
+def _dosed_code_name(span: Span) -> bool:
+    """Whether ``span`` is a code name or abbreviation (one word, two capitals or more) that a
+    dose follows: a number and a unit of drug amount, alone or per kilogram, square metre or
+    day, but not per volume. The model reads "TCZ 8 mg/kg IV" as an observation; "loading
+    dose 600 mg" is no drug, nor is "Hemoglobin 9 g/dL" dosed."""
+    text = span.text
+    return (
+        " " not in text
+        and sum(c.isupper() for c in text) >= 2
+        and _DOSE_AFTER.match(span.doc.text, span.end_char) is not None
+    )
 
 
 _CONJUNCTION_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and)\s+)?")
@@ -288,6 +307,8 @@ class MentionModelComponent:
                 and not _coordinated_with_a_drug(doc.text, found, at)
             ):
                 span = Span(doc, span.start, span.end, label="condition")
+            elif span.label_ not in ("drug", "condition") and _dosed_code_name(span):
+                span = Span(doc, span.start, span.end, label="drug")
             if not any(_overlaps(span, m) for m in model):
                 model.append(span)
         first: list[Span] = []
