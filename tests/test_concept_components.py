@@ -229,6 +229,36 @@ def test_a_molar_unit_does_not_take_a_mass_per_volume_code(text):
     assert [codes for _, codes in quantity_codes(text)] == [[]]
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("serum creatinine >152μmol/l", "14682-9"),  # LCT NCT03864497
+        ("Haemoglobin <6 mmol/L", "59260-0"),  # LCT NCT03864744
+        ("fasting glucose concentration < 7,0 mmol/ l", "14771-0"),  # LCT NCT03866421
+        ("HbA1c > 75 mmol/mol", "59261-8"),  # Chia NCT02473809
+    ],
+)
+def test_a_molar_unit_takes_the_molar_code(text, code):
+    assert [codes for _, codes in quantity_codes(text)] == [[code]]
+
+
+def test_hba1c_in_mmol_per_mol_is_the_ifcc_code_and_in_percent_the_ngsp_one():
+    found = quantity_codes("HbA1c above 48mmol/mol (or 6.5%)")  # LCT NCT03923205
+    assert found[0][1] == ["59261-8"]
+    assert [codes for _, codes in quantity_codes("HbA1c ≥ 6.5%")] == [["4548-4"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bilirubin level at/above 100 umol per liter",  # Chia NCT01774019: no verified molar code
+        "Increase in creatinine of 15% or greater within one month",  # Chia NCT02902120
+    ],
+)
+def test_a_unit_of_another_property_takes_no_concentration_code(text):
+    assert [codes for _, codes in quantity_codes(text)] == [[]]
+
+
 def test_fev1_in_percent_is_the_percent_of_predicted():
     text = "Forced expiratory volume in one second (FEV1) < 70% predicted (no bronchodilator)."
     assert [codes for _, codes in quantity_codes(text)] == [["20152-5"]]

@@ -191,12 +191,14 @@ _ANNOTATION = re.compile(r"\{[^}]*\}")
 def _refined_by_unit(row_id: str | None, unit: str) -> str | None:
     """The finer row a limit's unit names (FEV1 in mL is the volume), or None. Units with
     different annotations do not match, though UCUM converts them: mL/min is no eGFR per
-    1.73 m² (mL/min/{1.73_m2})."""
+    1.73 m² (mL/min/{1.73_m2}); nor do two ratios: HbA1c in mmol/mol (IFCC) is no HbA1c in %
+    (NGSP), a scale of its own, not a tenth of it."""
     from nlp.units import convert
 
     for row_unit, finer in _by_unit().get(row_id or "", {}).items():
         if unit == row_unit or (
             _ANNOTATION.findall(unit) == _ANNOTATION.findall(row_unit)
+            and convert(1.0, row_unit, "1") is None
             and convert(1.0, unit, row_unit) is not None
         ):
             return finer
@@ -314,7 +316,26 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
         row_unit, coding = by_unit[key(measure)]
         if convert(1.0, unit, row_unit) is not None:
             codings = (coding,)
+    if unit:
+        codings = tuple(c for c in codings if _fits_property(c[2], unit))
     return [Code.model_construct(system=s, code=c, display=d) for s, c, d in codings]
+
+
+_PROPERTY = re.compile(r"\[(Mass/volume|Moles/volume)\]")
+_PROPERTY_UNIT = {"Mass/volume": "g/L", "Moles/volume": "mol/L"}
+"""A LOINC property a printed unit can be checked against, and a unit of that property."""
+
+
+@cache
+def _fits_property(loinc_name: str, unit: str) -> bool:
+    """Whether a unit is of the property a LOINC name states: "Creatinine [Mass/volume]"
+    (2160-0) is no creatinine in µmol/L, "Hemoglobin [Mass/volume] in Blood" no haemoglobin in
+    mmol/L, and a creatinine "increase of 50%" is no concentration at all. A name stating no
+    such property fits any unit."""
+    from nlp.units import convert
+
+    stated = _PROPERTY.search(loinc_name)
+    return stated is None or convert(1.0, unit, _PROPERTY_UNIT[stated.group(1)]) is not None
 
 
 @cache
