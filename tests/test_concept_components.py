@@ -259,6 +259,43 @@ def test_a_unit_of_another_property_takes_no_concentration_code(text):
     assert [codes for _, codes in quantity_codes(text)] == [[]]
 
 
+def mention_codes(text: str) -> list[tuple[str, str, list[str]]]:
+    (doc,) = annotate([text])
+    return [(m.text, m.category, [c.code for c in m.codes]) for m in doc._.mentions]
+
+
+def test_a_measure_mention_takes_the_codes_its_limit_was_given():
+    # NCT06557265: the QTc of this criterion is the QTcF; serum creatinine in µmol/L is molar
+    text = "Corrected QT interval (QTc) (Fridericia) interval of > 480 msec"
+    assert ("QTc", "measurement", ["76634-5"]) in mention_codes(text)
+    assert mention_codes("serum creatinine >152μmol/l") == [
+        ("serum creatinine", "measurement", ["14682-9"])
+    ]
+
+
+def test_a_measure_mention_with_no_coded_limit_keeps_its_own_code():
+    found = mention_codes("Increase in creatinine of 15% or greater within one month")
+    assert ("creatinine", "measurement", ["2160-0"]) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follicle stimulating hormone > 20 IU/L",  # Chia NCT02137538
+        "basal insulin ≥ 20 uU/ml",  # LCT NCT03920787
+    ],
+)
+def test_a_drug_name_measured_in_a_concentration_is_a_measurement(text):
+    found = mention_codes(text)
+    assert [category for _, category, _ in found] == ["measurement"]
+    assert not [c for _, _, codes in found for c in codes if c.startswith("DB")]
+
+
+@pytest.mark.parametrize("text", ["Prednisone > 10 mg/day", "Heparin 5000 IU/mL flush"])
+def test_a_dose_or_a_strength_leaves_a_drug_a_drug(text):
+    assert mention_codes(text)[0][1] == "drug"
+
+
 def test_fev1_in_percent_is_the_percent_of_predicted():
     text = "Forced expiratory volume in one second (FEV1) < 70% predicted (no bronchodilator)."
     assert [codes for _, codes in quantity_codes(text)] == [["20152-5"]]

@@ -45,7 +45,9 @@ is an abbreviation the record defines, from its long form: :mod:`nlp.concepts.ab
 each quantity
 from its measure, unit and the words around it (:func:`nlp.concepts.codes.code_mention`,
 :func:`nlp.concepts.codes.code_quantity`); the vocabularies are read when the pipeline is
-built, not on the first criterion.
+built, not on the first criterion. A mention that is the written measure of a limit takes
+the limit's codes, which know its unit and method, and a drug name measured in a
+concentration is a measurement (:func:`_codes_of_measures`).
 """
 
 import re
@@ -527,6 +529,7 @@ class CodesComponent:
                 quantity.codes = self.code_quantity(
                     measure, quantity.unit, around, _up_to_next_limit(text, quantity, starts)
                 )
+        _codes_of_measures(stored.mentions or (), quantities)
         return doc
 
     def _long_form_codes(self, mention: Mention, long: str) -> tuple[str, list[Code]]:
@@ -549,6 +552,58 @@ class CodesComponent:
         if len(found) == 1 and found[0][0] in moves:
             return found[0]
         return category, []
+
+
+def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantity]) -> None:
+    """A mention that is the written measure of quantities: the nearest mention before a
+    quantity's limit (or inside it) whose text is in the quantity's measure.
+
+    A measurement mention takes the codes of the coded quantities it measures, in order, each
+    once. A quantity's code knows its unit and method: "serum creatinine > 152 µmol/L" is the
+    molar creatinine 14682-9, "HbA1c > 75 mmol/mol" the IFCC 59261-8 and "QTc (Fridericia) >
+    480 msec" the QTcF 76634-5, where the mention's name alone gives the mass, the percent and
+    the uncorrected codes. A drug mention that a concentration limit measures is a level in
+    the blood, a measurement ("Follicle stimulating hormone > 20 IU/L", "Ferritin < 30
+    ng/mL"), with its quantity's codes, when it is the whole measure; a dose ("Prednisone > 10
+    mg/day") or a product's strength ("Heparin 5000 IU/mL") is not."""
+    measures = [m for m in mentions if m.category in ("measurement", "drug") and m.span]
+    taken: dict[int, list[Code]] = {}
+    for q in quantities:
+        if not (q.span and q.measure):
+            continue
+        named = [
+            i
+            for i, m in enumerate(measures)
+            if m.span and m.span[0] < q.span[1] and m.text in q.measure
+        ]
+        if not named:
+            continue
+        at = max(named, key=lambda i: measures[i].span or (0, 0))
+        if measures[at].category == "drug":
+            if (
+                q.comparator == "="
+                or q.measure != measures[at].text
+                or not _is_concentration(q.unit)
+            ):
+                continue  # "tacrolimus trough level > 10 ng/mL": the drug, and its level
+            measures[at].category = "measurement"
+            taken.setdefault(at, [])
+        if q.codes:
+            found = taken.setdefault(at, [])
+            found.extend(c for c in q.codes if c not in found)
+    for at, found in taken.items():
+        measures[at].codes = found
+
+
+_CONCENTRATION_UNITS = ("g/L", "mol/L", "[IU]/L", "U/L")
+
+
+@lru_cache(maxsize=256)
+def _is_concentration(unit: str | None) -> bool:
+    """Whether ``unit`` is an amount per volume: mass, moles, international or enzyme units."""
+    from nlp.units import convert
+
+    return unit is not None and any(convert(1.0, unit, u) is not None for u in _CONCENTRATION_UNITS)
 
 
 def _up_to_next_limit(text: str, quantity: Quantity, starts: list[int]) -> str:
