@@ -77,11 +77,13 @@ class _Prepared:
         outline: Outline,
         aliases: dict[str, str],
         definitions: dict[str, str],
+        dosed: frozenset[str],
     ) -> None:
         self.record = record
         self.outline = outline
         self.aliases = aliases
         self.definitions = definitions
+        self.dosed = dosed
         self.items = [i for g in outline.groups for i in _flatten(g.items)]
         self.cleans: dict[str, CleanText] = {
             item.id: item.clean(record.eligibility_text) for item in self.items
@@ -149,7 +151,7 @@ class Parser:
                 yield result
 
     def _parse_chunk(self, records: list[Record]) -> list[Protocol | RecordError]:
-        from nlp.concepts.abbreviations import find_definitions
+        from nlp.concepts.abbreviations import find_definitions, find_dosed_names
         from nlp.temporal import find_abbreviations
 
         prepared: list[_Prepared | RecordError] = []
@@ -162,6 +164,7 @@ class Parser:
                         build_outline(text),
                         find_abbreviations(text),
                         find_definitions(text),
+                        find_dosed_names(text),
                     )
                 )
             except Exception as exc:  # one record's failure is reported, not fatal
@@ -188,7 +191,9 @@ class Parser:
         for p in prepared:
             for item in p.items:
                 try:
-                    doc = item_doc(self.nlp, p.cleans[item.id].text, p.aliases, p.definitions)
+                    doc = item_doc(
+                        self.nlp, p.cleans[item.id].text, p.aliases, p.definitions, p.dosed
+                    )
                 except Exception as exc:  # kept with its text and a W106, like a pipeline failure
                     refused[id(item)] = str(exc)
                     continue

@@ -131,6 +131,18 @@ def is_valid_ucum(code: str) -> bool:
     return True
 
 
+@cache
+def same_dimension(code: str, other: str) -> bool:
+    """Whether two UCUM codes measure the same kind of quantity (``umol/L`` and ``mol/L``; not
+    ``mg/dL`` and ``mol/L``). Compares dimensions rather than trying a conversion: a failed
+    conversion raises inside pint, and the traceback keeps the caller's frames (the parser's
+    docs) alive until the cyclic collector runs."""
+    try:
+        return bool(_parse(code).dimensionality == _parse(other).dimensionality)
+    except Exception:  # a code ucumvert does not parse
+        return False
+
+
 def convert(value: float, from_code: str, to_code: str) -> float | None:
     """``value`` in ``from_code`` expressed in ``to_code``; None when they do not convert."""
     if from_code == to_code:

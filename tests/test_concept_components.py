@@ -422,6 +422,36 @@ def test_a_code_name_a_dose_follows_is_a_drug():
     assert ("TCZ", "drug") in [(text, category) for text, category, *_ in found]
 
 
+def test_a_code_name_the_record_doses_elsewhere_is_a_drug_where_it_stands_bare():
+    from nlp import parse_text
+
+    text = (  # LCT NCT03923738; the model labels the second "TCZ" a procedure
+        "Inclusion Criteria:\n"
+        "  -  Participants entering Period 1 must be receiving treatment with TCZ 8 mg/kg IV Q4W.\n"
+        "Exclusion Criteria:\n"
+        "  -  Treatment with any other investigational agent besides TCZ within 12 weeks (or 5 "
+        "half-lives of the investigational drug, whichever is longer) prior to screening;"
+    )
+    protocol = parse_text(text)
+    tcz = [
+        m.category
+        for g in protocol.groups
+        for c in g.criteria
+        for m in c.mentions
+        if m.text == "TCZ"
+    ]
+    assert tcz == ["drug", "drug"]
+
+
+def test_only_code_names_a_dose_follows_are_dosed_names():
+    from nlp.concepts.abbreviations import find_dosed_names
+
+    text = (
+        "ASA 81 mg daily; Hb 9 g/dL; loading dose 600 mg; COVID-19 within 14 days; LY3502970 5 mg"
+    )
+    assert find_dosed_names(text) == {"ASA", "LY3502970"}
+
+
 def test_a_dose_phrase_or_a_lab_value_after_a_name_makes_no_drug():
     found = mentions("Hemoglobin 9 g/dL or higher; loading dose 600 mg of clopidogrel")
     categories = {text: category for text, category, *_ in found}

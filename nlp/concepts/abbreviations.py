@@ -128,3 +128,30 @@ def find_definitions(text: str) -> dict[str, str]:
     for short in clashes:
         del found[short]
     return found
+
+
+_DOSE = (
+    r"\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg|μg|ug|IU|units?|U)"
+    r"(?:\s*/\s*(?:kg|m2|m²|day|d))?(?![/\w])"
+)
+"""A dose: a number and a unit of drug amount, alone or per kilogram, square metre or day,
+not per volume ("8 mg/kg", not "9 g/dL")."""
+_DOSE_AFTER = re.compile(_DOSE)
+_DOSED_NAME = re.compile(r"(?<![\w-])([A-Za-z0-9][\w-]*)(?![\w-])(?=" + _DOSE + ")")
+
+
+def dose_follows(text: str, end: int) -> bool:
+    """Whether a dose (:data:`_DOSE`) follows ``text`` at ``end``."""
+    return _DOSE_AFTER.match(text, end) is not None
+
+
+def is_code_name(word: str) -> bool:
+    """A code name or abbreviation: one word with two capitals or more ("TCZ", "LY3502970")."""
+    return " " not in word and sum(c.isupper() for c in word) >= 2
+
+
+def find_dosed_names(text: str) -> frozenset[str]:
+    """The code names the text prints a dose after ("TCZ 8 mg/kg IV"; not "Hb 9 g/dL"). A
+    record names its study drug so once and bare elsewhere ("besides TCZ within 12 weeks"),
+    where the name alone says nothing of what it is."""
+    return frozenset(m.group(1) for m in _DOSED_NAME.finditer(text) if is_code_name(m.group(1)))

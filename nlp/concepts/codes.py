@@ -193,13 +193,13 @@ def _refined_by_unit(row_id: str | None, unit: str) -> str | None:
     different annotations do not match, though UCUM converts them: mL/min is no eGFR per
     1.73 m² (mL/min/{1.73_m2}); nor do two ratios: HbA1c in mmol/mol (IFCC) is no HbA1c in %
     (NGSP), a scale of its own, not a tenth of it."""
-    from nlp.units import convert
+    from nlp.units import same_dimension
 
     for row_unit, finer in _by_unit().get(row_id or "", {}).items():
         if unit == row_unit or (
             _ANNOTATION.findall(unit) == _ANNOTATION.findall(row_unit)
-            and convert(1.0, row_unit, "1") is None
-            and convert(1.0, unit, row_unit) is not None
+            and not same_dimension(row_unit, "1")
+            and same_dimension(unit, row_unit)
         ):
             return finer
     return None
@@ -280,7 +280,7 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
     >>> code_quantity("proteinuria", None, "proteinuria 2+ by dipstick")
     []
     """
-    from nlp.units import convert
+    from nlp.units import same_dimension
 
     codings = _code_measure(measure)
     by_unit, refined, coding_of = _quantity_tables()
@@ -314,7 +314,7 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
         codings = (coding_of[by_unit_row],) if by_unit_row in coding_of else ()
     if not codings and unit and key(measure) in by_unit:
         row_unit, coding = by_unit[key(measure)]
-        if convert(1.0, unit, row_unit) is not None:
+        if same_dimension(unit, row_unit):
             codings = (coding,)
     if unit:
         codings = tuple(c for c in codings if _fits_property(c[2], unit))
@@ -332,10 +332,10 @@ def _fits_property(loinc_name: str, unit: str) -> bool:
     (2160-0) is no creatinine in µmol/L, "Hemoglobin [Mass/volume] in Blood" no haemoglobin in
     mmol/L, and a creatinine "increase of 50%" is no concentration at all. A name stating no
     such property fits any unit."""
-    from nlp.units import convert
+    from nlp.units import same_dimension
 
     stated = _PROPERTY.search(loinc_name)
-    return stated is None or convert(1.0, unit, _PROPERTY_UNIT[stated.group(1)]) is not None
+    return stated is None or same_dimension(unit, _PROPERTY_UNIT[stated.group(1)])
 
 
 @cache

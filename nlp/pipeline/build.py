@@ -88,15 +88,17 @@ def annotate(
     aliases: dict[str, str] | None = None,
     batch_size: int = 256,
     definitions: dict[str, str] | None = None,
+    dosed: frozenset[str] | None = None,
 ) -> list[Doc]:
     """Run the pipeline over criterion texts (each one criterion's clean text), in order.
 
     ``aliases`` (the record's abbreviations of anchor events, e.g. ``{"LD": "lymphodepletion"}``)
     reach the time-window component, ``definitions`` (all it defines, ``{"LN": "lupus
-    nephritis"}``) the codes, through the doc (:func:`nlp.pipeline.docs.item_doc`).
+    nephritis"}``) the codes, ``dosed`` (the code names it doses, ``{"TCZ"}``) the mentions,
+    through the doc (:func:`nlp.pipeline.docs.item_doc`).
     """
     nlp = get_nlp()
-    docs = [item_doc(nlp, text, aliases, definitions) for text in texts]
+    docs = [item_doc(nlp, text, aliases, definitions, dosed) for text in texts]
     return run_stagewise(nlp, docs, batch_size)
 
 

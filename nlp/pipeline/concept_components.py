@@ -60,9 +60,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from models import Code, Mention, Quantity
+from nlp.concepts.abbreviations import dose_follows, is_code_name
 from nlp.concepts.drug_classes import drug_class_finder
 from nlp.concepts.normalize import greek_spelled
-from nlp.pipeline.docs import TokenTable, doc_definitions, doc_text, doc_tokens, glued_by_hyphen
+from nlp.pipeline.docs import (
+    TokenTable,
+    doc_definitions,
+    doc_dosed_names,
+    doc_text,
+    doc_tokens,
+    glued_by_hyphen,
+)
 from nlp.quantities.measures import names_blood_pressure
 from nlp.units import normalise_unit
 
@@ -102,21 +110,15 @@ def _ends_phrase(span: Span) -> bool:
     return end == len(doc) or doc[end].is_punct or doc[end].lower_ in ("or", "and", "and/or")
 
 
-_DOSE_AFTER = re.compile(
-    r"\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg|μg|ug|IU|units?|U)(?:\s*/\s*(?:kg|m2|m²|day|d))?(?![/\w])"
-)
-
-
 def _dosed_code_name(span: Span) -> bool:
     """Whether ``span`` is a code name or abbreviation (one word, two capitals or more) that a
-    dose follows: a number and a unit of drug amount, alone or per kilogram, square metre or
-    day, but not per volume. The model reads "TCZ 8 mg/kg IV" as an observation; "loading
-    dose 600 mg" is no drug, nor is "Hemoglobin 9 g/dL" dosed."""
+    dose follows, here or elsewhere in the record
+    (:func:`nlp.concepts.abbreviations.find_dosed_names`). The model reads
+    "TCZ 8 mg/kg IV" as an observation and "besides TCZ within 12 weeks" as a procedure;
+    "loading dose 600 mg" is no drug, nor is "Hemoglobin 9 g/dL" dosed."""
     text = span.text
-    return (
-        " " not in text
-        and sum(c.isupper() for c in text) >= 2
-        and _DOSE_AFTER.match(span.doc.text, span.end_char) is not None
+    return is_code_name(text) and (
+        text in doc_dosed_names(span.doc) or dose_follows(span.doc.text, span.end_char)
     )
 
 
@@ -601,9 +603,9 @@ _CONCENTRATION_UNITS = ("g/L", "mol/L", "[IU]/L", "U/L")
 @lru_cache(maxsize=256)
 def _is_concentration(unit: str | None) -> bool:
     """Whether ``unit`` is an amount per volume: mass, moles, international or enzyme units."""
-    from nlp.units import convert
+    from nlp.units import same_dimension
 
-    return unit is not None and any(convert(1.0, unit, u) is not None for u in _CONCENTRATION_UNITS)
+    return unit is not None and any(same_dimension(unit, u) for u in _CONCENTRATION_UNITS)
 
 
 def _up_to_next_limit(text: str, quantity: Quantity, starts: list[int]) -> str:

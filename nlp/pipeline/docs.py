@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 ALIASES_KEY = "eligo_aliases"
 DEFINITIONS_KEY = "eligo_definitions"
+DOSED_KEY = "eligo_dosed"
 TEXT_KEY = "eligo_text"
 TOKENS_KEY = "eligo_tokens"
 
@@ -25,13 +26,15 @@ def item_doc(
     text: str,
     aliases: dict[str, str] | None = None,
     definitions: dict[str, str] | None = None,
+    dosed: frozenset[str] | None = None,
 ) -> Doc:
     """A tokenized doc for one criterion's clean text, not yet run through the components.
 
     ``aliases``: the record's abbreviations of anchor events (``{"LD": "lymphodepletion"}``,
     :func:`nlp.temporal.find_abbreviations`); ``definitions``: every abbreviation the record
     defines, short form → long form (``{"LN": "lupus nephritis"}``,
-    :func:`nlp.concepts.abbreviations.find_definitions`).
+    :func:`nlp.concepts.abbreviations.find_definitions`); ``dosed``: the code names the record
+    prints a dose after (``{"TCZ"}``, :func:`nlp.concepts.abbreviations.find_dosed_names`).
 
     Raises ``ValueError`` for a text over ``nlp.max_length`` (the parser keeps such an item with
     a W106 warning instead of tokenizing it).
@@ -44,6 +47,7 @@ def item_doc(
     doc = nlp.make_doc(text)
     doc.user_data[ALIASES_KEY] = aliases
     doc.user_data[DEFINITIONS_KEY] = definitions
+    doc.user_data[DOSED_KEY] = dosed
     doc.user_data[TEXT_KEY] = text  # the tokenizer keeps the text as it is
     return doc
 
@@ -75,6 +79,11 @@ def glued_by_hyphen(doc: Doc, end: int) -> bool:
 def doc_definitions(doc: Doc) -> dict[str, str]:
     """The abbreviations the record defines (``{"LN": "lupus nephritis"}``), or none."""
     return doc.user_data.get(DEFINITIONS_KEY) or {}
+
+
+def doc_dosed_names(doc: Doc) -> frozenset[str]:
+    """The code names the record prints a dose after (``{"TCZ"}``), or none."""
+    return doc.user_data.get(DOSED_KEY) or frozenset()
 
 
 class TokenTable(NamedTuple):
