@@ -137,6 +137,8 @@ def same_dimension(code: str, other: str) -> bool:
     ``mg/dL`` and ``mol/L``). Compares dimensions rather than trying a conversion: a failed
     conversion raises inside pint, and the traceback keeps the caller's frames (the parser's
     docs) alive until the cyclic collector runs."""
+    if code == other:
+        return True
     try:
         return bool(_parse(code).dimensionality == _parse(other).dimensionality)
     except Exception:  # a code ucumvert does not parse

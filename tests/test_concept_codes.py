@@ -399,12 +399,12 @@ def test_a_lipid_limit_in_a_criterion_carries_its_measure_code() -> None:
 
 def test_every_concentration_row_is_in_a_unit_of_its_loinc_property() -> None:
     # "[Mass/volume]" rows in g/L-like units, "[Moles/volume]" rows in mol/L-like units
-    from nlp.concepts.codes import _fits_property
+    from nlp.concepts.codes import fits_property
     from nlp.rulefiles import measure_code_rules
 
     misfits = [
         r.id
         for r in measure_code_rules()
-        if r.loinc_name and r.unit and not _fits_property(r.loinc_name, r.unit)
+        if r.loinc_name and r.unit and not fits_property(r.loinc_name, r.unit)
     ]
     assert misfits == []

@@ -288,7 +288,12 @@ def test_a_measure_mention_with_no_coded_limit_keeps_its_own_code():
 def test_a_drug_name_measured_in_a_concentration_is_a_measurement(text):
     found = mention_codes(text)
     assert [category for _, category, _ in found] == ["measurement"]
-    assert not [c for _, _, codes in found for c in codes if c.startswith("DB")]
+
+
+def test_a_measure_mention_loses_its_own_code_of_another_property_than_its_limit():
+    # the molar direct bilirubin has no verified code; the mass one 1968-7 is not it
+    found = mention_codes("direct bilirubin ≤ 35 µmol/L")
+    assert found == [("direct bilirubin", "measurement", [])]
 
 
 @pytest.mark.parametrize("text", ["Prednisone > 10 mg/day", "Heparin 5000 IU/mL flush"])
@@ -447,9 +452,29 @@ def test_only_code_names_a_dose_follows_are_dosed_names():
     from nlp.concepts.abbreviations import find_dosed_names
 
     text = (
-        "ASA 81 mg daily; Hb 9 g/dL; loading dose 600 mg; COVID-19 within 14 days; LY3502970 5 mg"
+        "ASA 81 mg daily; HGB 9 g/dL; HGB 9 g / dL; IgG 500 mg per dL; loading dose 600 mg; "
+        "COVID-19 within 14 days; LY3502970 5 mg; TCZ 8 mg/kg/day; IV 8 mg; HBV DNA 2000 IU"
     )
-    assert find_dosed_names(text) == {"ASA", "LY3502970"}
+    assert find_dosed_names(text) == {"ASA", "LY3502970", "TCZ"}
+
+
+def test_a_name_the_record_doses_elsewhere_stays_a_measurement_where_it_is_one():
+    from nlp import parse_text
+
+    text = (
+        "Inclusion Criteria:\n"
+        "  -  Taking ASA 81 mg daily\n"
+        "  -  American Society of Anesthesiologists (ASA) class I-III\n"
+    )
+    protocol = parse_text(text)
+    found = [(m.text, m.category) for g in protocol.groups for c in g.criteria for m in c.mentions]
+    assert found[0] == ("ASA", "drug")
+    assert not [m for m in found[1:] if m[0].startswith("ASA") and m[1] == "drug"]
+
+
+@pytest.mark.parametrize("text", ["HGB 9 g/dL", "HGB 9 g / dL"])  # a value per volume, spaced too
+def test_a_code_name_with_an_amount_per_volume_after_it_is_no_drug(text):
+    assert [category for _, category, _ in mention_codes(text)] == ["measurement"]
 
 
 def test_a_dose_phrase_or_a_lab_value_after_a_name_makes_no_drug():

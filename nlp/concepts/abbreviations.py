@@ -131,13 +131,19 @@ def find_definitions(text: str) -> dict[str, str]:
 
 
 _DOSE = (
-    r"\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg|μg|ug|IU|units?|U)"
-    r"(?:\s*/\s*(?:kg|m2|m²|day|d))?(?![/\w])"
+    r"\)?[ \t]*\d+(?:\.\d+)?[ \t]*(?:mg|g|mcg|µg|μg|ug|IU|units?|U)"
+    r"(?:[ \t]*(?:/|per\b)[ \t]*(?:kg|m2|m²|day|d|week|wk))*"
+    r"(?![\w/])(?![ \t]*(?:/|per\b))"
 )
-"""A dose: a number and a unit of drug amount, alone or per kilogram, square metre or day,
-not per volume ("8 mg/kg", not "9 g/dL")."""
+"""A dose: a number and a unit of drug amount, alone or per kilogram, square metre, day or
+week, on one line, maybe after the bracket that closes a short form ("tocilizumab (TCZ) 8
+mg/kg"); not an amount per volume ("8 mg/kg/day", not "9 g/dL" nor "9 g / dL")."""
 _DOSE_AFTER = re.compile(_DOSE)
 _DOSED_NAME = re.compile(r"(?<![\w-])([A-Za-z0-9][\w-]*)(?![\w-])(?=" + _DOSE + ")")
+_NOT_A_DRUG_NAME = frozenset(
+    ["IV", "PO", "SC", "SQ", "IM", "QD", "BID", "TID", "QID", "DNA", "RNA", "PRBC", "RBC"]
+)
+"""Routes, frequencies and what a count of units or IU measures: "IV 8 mg", "HBV DNA 2000 IU"."""
 
 
 def dose_follows(text: str, end: int) -> bool:
@@ -146,8 +152,9 @@ def dose_follows(text: str, end: int) -> bool:
 
 
 def is_code_name(word: str) -> bool:
-    """A code name or abbreviation: one word with two capitals or more ("TCZ", "LY3502970")."""
-    return " " not in word and sum(c.isupper() for c in word) >= 2
+    """A code name or abbreviation: one word with two capitals or more ("TCZ", "LY3502970"),
+    not a route or frequency (:data:`_NOT_A_DRUG_NAME`)."""
+    return " " not in word and sum(c.isupper() for c in word) >= 2 and word not in _NOT_A_DRUG_NAME
 
 
 def find_dosed_names(text: str) -> frozenset[str]:

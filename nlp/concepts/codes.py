@@ -317,7 +317,7 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
         if same_dimension(unit, row_unit):
             codings = (coding,)
     if unit:
-        codings = tuple(c for c in codings if _fits_property(c[2], unit))
+        codings = tuple(c for c in codings if fits_property(c[2], unit))
     return [Code.model_construct(system=s, code=c, display=d) for s, c, d in codings]
 
 
@@ -327,7 +327,7 @@ _PROPERTY_UNIT = {"Mass/volume": "g/L", "Moles/volume": "mol/L"}
 
 
 @cache
-def _fits_property(loinc_name: str, unit: str) -> bool:
+def fits_property(loinc_name: str, unit: str) -> bool:
     """Whether a unit is of the property a LOINC name states: "Creatinine [Mass/volume]"
     (2160-0) is no creatinine in µmol/L, "Hemoglobin [Mass/volume] in Blood" no haemoglobin in
     mmol/L, and a creatinine "increase of 50%" is no concentration at all. A name stating no

@@ -112,14 +112,17 @@ def _ends_phrase(span: Span) -> bool:
 
 def _dosed_code_name(span: Span) -> bool:
     """Whether ``span`` is a code name or abbreviation (one word, two capitals or more) that a
-    dose follows, here or elsewhere in the record
-    (:func:`nlp.concepts.abbreviations.find_dosed_names`). The model reads
-    "TCZ 8 mg/kg IV" as an observation and "besides TCZ within 12 weeks" as a procedure;
-    "loading dose 600 mg" is no drug, nor is "Hemoglobin 9 g/dL" dosed."""
+    dose follows here, or, unless the model reads it as a measurement, elsewhere in the record
+    (:func:`nlp.concepts.abbreviations.find_dosed_names`). The model reads "TCZ 8 mg/kg IV" as
+    an observation and "besides TCZ within 12 weeks" as a procedure; the "ASA" of "ASA class
+    I-III" stays a measurement where the record also doses aspirin ("ASA 81 mg"), and neither
+    "HGB 9 g/dL" nor "loading dose 600 mg" is dosed."""
     text = span.text
-    return is_code_name(text) and (
-        text in doc_dosed_names(span.doc) or dose_follows(span.doc.text, span.end_char)
-    )
+    if not is_code_name(text):
+        return False
+    if dose_follows(span.doc.text, span.end_char):
+        return True
+    return span.label_ != "measurement" and text in doc_dosed_names(span.doc)
 
 
 _CONJUNCTION_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and)\s+)?")
@@ -564,12 +567,19 @@ def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantit
     once. A quantity's code knows its unit and method: "serum creatinine > 152 µmol/L" is the
     molar creatinine 14682-9, "HbA1c > 75 mmol/mol" the IFCC 59261-8 and "QTc (Fridericia) >
     480 msec" the QTcF 76634-5, where the mention's name alone gives the mass, the percent and
-    the uncorrected codes. A drug mention that a concentration limit measures is a level in
-    the blood, a measurement ("Follicle stimulating hormone > 20 IU/L", "Ferritin < 30
-    ng/mL"), with its quantity's codes, when it is the whole measure; a dose ("Prednisone > 10
-    mg/day") or a product's strength ("Heparin 5000 IU/mL") is not."""
+    the uncorrected codes. Where its limits are uncoded, it keeps the codes of its own that
+    fit their concentration units ("direct bilirubin ≤ 35 µmol/L" loses the mass code
+    1968-7; "an increase in creatinine of 15%" keeps 2160-0). A drug
+    mention that is the whole measure of a concentration limit with a comparator is a level in
+    the blood, a measurement ("Follicle stimulating hormone > 20 IU/L", "tacrolimus > 10
+    ng/mL"), with its quantity's codes or, where it has none, its own: the substance
+    measured. A dose ("Prednisone > 10 mg/day") or a product's strength ("Heparin 5000
+    IU/mL") leaves it a drug."""
+    from nlp.concepts.codes import fits_property
+
     measures = [m for m in mentions if m.category in ("measurement", "drug") and m.span]
     taken: dict[int, list[Code]] = {}
+    units: dict[int, list[str]] = {}
     for q in quantities:
         if not (q.span and q.measure):
             continue
@@ -589,23 +599,32 @@ def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantit
             ):
                 continue  # "tacrolimus trough level > 10 ng/mL": the drug, and its level
             measures[at].category = "measurement"
-            taken.setdefault(at, [])
         if q.codes:
             found = taken.setdefault(at, [])
             found.extend(c for c in q.codes if c not in found)
+        elif _is_concentration(q.unit):  # "creatinine increase of 15%" is serum creatinine
+            units.setdefault(at, []).append(q.unit or "")
     for at, found in taken.items():
         measures[at].codes = found
+    for at, printed in units.items():
+        if at not in taken:
+            m = measures[at]
+            m.codes = [
+                c for c in m.codes if all(fits_property(c.display or "", u) for u in printed)
+            ]
 
 
-_CONCENTRATION_UNITS = ("g/L", "mol/L", "[IU]/L", "U/L")
+_CONCENTRATION = re.compile(r"(?:[munpfµ]?g|[munpfµ]?mol|[mµu]?\[IU\]|[mµu]?U)/[^/]+")
 
 
-@lru_cache(maxsize=256)
 def _is_concentration(unit: str | None) -> bool:
-    """Whether ``unit`` is an amount per volume: mass, moles, international or enzyme units."""
+    """Whether ``unit`` is an amount per volume: mass, moles, international or enzyme units
+    (``ng/mL``, ``[IU]/L``, ``u[IU]/mL``; not ``10*9/L`` nor ``mg/d``)."""
     from nlp.units import same_dimension
 
-    return unit is not None and any(same_dimension(unit, u) for u in _CONCENTRATION_UNITS)
+    if unit is None or _CONCENTRATION.fullmatch(unit) is None:
+        return False
+    return same_dimension(unit.split("/", 1)[1], "L")
 
 
 def _up_to_next_limit(text: str, quantity: Quantity, starts: list[int]) -> str:
