@@ -752,6 +752,30 @@ def test_a_limit_restated_in_a_molar_unit_keeps_the_measure():
     assert [q.measure for q in find_quantities(text)] == ["FPG", "FPG"]
 
 
+@pytest.mark.parametrize(
+    ("text", "comparators"),
+    [
+        # Chia NCT03338855, NCT01774019, NCT00391690
+        ("Anemia defined as Hemoglobin (Hb) < 115 g/L (7.1 mM) in women", ["<", "<"]),
+        ("Bilirubin level at/above 100 umol per liter (5.8 mg/dL)", [">=", ">="]),
+        (
+            "serum calcium concentration < 8.0 mg/dl (2.00 mmol/L) or ≥ 12.0 mg/dl (3.00 mmol/L)",
+            ["<", "<", ">=", ">="],
+        ),
+    ],
+)
+def test_a_limit_restated_in_brackets_in_another_unit_keeps_its_comparator(text, comparators):
+    assert [q.comparator for q in find_quantities(text)] == comparators
+
+
+def test_a_bracketed_or_restatement_keeps_the_measure_and_the_comparator():
+    qs = find_quantities("HbA1c above 48mmol/mol (or 6.5%)")  # LCT NCT03923205
+    assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
+        ("HbA1c", ">", 48.0, "mmol/mol"),
+        ("HbA1c", ">", 6.5, "%"),
+    ]
+
+
 def test_a_verb_after_of_the_following_is_not_what_is_counted():
     assert _one("one of the following applies:").measure is None
 

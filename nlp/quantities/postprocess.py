@@ -18,9 +18,25 @@ def _compatible_units(a: str | None, b: str | None) -> bool:
     return convert(1.0, a, b) is not None
 
 
+_RESTATED_IN_BRACKETS = re.compile(r"\s*\(\s*(?:or\s+)?")
+
+
+def _restated_in_brackets(text: str, a: Quantity, b: Quantity) -> bool:
+    """Whether ``b`` is a value and unit alone in the bracket right after ``a``'s limit: "≥ 1.5
+    mg/dL (133 µmol/L)", "< 115 g/L (7.1 mM)", "above 48 mmol/mol (or 6.5%)". The bracket
+    restates the limit in another unit, which need not convert (mass and moles, IFCC and NGSP)."""
+    if a.span is None or b.span is None or a.unit is None or b.unit is None:
+        return False
+    return (
+        _RESTATED_IN_BRACKETS.fullmatch(text, a.span[1], b.span[0]) is not None
+        and text[b.span[1] : b.span[1] + 1] == ")"
+    )
+
+
 def _inherit_comparator(text: str, qs: list[Quantity]) -> list[Quantity]:
     """ "less than 45 kilograms (100 pounds)", "above 20 g and 30 g ... respectively": the second
-    value, with no comparator of its own, restates the first limit."""
+    value, with no comparator of its own, restates the first limit; so does a value in the
+    bracket right after it, in whatever unit (:func:`_restated_in_brackets`)."""
     out = list(qs)
     for i in range(1, len(out)):
         a, b = out[i - 1], out[i]
@@ -31,11 +47,13 @@ def _inherit_comparator(text: str, qs: list[Quantity]) -> list[Quantity]:
             or b.comparator != "="
             or b.kind != "value"
             or b.span[0] < a.span[1]
-            or not _compatible_units(a.unit, b.unit)
         ):
             continue
+        restated = _restated_in_brackets(text, a, b)
+        if not (restated or _compatible_units(a.unit, b.unit)):
+            continue
         sep = text[a.span[1] : b.span[0]]
-        if not _CARRY_SEP_RE.match(sep):
+        if not (restated or _CARRY_SEP_RE.match(sep)):
             continue
         if sep.strip().lower() == "and" and not re.search(
             r"^[^.;]*\brespectively\b", text[b.span[1] :], re.I
