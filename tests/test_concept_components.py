@@ -273,6 +273,23 @@ def test_a_measure_mention_takes_the_codes_its_limit_was_given():
     ]
 
 
+def test_the_long_form_before_a_bracketed_abbreviation_takes_the_limit_codes_too():
+    assert mention_codes("serum creatinine (SCr) ≤ 133 µmol/L") == [
+        ("serum creatinine", "measurement", ["14682-9"])
+    ]
+    found = mention_codes("Haemoglobin (Hb) ≥ 6 mmol/L")
+    assert [codes for _, _, codes in found] == [["59260-0"], ["59260-0"]]
+
+
+def test_a_word_inside_the_long_form_does_not_take_the_abbreviation_limit_codes():
+    # NCT06557265: "heart rate" is no QTcF
+    text = (
+        "Prolongation of the QT interval corrected for heart rate (QTc) (Fridericia) interval "
+        "of > 480 msec"
+    )
+    assert ("heart rate", "measurement", ["8867-4"]) in mention_codes(text)
+
+
 def test_a_measure_mention_with_no_coded_limit_keeps_its_own_code():
     found = mention_codes("Increase in creatinine of 15% or greater within one month")
     assert ("creatinine", "measurement", ["2160-0"]) in found

@@ -534,7 +534,7 @@ class CodesComponent:
                 quantity.codes = self.code_quantity(
                     measure, quantity.unit, around, _up_to_next_limit(text, quantity, starts)
                 )
-        _codes_of_measures(stored.mentions or (), quantities)
+        _codes_of_measures(text, stored.mentions or (), quantities)
         return doc
 
     def _long_form_codes(self, mention: Mention, long: str) -> tuple[str, list[Code]]:
@@ -559,9 +559,14 @@ class CodesComponent:
         return category, []
 
 
-def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantity]) -> None:
+def _codes_of_measures(
+    text: str, mentions: Iterable[Mention], quantities: Iterable[Quantity]
+) -> None:
     """A mention that is the written measure of quantities: the nearest mention before a
-    quantity's limit (or inside it) whose text is in the quantity's measure.
+    quantity's limit (or inside it) whose text is in the quantity's measure, and a
+    measurement mention right before the measure's abbreviation in brackets, starting with its
+    letter ("serum creatinine (SCr) ≤ 133 µmol/L": both the long form and "SCr"; not the
+    "heart rate" of "QT interval corrected for heart rate (QTc)").
 
     A measurement mention takes the codes of the coded quantities it measures, in order, each
     once. A quantity's code knows its unit and method: "serum creatinine > 152 µmol/L" is the
@@ -580,6 +585,14 @@ def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantit
     measures = [m for m in mentions if m.category in ("measurement", "drug") and m.span]
     taken: dict[int, list[Code]] = {}
     units: dict[int, list[str]] = {}
+
+    def link(i: int, q: Quantity) -> None:
+        if q.codes:
+            found = taken.setdefault(i, [])
+            found.extend(c for c in q.codes if c not in found)
+        elif _is_concentration(q.unit):  # "creatinine increase of 15%" is serum creatinine
+            units.setdefault(i, []).append(q.unit or "")
+
     for q in quantities:
         if not (q.span and q.measure):
             continue
@@ -588,9 +601,19 @@ def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantit
             for i, m in enumerate(measures)
             if m.span and m.span[0] < q.span[1] and m.text in q.measure
         ]
-        if not named:
+        at = max(named, key=lambda i: measures[i].span or (0, 0)) if named else None
+        short = re.compile(rf"\s*\(\s*{re.escape(q.measure)}\s*\)")
+        for i, m in enumerate(measures):
+            if (
+                i != at
+                and m.category == "measurement"
+                and m.span
+                and m.text[:1].lower() == q.measure[:1].lower()
+                and short.match(text, m.span[1])
+            ):
+                link(i, q)  # the long form before its abbreviation, not "heart rate (QTc)"
+        if at is None:
             continue
-        at = max(named, key=lambda i: measures[i].span or (0, 0))
         if measures[at].category == "drug":
             if (
                 q.comparator == "="
@@ -599,11 +622,7 @@ def _codes_of_measures(mentions: Iterable[Mention], quantities: Iterable[Quantit
             ):
                 continue  # "tacrolimus trough level > 10 ng/mL": the drug, and its level
             measures[at].category = "measurement"
-        if q.codes:
-            found = taken.setdefault(at, [])
-            found.extend(c for c in q.codes if c not in found)
-        elif _is_concentration(q.unit):  # "creatinine increase of 15%" is serum creatinine
-            units.setdefault(at, []).append(q.unit or "")
+        link(at, q)
     for at, found in taken.items():
         measures[at].codes = found
     for at, printed in units.items():
