@@ -776,6 +776,19 @@ def test_a_bracketed_or_restatement_keeps_the_measure_and_the_comparator():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("Known active infection, CRP>20 mg/L", ["CRP"]),  # Chia NCT01978028
+        ("Minor burn, TBSA < 20 %", ["TBSA"]),  # LCT NCT03867565
+        ("AST, ALT ≤ 2.5 × ULN", ["AST", "ALT"]),
+        ("serum creatinine, bilirubin ≤ 1.5 × ULN", ["serum creatinine", "bilirubin"]),
+    ],
+)
+def test_a_criterion_listed_before_a_measure_with_a_comma_does_not_share_its_limit(text, measures):
+    assert [q.measure for q in find_quantities(text)] == measures
+
+
 def test_a_verb_after_of_the_following_is_not_what_is_counted():
     assert _one("one of the following applies:").measure is None
 

@@ -258,8 +258,16 @@ def _names_a_reference(prev: str, item: re.Match[str]) -> bool:
     return bool(_REFERENCE_RE.fullmatch(name.strip()) or _LIMIT_OF_RE.search(prev[: item.start(1)]))
 
 
+def _known_measure(name: str) -> bool:
+    from nlp.quantities.readers.measure import is_measure_name
+
+    return is_measure_name(name)
+
+
 def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
-    """Measures listed before an adjacent measure: "AST, ALT, or bilirubin ≥ ..." → AST, ALT."""
+    """Measures listed before an adjacent measure: "AST, ALT, or bilirubin ≥ ..." → AST, ALT.
+    An item of several words joined by a bare comma must be a known measure: the criteria of
+    one line are listed with commas too ("Known active infection, CRP>20 mg/L")."""
     items: list[tuple[str, int, int]] = []
     pos = start
     commas = False
@@ -279,6 +287,8 @@ def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:
         if m.group("name").split()[0].lower() in _SCOPE_WORDS:
             break  # "Note: for HCC, AST, ALT ≤ 5 x ULN": a scope, not a measure of the list
         name = m.group("abbr") or m.group("name")
+        if sep.group().strip() == "," and " " in name.strip() and not _known_measure(name):
+            break  # "Known active infection, CRP>20 mg/L": a list of criteria, not of measures
         items.append((name, item_start, sep.start()))
         pos = item_start
         if not re.search(r",\s*$", text[:pos]):
