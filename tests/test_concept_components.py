@@ -318,6 +318,27 @@ def test_a_dose_or_a_strength_leaves_a_drug_a_drug(text):
     assert mention_codes(text)[0][1] == "drug"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Known active infection, CRP>20 mg/L", "1988-5"),  # Chia NCT01978028
+        ("serum ferritin level < 100 µg/L", "2276-4"),  # Chia NCT01978028
+        ("Follicle stimulating hormone > 20 IU/L", "15067-2"),  # Chia NCT02137538
+    ],
+)
+def test_common_labs_take_their_loinc_code(text, code):
+    assert [codes for _, codes in quantity_codes(text)] == [[code]]
+
+
+def test_a_high_sensitivity_crp_is_not_the_crp():
+    assert [codes for _, codes in quantity_codes("hs-CRP > 2 mg/L")] == [[]]
+
+
+def test_the_esr_of_a_das28_score_is_no_sedimentation_rate():
+    text = "Baseline DAS28/Erythrocyte Sedimentation Rate (ESR) >=3.2"  # Chia NCT02541955
+    assert not [c for _, codes in quantity_codes(text) for c in codes]
+
+
 def test_fev1_in_percent_is_the_percent_of_predicted():
     text = "Forced expiratory volume in one second (FEV1) < 70% predicted (no bronchodilator)."
     assert [codes for _, codes in quantity_codes(text)] == [["20152-5"]]

@@ -522,7 +522,7 @@ class CodesComponent:
         starts = sorted(q.span[0] for q in quantities if q.span)
         for quantity in quantities:
             if quantity.measure and not quantity.codes:
-                around = self.context(text, quantity.span)
+                around = self.context(text, _with_measure(text, quantity))
                 if quantity.measure in quantity.text:
                     written[quantity.measure] = around
                 else:  # "ECOG performance status of 0 or 1": the "1" has the measure of the "0"
@@ -557,6 +557,17 @@ class CodesComponent:
         if len(found) == 1 and found[0][0] in moves:
             return found[0]
         return category, []
+
+
+def _with_measure(text: str, quantity: Quantity) -> tuple[int, int] | None:
+    """The quantity's span, widened back to its measure where the measure is printed before
+    it within 80 characters: the words around a limit reach back from its measure, not from
+    its number ("DAS28/Erythrocyte Sedimentation Rate (ESR) >=3.2" is a DAS28 score)."""
+    span, measure = quantity.span, quantity.measure
+    if span is None or not measure:
+        return span
+    at = text.rfind(measure, max(0, span[0] - 80), span[0])
+    return (at, span[1]) if at >= 0 else span
 
 
 def _codes_of_measures(
