@@ -332,6 +332,33 @@ def test_common_labs_take_their_loinc_code(text, code):
 
 def test_a_high_sensitivity_crp_is_not_the_crp():
     assert [codes for _, codes in quantity_codes("hs-CRP > 2 mg/L")] == [[]]
+    assert not [c for _, _, codes in mention_codes("hs-CRP > 2 mg/L") for c in codes]
+
+
+def test_an_fsh_dose_is_no_fsh_level():
+    assert [codes for _, codes in quantity_codes("FSH 150 IU/day")] == [[]]
+
+
+def test_tsh_in_milliunits_per_litre_keeps_its_code():
+    # LCT NCT03926585 prints mU/L, which UCUM keeps apart from mIU/L
+    assert [codes for _, codes in quantity_codes("TSH < 4 mU/L")] == [["3016-3"]]
+
+
+def test_a_limit_holding_its_measure_reads_no_words_before_it():
+    found = quantity_codes("QTcF (Fridericia) > 450 ms; QTc > 470 ms")
+    assert found[-1] == ("QTc", ["8636-3"])
+
+
+def test_the_long_form_takes_the_codes_of_the_limit_right_after_its_abbreviation_only():
+    text = "Forced expiratory volume in 1 second (FEV1) ≥ 1.0 L and FEV1 ≥ 50% of predicted"
+    assert ("Forced expiratory volume in 1 second", "measurement", ["20150-9"]) in mention_codes(
+        text
+    )
+
+
+def test_a_drug_name_limited_relative_to_the_normal_range_is_a_measurement():
+    text = "alkaline phosphatase = 10 times upper limit of normal(ULN)"  # Chia NCT02858180
+    assert ("alkaline phosphatase", "measurement", ["6768-6"]) in mention_codes(text)
 
 
 def test_the_esr_of_a_das28_score_is_no_sedimentation_rate():

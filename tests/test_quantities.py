@@ -768,6 +768,11 @@ def test_a_limit_restated_in_brackets_in_another_unit_keeps_its_comparator(text,
     assert [q.comparator for q in find_quantities(text)] == comparators
 
 
+def test_a_bracketed_value_of_another_measure_is_no_restatement():
+    qs = find_quantities("Creatinine ≤ 1.5 mg/dL (or CrCl 50 mL/min)")
+    assert [(q.measure, q.comparator) for q in qs] == [("Creatinine", "<="), ("CrCl", "=")]
+
+
 def test_a_bracketed_or_restatement_keeps_the_measure_and_the_comparator():
     qs = find_quantities("HbA1c above 48mmol/mol (or 6.5%)")  # LCT NCT03923205
     assert [(q.measure, q.comparator, q.value, q.unit) for q in qs] == [
@@ -782,6 +787,11 @@ def test_a_bracketed_or_restatement_keeps_the_measure_and_the_comparator():
         ("Known active infection, CRP>20 mg/L", ["CRP"]),  # Chia NCT01978028
         ("Minor burn, TBSA < 20 %", ["TBSA"]),  # LCT NCT03867565
         ("AST, ALT ≤ 2.5 × ULN", ["AST", "ALT"]),
+        ("Serum AST, serum ALT ≤ 3 x ULN", ["Serum AST", "serum ALT"]),  # a qualifier
+        (
+            "indirect bilirubin, direct bilirubin > 2 x ULN",
+            ["indirect bilirubin", "direct bilirubin"],
+        ),
         ("serum creatinine, bilirubin ≤ 1.5 × ULN", ["serum creatinine", "bilirubin"]),
     ],
 )

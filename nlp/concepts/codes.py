@@ -321,21 +321,28 @@ def code_quantity(measure: str, unit: str | None, context: str, following: str =
     return [Code.model_construct(system=s, code=c, display=d) for s, c, d in codings]
 
 
-_PROPERTY = re.compile(r"\[(Mass/volume|Moles/volume)\]")
-_PROPERTY_UNIT = {"Mass/volume": "g/L", "Moles/volume": "mol/L"}
-"""A LOINC property a printed unit can be checked against, and a unit of that property."""
+_PROPERTY = re.compile(r"\[(Mass/volume|Moles/volume|Units/volume)\]")
+_PROPERTY_UNIT = {
+    "Mass/volume": ("g/L",),
+    "Moles/volume": ("mol/L",),
+    "Units/volume": ("[IU]/L", "U/L"),
+}
+"""A LOINC property a printed unit can be checked against, and units of that property. Units
+per volume are international units or units: criteria print TSH in mU/L as often as in mIU/L,
+which UCUM keeps apart. Not [Enzymatic activity/volume], for the same reason (ALT in IU/L)."""
 
 
 @cache
 def fits_property(loinc_name: str, unit: str) -> bool:
     """Whether a unit is of the property a LOINC name states: "Creatinine [Mass/volume]"
     (2160-0) is no creatinine in µmol/L, "Hemoglobin [Mass/volume] in Blood" no haemoglobin in
-    mmol/L, and a creatinine "increase of 50%" is no concentration at all. A name stating no
+    mmol/L, a creatinine "increase of 50%" is no concentration at all, and "Follitropin
+    [Units/volume]" no FSH dose in IU/day. A name stating no
     such property fits any unit."""
     from nlp.units import same_dimension
 
     stated = _PROPERTY.search(loinc_name)
-    return stated is None or same_dimension(unit, _PROPERTY_UNIT[stated.group(1)])
+    return stated is None or any(same_dimension(unit, u) for u in _PROPERTY_UNIT[stated.group(1)])
 
 
 @cache

@@ -72,6 +72,7 @@ from nlp.pipeline.docs import (
     glued_by_hyphen,
 )
 from nlp.quantities.measures import names_blood_pressure
+from nlp.quantities.readers.measure import is_measure_name
 from nlp.units import normalise_unit
 
 if not Doc.has_extension("biomarkers"):
@@ -560,14 +561,17 @@ class CodesComponent:
 
 
 def _with_measure(text: str, quantity: Quantity) -> tuple[int, int] | None:
-    """The quantity's span, widened back to its measure where the measure is printed before
-    it within 80 characters: the words around a limit reach back from its measure, not from
-    its number ("DAS28/Erythrocyte Sedimentation Rate (ESR) >=3.2" is a DAS28 score)."""
+    """The quantity's span, widened back to its measure where the span does not hold it and
+    the measure is printed, as a whole word, within 80 characters before it: the words around
+    a limit reach back from its measure, not from its number ("DAS28/Erythrocyte
+    Sedimentation Rate (ESR) >=3.2" is a DAS28 score). A span that holds its measure ("QTc >
+    470 ms" after "QTcF (Fridericia) > 450 ms;") is not widened to an earlier copy."""
     span, measure = quantity.span, quantity.measure
-    if span is None or not measure:
+    if span is None or not measure or measure in text[span[0] : span[1]]:
         return span
-    at = text.rfind(measure, max(0, span[0] - 80), span[0])
-    return (at, span[1]) if at >= 0 else span
+    start = max(0, span[0] - 80)
+    printed = list(re.finditer(rf"(?<!\w){re.escape(measure)}(?!\w)", text[start : span[0]]))
+    return (start + printed[-1].start(), span[1]) if printed else span
 
 
 def _codes_of_measures(
@@ -576,8 +580,10 @@ def _codes_of_measures(
     """A mention that is the written measure of quantities: the nearest mention before a
     quantity's limit (or inside it) whose text is in the quantity's measure, and a
     measurement mention right before the measure's abbreviation in brackets, starting with its
-    letter ("serum creatinine (SCr) ≤ 133 µmol/L": both the long form and "SCr"; not the
-    "heart rate" of "QT interval corrected for heart rate (QTc)").
+    letter, for the limit right after the bracket ("serum creatinine (SCr) ≤ 133 µmol/L": both
+    the long form and "SCr"; not the "heart rate" of "QT interval corrected for heart rate
+    (QTc)", nor the long form of "FEV1 (...) ≥ 1.0 L" for a later "FEV1 ≥ 50%"). A mention
+    inside another known measure that is uncoded takes no code ("hs-CRP > 2 mg/L").
 
     A measurement mention takes the codes of the coded quantities it measures, in order, each
     once. A quantity's code knows its unit and method: "serum creatinine > 152 µmol/L" is the
@@ -588,8 +594,9 @@ def _codes_of_measures(
     1968-7; "an increase in creatinine of 15%" keeps 2160-0). A drug
     mention that is the whole measure of a concentration limit with a comparator is a level in
     the blood, a measurement ("Follicle stimulating hormone > 20 IU/L", "tacrolimus > 10
-    ng/mL"), with its quantity's codes or, where it has none, its own: the substance
-    measured. A dose ("Prednisone > 10 mg/day") or a product's strength ("Heparin 5000
+    ng/mL"), and so is one limited relative to a normal range ("alkaline phosphatase = 10
+    times upper limit of normal"), with its quantity's codes or, where it has none, its own:
+    the substance measured. A dose ("Prednisone > 10 mg/day") or a product's strength ("Heparin 5000
     IU/mL") leaves it a drug."""
     from nlp.concepts.codes import fits_property
 
@@ -601,6 +608,8 @@ def _codes_of_measures(
         if q.codes:
             found = taken.setdefault(i, [])
             found.extend(c for c in q.codes if c not in found)
+        elif q.measure != measures[i].text and is_measure_name(q.measure or ""):
+            taken.setdefault(i, [])  # the "CRP" of "hs-CRP > 2 mg/L" is no CRP
         elif _is_concentration(q.unit):  # "creatinine increase of 15%" is serum creatinine
             units.setdefault(i, []).append(q.unit or "")
 
@@ -613,23 +622,25 @@ def _codes_of_measures(
             if m.span and m.span[0] < q.span[1] and m.text in q.measure
         ]
         at = max(named, key=lambda i: measures[i].span or (0, 0)) if named else None
-        short = re.compile(rf"\s*\(\s*{re.escape(q.measure)}\s*\)")
         for i, m in enumerate(measures):
             if (
                 i != at
                 and m.category == "measurement"
                 and m.span
                 and m.text[:1].lower() == q.measure[:1].lower()
-                and short.match(text, m.span[1])
+                and (bracket := _bracketed(text, m.span[1], q.measure)) is not None
+                and (at is None or (measures[at].span or (0, 0))[0] < bracket)
+                and q.span[0] - bracket < 4
             ):
                 link(i, q)  # the long form before its abbreviation, not "heart rate (QTc)"
         if at is None:
             continue
         if measures[at].category == "drug":
+            relative = q.relative_to is not None  # "= 10 times ULN" is no product's strength
             if (
-                q.comparator == "="
+                (q.comparator == "=" and not relative)
                 or q.measure != measures[at].text
-                or not _is_concentration(q.unit)
+                or not (relative or _is_concentration(q.unit))
             ):
                 continue  # "tacrolimus trough level > 10 ng/mL": the drug, and its level
             measures[at].category = "measurement"
@@ -642,6 +653,12 @@ def _codes_of_measures(
             m.codes = [
                 c for c in m.codes if all(fits_property(c.display or "", u) for u in printed)
             ]
+
+
+def _bracketed(text: str, end: int, short: str) -> int | None:
+    """Where the bracket holding ``short`` right after ``end`` closes, or None."""
+    m = re.compile(rf"\s*\(\s*{re.escape(short)}\s*\)").match(text, end)
+    return m.end() if m else None
 
 
 _CONCENTRATION = re.compile(r"(?:[munpfµ]?g|[munpfµ]?mol|[mµu]?\[IU\]|[mµu]?U)/[^/]+")

@@ -259,9 +259,11 @@ def _names_a_reference(prev: str, item: re.Match[str]) -> bool:
 
 
 def _known_measure(name: str) -> bool:
+    """A known measure, or one with a qualifier before it ("serum AST", "indirect bilirubin")."""
     from nlp.quantities.readers.measure import is_measure_name
 
-    return is_measure_name(name)
+    words = name.split()
+    return is_measure_name(name) or (len(words) > 1 and is_measure_name(" ".join(words[1:])))
 
 
 def _list_before(text: str, start: int) -> list[tuple[str, int, int]]:

@@ -27,6 +27,8 @@ def _restated_in_brackets(text: str, a: Quantity, b: Quantity) -> bool:
     restates the limit in another unit, which need not convert (mass and moles, IFCC and NGSP)."""
     if a.span is None or b.span is None or a.unit is None or b.unit is None:
         return False
+    if b.measure not in (None, a.measure):
+        return False  # "Creatinine ≤ 1.5 mg/dL (or CrCl 50 mL/min)": another measure's value
     return (
         _RESTATED_IN_BRACKETS.fullmatch(text, a.span[1], b.span[0]) is not None
         and text[b.span[1] : b.span[1] + 1] == ")"
