@@ -232,13 +232,18 @@ def test_a_molar_unit_does_not_take_a_mass_per_volume_code(text):
 @pytest.mark.parametrize(
     ("text", "code"),
     [
+        # a molar unit takes the molar code
         ("serum creatinine >152μmol/l", "14682-9"),  # LCT NCT03864497
         ("Haemoglobin <6 mmol/L", "59260-0"),  # LCT NCT03864744
         ("fasting glucose concentration < 7,0 mmol/ l", "14771-0"),  # LCT NCT03866421
         ("HbA1c > 75 mmol/mol", "59261-8"),  # Chia NCT02473809
+        # common labs
+        ("Known active infection, CRP>20 mg/L", "1988-5"),  # Chia NCT01978028
+        ("serum ferritin level < 100 µg/L", "2276-4"),  # Chia NCT01978028
+        ("Follicle stimulating hormone > 20 IU/L", "15067-2"),  # Chia NCT02137538
     ],
 )
-def test_a_molar_unit_takes_the_molar_code(text, code):
+def test_a_lab_limit_takes_the_loinc_code_of_its_measure_in_its_unit(text, code):
     assert [codes for _, codes in quantity_codes(text)] == [[code]]
 
 
@@ -316,18 +321,6 @@ def test_a_measure_mention_loses_its_own_code_of_another_property_than_its_limit
 @pytest.mark.parametrize("text", ["Prednisone > 10 mg/day", "Heparin 5000 IU/mL flush"])
 def test_a_dose_or_a_strength_leaves_a_drug_a_drug(text):
     assert mention_codes(text)[0][1] == "drug"
-
-
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("Known active infection, CRP>20 mg/L", "1988-5"),  # Chia NCT01978028
-        ("serum ferritin level < 100 µg/L", "2276-4"),  # Chia NCT01978028
-        ("Follicle stimulating hormone > 20 IU/L", "15067-2"),  # Chia NCT02137538
-    ],
-)
-def test_common_labs_take_their_loinc_code(text, code):
-    assert [codes for _, codes in quantity_codes(text)] == [[code]]
 
 
 def test_a_high_sensitivity_crp_is_not_the_crp():

@@ -655,10 +655,13 @@ def _codes_of_measures(
             ]
 
 
+_BRACKET_AFTER = re.compile(r"\s*\(\s*([^()]*?)\s*\)")
+
+
 def _bracketed(text: str, end: int, short: str) -> int | None:
     """Where the bracket holding ``short`` right after ``end`` closes, or None."""
-    m = re.compile(rf"\s*\(\s*{re.escape(short)}\s*\)").match(text, end)
-    return m.end() if m else None
+    m = _BRACKET_AFTER.match(text, end)
+    return m.end() if m is not None and m.group(1) == short else None
 
 
 _CONCENTRATION = re.compile(r"(?:[munpfµ]?g|[munpfµ]?mol|[mµu]?\[IU\]|[mµu]?U)/[^/]+")
